@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from accounts.permissions import MayManageUsers, users_visible_to
+from accounts.services import user_create, user_update
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """POST {username, password} → {token}. Wrong credentials: 400; a locked account says so."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        if getattr(request._request, "axes_locked_out", False):
+            return Response(
+                {"detail": _("登录失败次数过多，账户已被暂时锁定，请稍后再试或联系项目主管。"), "code": "locked_out"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if user is None:
+            return Response(
+                {"non_field_errors": [_("用户名（或手机号）或密码不正确。")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=128)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password", "full_name", "role", "member", "is_active"]
+
+    def validate_password(self, value: str) -> str:
+        from django.contrib.auth import password_validation
+
+        password_validation.validate_password(value, self.instance)
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and not attrs.get("password"):
+            raise serializers.ValidationError({"password": _("新用户需要设置密码。")})
+        return attrs
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = UserSerializer
+    permission_classes = [MayManageUsers]
+    filterset_fields = ["role", "is_active"]
+    ordering_fields = ["username", "id"]
+    queryset = User.objects.none()
+
+    def get_queryset(self):  # type: ignore[override]
+        return users_visible_to(self.request.user)
+
+    def perform_create(self, serializer: UserSerializer) -> None:
+        serializer.instance = user_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: UserSerializer) -> None:
+        serializer.instance = user_update(actor=self.request.user, user=serializer.instance, **serializer.validated_data)

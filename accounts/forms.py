@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+
+
+class UserForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput, required=False, help_text=_("留空则不修改密码。")
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "role", "phone", "email", "member", "is_active"]
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if not actor.has_role(Role.ADMIN):
+            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMIN]
+        if self.instance.pk is None:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = ""
+        self.fields["member"].queryset = self.fields["member"].queryset.order_by("name")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("保存")))
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if password:
+            password_validation.validate_password(password, self.instance)
+        return password

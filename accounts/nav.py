@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from core.navigation import NavItem
+
+NAV = [
+    NavItem(_("用户"), "accounts:user-list", (Role.ADMIN, Role.MANAGER), order=80),
+]

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework.permissions import BasePermission
+
+from accounts.models import Role, User
+
+ROLE_PERMISSIONS = {
+    Role.MANAGER: ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
+}
+
+
+def may_manage_users(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN, Role.MANAGER))
+
+
+def users_visible_to(user: Any):
+    if not may_manage_users(user):
+        return User.objects.none()
+    return User.objects.select_related("member").order_by("username")
+
+
+def get_user_for_manager(actor: Any, pk: Any) -> User:
+    if not may_manage_users(actor):
+        raise PermissionDenied
+    try:
+        return users_visible_to(actor).get(pk=pk)
+    except (User.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+class MayManageUsers(BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return may_manage_users(request.user)

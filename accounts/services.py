@@ -1,0 +1,89 @@
+"""Every write to a user account: role changes keep the role group in step and are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from core.audit import audit_log
+from core.models import AuditAction
+
+
+def _check_may_grant(*, actor: User, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知角色。")})
+    if role == Role.ADMIN and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied(_("只有系统管理员可以授予管理员角色。"))
+
+
+def _sync_group(user: User) -> None:
+    user.groups.set([Group.objects.get_or_create(name=user.role)[0]])
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    role: str,
+    full_name: str = "",
+    phone: str | None = None,
+    email: str = "",
+    member: Any = None,
+    is_active: bool = True,
+) -> User:
+    if actor is not None:
+        _check_may_grant(actor=actor, role=role)
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        phone=phone or None,
+        email=email,
+        member=member,
+        is_active=is_active,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    _sync_group(user)
+    audit_log(action=AuditAction.CREATE, user=actor, obj=user, detail={"role": role})
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **changes: Any) -> User:
+    """Changes role, name, contact, member link or active flag; the password only through ``password``."""
+    if user.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied(_("只有系统管理员可以修改管理员账户。"))
+    if "role" in changes:
+        _check_may_grant(actor=actor, role=changes["role"])
+    if changes.get("is_active") is False and user.pk == actor.pk:
+        raise ValidationError({"is_active": _("不能停用自己的账户。")})
+    password = changes.pop("password", None)
+    fields = []
+    for field, value in changes.items():
+        if field == "phone":
+            value = value or None
+        if getattr(user, field) != value:
+            setattr(user, field, value)
+            fields.append(field)
+    if password:
+        user.set_password(password)
+        fields.append("password")
+    if fields:
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=fields)
+        if "role" in fields:
+            _sync_group(user)
+        audit_log(action=AuditAction.UPDATE, user=actor, obj=user, detail={"fields": sorted(fields)})
+    return user

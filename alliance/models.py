@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class MemberKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人")
+    ORGANISATION = "organisation", _("机构")
+
+
+class Sector(models.TextChoices):
+    WF_DIRECTOR = "wf_director", _("妇联主席/妇女主任")
+    CHILDREN_DIRECTOR = "children_director", _("儿童主任")
+    SCHOOL = "school", _("学校")
+    NGO = "ngo", _("社会组织")
+    HOSPITAL = "hospital", _("医院")
+    POLICE = "police", _("公安")
+    RESIDENT = "resident", _("居民")
+    LAW_FIRM = "law_firm", _("律师事务所")
+    ENTERPRISE = "enterprise", _("企业")
+    GOVERNMENT = "government", _("政府部门")
+    MEDIA = "media", _("媒体")
+    OTHER = "other", _("其他")
+
+
+class Member(TimeStampedModel):
+    """A member of the Alliance: refers children, pledges help, volunteers — any combination."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=MemberKind.choices, default=MemberKind.INDIVIDUAL)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, default=Sector.OTHER)
+    location = models.ForeignKey(
+        "core.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    is_referrer = models.BooleanField(_("referrer"), default=False)
+    is_pledger = models.BooleanField(_("pledger"), default=False)
+    is_volunteer = models.BooleanField(_("volunteer"), default=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    responsible_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible social worker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alliance_members",
+    )
+
+    class Meta:
+        verbose_name = _("Alliance member")
+        verbose_name_plural = _("Alliance members")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["sector", "is_active"], name="member_sector_active_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    TRAINING = "training", _("培训")
+    DIRECTOR_MEETING = "director_meeting", _("妇女主任月度会面")
+    JOINT_CONFERENCE = "joint_conference", _("联席会议")
+    FOCUS_GROUP = "focus_group", _("焦点小组")
+
+
+class Event(TimeStampedModel):
+    """Alliance work: a training, a director's monthly meeting, a joint conference, a focus group."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    members = models.ManyToManyField(Member, verbose_name=_("members"), blank=True, related_name="events")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Alliance event")
+        verbose_name_plural = _("Alliance events")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["kind", "date"], name="event_kind_date_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VolunteerLog(TimeStampedModel):
+    """A volunteer's visit: when, how long, what they saw."""
+
+    member = models.ForeignKey(Member, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="volunteer_logs")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="volunteer_logs"
+    )
+    date = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"), validators=[MinValueValidator(1)])
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("volunteer log")
+        verbose_name_plural = _("volunteer logs")
+        ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0), name="volunteerlog_minutes_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.date}"

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("女")
+    MALE = "male", _("男")
+    UNKNOWN = "unknown", _("未知")
+
+
+class HukouStatus(models.TextChoices):
+    LOCAL = "local", _("本地户口")
+    MIGRANT = "migrant", _("外地户口")
+    NONE = "none", _("无户口")
+
+
+class SchoolStatus(models.TextChoices):
+    PRESCHOOL = "preschool", _("学龄前")
+    IN_SCHOOL = "in_school", _("在读")
+    OUT_OF_SCHOOL = "out_of_school", _("失学/辍学")
+    GRADUATED = "graduated", _("已毕业/工作")
+    UNKNOWN = "unknown", _("不详")
+
+
+class CaseStatus(models.TextChoices):
+    ASSESSMENT = "assessment", _("评估中")
+    ACTIVE = "active", _("服务中")
+    CLOSED = "closed", _("已结案")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
+    IMMEDIATE = "immediate", _("紧急")
+
+
+RISK_ORDER = {RiskLevel.IMMEDIATE: 0, RiskLevel.HIGH: 1, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 3}
+
+
+class PresentingIssue(models.TextChoices):
+    SEVERE_ILLNESS = "severe_illness", _("儿童重病")
+    POVERTY = "poverty", _("贫困")
+    NEGLECT = "neglect", _("忽视")
+    PHYSICAL_ABUSE = "physical_abuse", _("身体虐待")
+    EMOTIONAL_ABUSE = "emotional_abuse", _("情感虐待")
+    SEXUAL_ABUSE = "sexual_abuse", _("性侵害")
+    EMOTIONAL_DISTURBANCE = "emotional_disturbance", _("情绪困扰")
+    SELF_HARM = "self_harm", _("自伤")
+    NO_ACCOMMODATION = "no_accommodation", _("无住所")
+    SCHOOL_PROBLEMS = "school_problems", _("就学问题")
+    OTHER = "other", _("其他")
+
+
+class FamilySituation(models.TextChoices):
+    PARENT_DEAD_OTHER_AWAY = "parent_dead_other_away", _("一方父母去世、另一方外出")
+    WITH_ONE_PARENT = "with_one_parent", _("与单亲同住")
+    WITH_BOTH_PARENTS_POOR = "with_both_parents_poor", _("与父母同住但贫困")
+    SKIP_GENERATION = "skip_generation", _("隔代抚养")
+    LIVING_ALONE = "living_alone", _("独自生活")
+    OTHER = "other", _("其他")
+
+
+class Category(models.TextChoices):
+    PHYSICAL_NEED = "physical_need", _("身体需要（疾病或残疾）")
+    FAMILY_NEED = "family_need", _("家庭需要（贫困）")
+    CUSTODY_NEED = "custody_need", _("监护需要（监护缺失）")
+    NONE = "none", _("不属于困境儿童")
+
+
+class ActivityKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("家访")
+    PHONE_CALL = "phone_call", _("电话")
+    COUNSELLING = "counselling", _("辅导")
+    OFFICE_VISIT = "office_visit", _("来访")
+    SCHOOL_VISIT = "school_visit", _("学校探访")
+    JOINT_CONFERENCE = "joint_conference", _("联席会议")
+    GROUP_SESSION = "group_session", _("小组活动")
+    OTHER = "other", _("其他")
+
+
+class Child(TimeStampedModel):
+    """A child known to the project. Identity fields are confidential."""
+
+    name = models.CharField(_("name"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date_estimated = models.BooleanField(_("birth date estimated"), default=False)
+    location = models.ForeignKey(
+        "core.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT, related_name="children_here"
+    )
+    hukou_status = models.CharField(_("hukou status"), max_length=10, choices=HukouStatus.choices, default=HukouStatus.LOCAL)
+    left_behind = models.BooleanField(_("left-behind child"), default=False)
+    school_status = models.CharField(_("school status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN)
+    grade = models.CharField(_("grade"), max_length=30, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=30, blank=True)
+    siblings = models.ManyToManyField("self", verbose_name=_("siblings"), blank=True, symmetrical=True)
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(TimeStampedModel):
+    """A case file on one child: the heart of the project and its most confidential record."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ASSESSMENT)
+    risk_level = models.CharField(_("risk level"), max_length=20, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    presenting_issues = ArrayField(
+        models.CharField(max_length=30, choices=PresentingIssue.choices),
+        verbose_name=_("presenting issues"),
+        default=list,
+        blank=True,
+        help_text=_("The first is the primary issue."),
+    )
+    family_situation = models.CharField(
+        _("family situation"), max_length=30, choices=FamilySituation.choices, blank=True
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    lead_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead social worker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_cases",
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("team members"), blank=True, related_name="team_cases"
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.TextField(_("closure reason"), blank=True)
+    closure_outcome = models.TextField(_("closure outcome"), blank=True)
+    referral = models.OneToOneField(
+        "referrals.Referral",
+        verbose_name=_("referral"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opened_case",
+    )
+    contract = models.ForeignKey(
+        "core.Contract", verbose_name=_("contract"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-pk"]
+        permissions = [("close_case", _("Can close a case")), ("assign_case", _("Can assign a case"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_on__isnull=False), name="case_closed_has_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "risk_level"], name="case_status_risk_idx"),
+            models.Index(fields=["opened_on"], name="case_opened_idx"),
+            models.Index(fields=["closed_on"], name="case_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def primary_issue(self) -> str:
+        return self.presenting_issues[0] if self.presenting_issues else ""
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key object permissions (guardian): who may see or change which case."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"], name="caseuop_user_perm_idx")]
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission"], name="casegop_group_perm_idx")]
+
+
+class Activity(TimeStampedModel):
+    """Something done on a case: a home visit, a call, counselling, a joint conference …"""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    summary = models.TextField(_("summary"))
+    sensitive = models.BooleanField(
+        _("sensitive"), default=False, help_text=_("Readable only by the lead worker and managers.")
+    )
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["case", "kind", "date"], name="activity_case_kind_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"

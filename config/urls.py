@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("core.api_urls")),
+    path("", include("alliance.api_urls")),
+    path("", include("cases.api_urls")),
+    path("", include("referrals.api_urls")),
+    path("", include("resources.api_urls")),
+    path("", include("notifications.api_urls")),
+    path("", include("reports.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.auth_urls")),
+    path("users/", include("accounts.urls")),
+    path("", include("core.urls")),
+    path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("alliance/", include("alliance.urls")),
+    path("promises/", include("resources.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
+]

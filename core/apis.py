@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers, viewsets
+
+from core.audit import audit_log
+from core.models import AuditAction, Contract, Location
+from core.permissions import ModelPermsOrReadOnlyFor
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = ["id", "name", "kind", "parent"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        node = parent
+        while node is not None:
+            if self.instance is not None and node.pk == self.instance.pk:
+                raise serializers.ValidationError({"parent": _("地点不能成为自己的下级。")})
+            node = node.parent
+        return attrs
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "name", "funder", "start", "end", "amount", "caseload_target"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end": _("结束日期不能早于开始日期。")})
+        return attrs
+
+
+class AuditedModelViewSet(viewsets.ModelViewSet):
+    """Writes are audited; http_method_names drops DELETE where the resource is never deleted."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        obj = serializer.save()
+        audit_log(action=AuditAction.CREATE, obj=obj, request=self.request)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        obj = serializer.save()
+        audit_log(action=AuditAction.UPDATE, obj=obj, request=self.request)
+
+
+class LocationViewSet(AuditedModelViewSet):
+    queryset = Location.objects.select_related("parent").order_by("pk")
+    serializer_class = LocationSerializer
+    permission_classes = [ModelPermsOrReadOnlyFor]
+    filterset_fields = ["kind", "parent"]
+    ordering_fields = ["name", "kind", "id"]
+
+
+class ContractViewSet(AuditedModelViewSet):
+    queryset = Contract.objects.order_by("-start", "pk")
+    serializer_class = ContractSerializer
+    permission_classes = [ModelPermsOrReadOnlyFor]
+    ordering_fields = ["start", "end", "id"]

@@ -1,0 +1,53 @@
+"""The one helper every view, endpoint and task calls to write the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from core.middleware import current_request
+from core.models import AuditAction, AuditEntry
+
+
+def client_address(request: Any) -> str | None:
+    if request is None:
+        return None
+    # Behind a proxy the deployment sets REMOTE_ADDR correctly (gunicorn --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_log(
+    *,
+    action: str,
+    user: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    request: Any = None,
+    detail: dict | None = None,
+) -> AuditEntry:
+    """Append one row to the audit log.
+
+    ``obj`` names the object by its type and id only: the audit log itself must not become
+    a second copy of a child's name.
+    """
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    request = request or current_request()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = obj.pk
+    return AuditEntry.objects.create(
+        user_id=user.pk if user else None,
+        username=(user.get_username() if user else "")[:150],
+        action=action,
+        object_type=(object_type or "")[:50],
+        object_id=str(object_id if object_id is not None else "")[:64],
+        ip_address=client_address(request),
+        detail=detail or {},
+    )

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class LocationKind(models.TextChoices):
+    DISTRICT = "district", _("区/县")
+    TOWN = "town", _("镇/街道")
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+
+
+class Location(TimeStampedModel):
+    """A place in the district → town → community/village tree."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=LocationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="location_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_village_level(self) -> bool:
+        return self.kind in (LocationKind.VILLAGE, LocationKind.COMMUNITY)
+
+
+class Contract(TimeStampedModel):
+    """A funded project period: who pays, how much, and how many serious cases it expects."""
+
+    name = models.CharField(_("name"), max_length=200)
+    funder = models.CharField(_("funder"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    caseload_target = models.PositiveIntegerField(_("caseload target"))
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="contract_end_after_start"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contract_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("查看")
+    CREATE = "create", _("创建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    EXPORT = "export", _("导出")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    PERMISSION_DENIED = "permission_denied", _("拒绝访问")
+
+
+class AuditEntry(models.Model):
+    """One append-only row per action on confidential data.
+
+    PostgreSQL refuses UPDATE and DELETE on this table (trigger in migration 0002), so
+    not even a bug or a compromised admin page can rewrite history. The user is kept as a
+    plain id column so that no cascade ever needs to touch these rows.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=50, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task that a transaction wanted to enqueue.
+
+    Written in the same transaction as the change that asked for it, so it is never lost:
+    sent on commit when the broker answers, otherwise by the next drain.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{self.args}"
+
+
+class ServiceHeartbeat(models.Model):
+    """The last time the worker (or beat) proved it was alive, for the health page."""
+
+    name = models.CharField(max_length=50, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,22 @@
+"""Locale-aware formatting of yuan amounts: ¥1,234.50 in both languages, grouping per locale."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    return "¥" + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)

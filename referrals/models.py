@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Sex
+from core.models import TimeStampedModel
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("紧急（儿童正处于危险中）")
+    SOON = "soon", _("尽快（几天内）")
+    ROUTINE = "routine", _("一般")
+
+
+class Channel(models.TextChoices):
+    ALLIANCE = "alliance", _("联盟成员")
+    HOTLINE = "hotline", _("热线（12345/12349）")
+    POLICE = "police", _("公安")
+    GOVERNMENT = "government", _("政府部门")
+    SELF_OR_FAMILY = "self_or_family", _("儿童本人或家人")
+    OUTREACH = "outreach", _("外展发现")
+    OTHER = "other", _("其他")
+
+
+class Indicator(models.TextChoices):
+    NO_ADULT_AT_NIGHT = "no_adult_at_night", _("夜间家中无成人")
+    VISIBLE_INJURIES = "visible_injuries", _("身上有明显伤痕")
+    OUT_OF_SCHOOL = "out_of_school", _("失学或辍学")
+    NO_HUKOU = "no_hukou", _("没有户口")
+    BEGGING_OR_WANDERING = "begging_or_wandering", _("乞讨或流浪")
+    UNTREATED_ILLNESS = "untreated_illness", _("重病未得到治疗")
+    PARENT_ABSENT = "parent_absent", _("父母去世、服刑、残疾或失联")
+    LIVING_ALONE = "living_alone", _("儿童独自生活")
+    HUNGER = "hunger", _("经常挨饿")
+    SELF_HARM_TALK = "self_harm_talk", _("说过想伤害自己")
+    OTHER = "other", _("其他")
+
+
+class ReferralStatus(models.TextChoices):
+    NEW = "new", _("待处理")
+    NEEDS_INFO = "needs_info", _("需补充信息")
+    ACCEPTED = "accepted", _("已受理")
+    REFERRED_ON = "referred_on", _("已转介其他服务")
+    DECLINED = "declined", _("不予受理")
+
+
+class Referral(TimeStampedModel):
+    """A report of a child who may be at risk, from the community or another channel."""
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
+    child_name = models.CharField(_("child's name"), max_length=100)
+    child_sex = models.CharField(_("child's sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
+    child_birth_date = models.DateField(_("child's birth date"), null=True, blank=True)
+    location = models.ForeignKey(
+        "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    where_found = models.CharField(_("where the child can be found"), max_length=300, blank=True)
+    caregiver_situation = models.TextField(_("who looks after the child"), blank=True)
+    concerns = models.TextField(_("what you saw"))
+    indicators = ArrayField(
+        models.CharField(max_length=30, choices=Indicator.choices), verbose_name=_("indicators"), default=list, blank=True
+    )
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ALLIANCE)
+    referrer_member = models.ForeignKey(
+        "alliance.Member",
+        verbose_name=_("referring Alliance member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.NEW)
+    received_on = models.DateField(_("received on"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    question = models.TextField(_("question for the referrer"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_entered",
+    )
+    # The client's idempotency key: a double click or a retry creates one referral, not two.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["status", "urgency"], name="referral_status_urgency_idx")]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+
+
+class Report(TimeStampedModel):
+    """A funder report generated in the background."""
+
+    kind = models.CharField(_("kind"), max_length=20, default="funder")
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    contract = models.ForeignKey(
+        "core.Contract", verbose_name=_("contract"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices, default=ReportFormat.PDF)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    narrative = models.TextField(_("narrative"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="report_end_after_start"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}–{self.end}"
