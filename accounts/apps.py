@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import roles, signals  # noqa: F401
 
-        post_migrate.connect(roles.sync_role_groups_after_migrate, sender=self)
+        # After every app: permissions of later apps only exist once their own post_migrate ran.
+        post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="shouhu_sync_role_groups")

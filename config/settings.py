@@ -3,6 +3,7 @@
 DJANGO_ENV=production switches on the hardened defaults (secure cookies, HSTS, no DEBUG).
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,6 +173,9 @@ STORAGES = {
         )
     },
 }
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# In development static files come from the finders; no collected folder is expected.
+warnings.filterwarnings("ignore", message="No directory at")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -24,16 +24,23 @@ def enqueue(task_name: str, *args: Any, **kwargs: Any) -> OutboxMessage:
     return message
 
 
-def publish(message_id: int) -> bool:
-    """Send one outbox row to the broker; True when it was sent (now or before)."""
+def celery_app() -> Any:
     from config.celery import app
 
+    return app
+
+
+def publish(message_id: int) -> bool:
+    """Send one outbox row to the broker; True when it was sent (now or before)."""
+    app = celery_app()
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id, sent_at=None).first()
         if message is None:
             return True
         try:
-            app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, retry=False)
+            app.send_task(
+                message.task_name, args=message.args, kwargs=message.kwargs, retry=False, ignore_result=True
+            )
         except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for the drain
             log.warning("outbox: broker unavailable for %s: %s", message.task_name, exc)
             OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts + 1, last_error=str(exc)[:500])

@@ -14,7 +14,7 @@ ROLE_PERMISSIONS = {
         "core.view_contract", "core.add_contract", "core.change_contract",
     ],
     Role.SOCIAL_WORKER: ["core.view_location", "core.view_contract"],
-    Role.FUNDER: ["core.view_contract"],
+    Role.FUNDER: ["core.view_location", "core.view_contract"],
     Role.REFERRER: ["core.view_location"],
     Role.PLEDGER: ["core.view_location"],
     Role.VOLUNTEER: ["core.view_location"],

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core import outbox
 from core.models import AuditAction, AuditEntry, OutboxMessage, ServiceHeartbeat
 from core.permissions import is_admin
 
@@ -38,8 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _broker_state() -> tuple[bool, str]:
-    from config.celery import app
-
+    app = outbox.celery_app()
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import LocationFactory, MemberFactory, UserFactory, make_case
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests are
+# still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_configure(config: Any) -> None:
@@ -94,3 +99,159 @@ def client_for():
 @pytest.fixture
 def api_for():
     return api_as
+
+
+# --- A real Celery worker against the real Redis -------------------------------------------------
+
+
+@dataclass
+class WorkerHandle:
+    queue: str
+    process: Any
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    host = s.get("HOST") or ""
+    if host.startswith("/"):
+        from urllib.parse import quote
+
+        host = quote(host, safe="")
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s.get('USER') or 'postgres'}{password}@{host}{port}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
+    """A `celery worker` subprocess on its own queue, talking to the test database and the real Redis."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    with django_db_blocker.unblock():
+        db_url = _test_database_url()
+    env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=settings.CELERY_BROKER_URL)
+    log = open(Path(settings.BASE_DIR) / ".local" / f"worker-{queue}.log", "w") if (Path(settings.BASE_DIR) / ".local").is_dir() else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
+         "--concurrency", "1", "--pool", "solo", "-l", "info", "--without-gossip", "--without-mingle"],
+        env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = app.control.ping(destination=[f"{queue}@{__import__('socket').gethostname()}"], timeout=1.0)
+        if replies:
+            break
+        if process.poll() is not None:
+            raise RuntimeError("the Celery worker exited during start-up")
+    else:
+        process.kill()
+        raise RuntimeError("the Celery worker did not answer within 60 s")
+    yield WorkerHandle(queue=queue, process=process)
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process: WorkerHandle, transactional_db: Any):
+    """Route every task sent during the test to this session's worker queue."""
+    from config.celery import app
+
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_worker_process.queue
+    app.amqp.queues.select_add(celery_worker_process.queue)
+    yield celery_worker_process
+    app.conf.task_default_queue = previous
+
+
+def wait_for(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> Any:
+    """Poll until predicate() is truthy (the worker runs in another process); fail after timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+# --- A real browser ------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any):
+    """A 360-px-wide phone, as Director Wang's."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def browser_login(page: Any, username: str, password: str = "Shouhu-test-1") -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[data-testid=login-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def celery_app_on(broker_url: str) -> Any:
+    """A Celery app with the project's settings but another broker (e.g. a dead port)."""
+    from celery import Celery
+
+    app = Celery("shouhu-test")
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.broker_url = broker_url
+    app.conf.result_backend = broker_url
+    return app
+
+
+@pytest.fixture
+def broker_down(monkeypatch: Any) -> Any:
+    """Everything the outbox publishes goes to a broker that does not answer (a closed local port)."""
+    import core.outbox
+
+    dead = celery_app_on("redis://127.0.0.1:1/0")
+    monkeypatch.setattr(core.outbox, "celery_app", lambda: dead)
+    return dead

@@ -1,0 +1,57 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SERVICES := $(PY) scripts/services.py --
+
+.PHONY: run test install install-test checks lint migrations-check i18n-check deploy-check compose-check pytest clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed-run: $(VENV)/bin/python requirements.txt requirements-local.txt
+	$(PIP) install --quiet -r requirements-local.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/bin/python requirements.txt requirements-dev.txt requirements-local.txt
+	$(PIP) install --quiet -r requirements-dev.txt -r requirements-local.txt
+	touch $@
+
+install: $(VENV)/.installed-run
+
+install-test: $(VENV)/.installed-test
+	bash scripts/test_setup.sh
+
+## Run the app with demo data at http://127.0.0.1:8000 (web + Celery worker + beat).
+run: install
+	$(PY) scripts/run_local.py
+
+## Install what the tests need and run every check and the whole test suite.
+test: install-test checks pytest
+
+checks: lint migrations-check i18n-check deploy-check compose-check
+
+lint:
+	$(VENV)/bin/ruff check .
+
+migrations-check:
+	$(SERVICES) $(PY) manage.py makemigrations --check --dry-run
+
+i18n-check:
+	$(PY) scripts/i18n.py check
+	$(PY) scripts/i18n.py compile
+
+deploy-check:
+	DJANGO_ENV=production SECRET_KEY=ci-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	ALLOWED_HOSTS=shouhu.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+compose-check:
+	$(PY) scripts/check_compose.py
+
+pytest:
+	$(SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .local staticfiles

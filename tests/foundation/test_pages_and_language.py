@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from alliance.models import Member
+from core.models import Contract, Location
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_are_chinese_by_default_and_english_on_request(cast, client_for):
+    client = client_for(cast.admin)
+    assert "审计日志" in client.get("/system/audit/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/system/audit/"})
+    assert response.status_code == 302
+    english = client.get("/system/audit/").content.decode()
+    assert "Audit log" in english and "审计日志" not in english
+
+
+def test_health_page_shows_broker_worker_and_outbox(cast, client_for):
+    response = client_for(cast.admin).get("/system/health/")
+    assert response.status_code == 200
+    for key in ("broker_ok", "worker_ok", "outbox_waiting"):
+        assert key in response.context
+    assert client_for(cast.manager).get("/system/health/").status_code == 403
+
+
+def test_health_page_reports_a_dead_broker_without_hanging(cast, client_for, broker_down):
+    import time
+
+    started = time.monotonic()
+    response = client_for(cast.admin).get("/system/health/")
+    assert time.monotonic() - started < 10
+    assert response.status_code == 200
+    assert response.context["broker_ok"] is False
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo")
+    counts = (User.objects.count(), Location.objects.count(), Contract.objects.count(), Member.objects.count())
+    call_command("seed_demo")
+    assert counts == (User.objects.count(), Location.objects.count(), Contract.objects.count(), Member.objects.count())
+    assert set(User.objects.values_list("role", flat=True)) == {
+        "admin", "manager", "social_worker", "referrer", "pledger", "volunteer", "funder"
+    }
+    assert User.objects.get(username="wang").check_password("Shouhu-demo-2026")
+
+
+def test_api_schema_is_served(cast, api_for):
+    response = api_for(cast.worker).get("/api/v1/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/locations/" in response.content
+
+
+def test_static_assets_are_local(cast, client_for):
+    html = client_for(cast.worker).get("/", follow=True).content.decode()
+    assert "/static/vendor/bootstrap.min.css" in html and "/static/vendor/htmx.min.js" in html
+    assert "cdn." not in html
