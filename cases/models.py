@@ -229,3 +229,6 @@ class Activity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+
+from cases.models_work import *  # noqa: E402,F401,F403  (assessments, care plans …: same app)

@@ -1,0 +1,112 @@
+"""The social work on a case: assessments, care plans, documents, entitlements, closure approvals.
+
+Imported by cases.models so Django registers these models under the ``cases`` app.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class ApprovalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")
+
+
+class Rating(models.IntegerChoices):
+    NO_CONCERN = 0, _("No concern")
+    LOW = 1, _("Low concern")
+    MEDIUM = 2, _("Medium concern")
+    HIGH = 3, _("High concern")
+
+
+class Assessment(TimeStampedModel):
+    """A structured needs and risk assessment over six domains, ending in a risk level."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    safety = models.PositiveSmallIntegerField(_("safety"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    safety_notes = models.TextField(_("safety notes"), blank=True)
+    health = models.PositiveSmallIntegerField(_("health"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    health_notes = models.TextField(_("health notes"), blank=True)
+    education = models.PositiveSmallIntegerField(_("education"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    education_notes = models.TextField(_("education notes"), blank=True)
+    economic = models.PositiveSmallIntegerField(_("economic situation"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    economic_notes = models.TextField(_("economic notes"), blank=True)
+    psychological = models.PositiveSmallIntegerField(
+        _("psychological state"), choices=Rating.choices, default=Rating.NO_CONCERN
+    )
+    psychological_notes = models.TextField(_("psychological notes"), blank=True)
+    family = models.PositiveSmallIntegerField(_("family and guardianship"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    family_notes = models.TextField(_("family notes"), blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=20, choices=(("low", _("Low")), ("medium", _("Medium")), ("high", _("High")), ("immediate", _("Immediate"))))
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-assessed_on", "-pk"]
+
+
+class CarePlan(TimeStampedModel):
+    """A care plan; each revision is a new row (``version``), earlier ones are kept."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="care_plans")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    goals = models.TextField(_("goals"))
+    review_on = models.DateField(_("review date"))
+    is_current = models.BooleanField(_("current"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="careplan_unique_version"),
+            models.UniqueConstraint(fields=["case"], condition=Q(is_current=True), name="careplan_one_current"),
+        ]
+
+
+class ActorKind(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    ALLIANCE_MEMBER = "alliance_member", _("Alliance member")
+    DEPARTMENT = "department", _("Government department")
+    FAMILY = "family", _("Child or family")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class CarePlanAction(TimeStampedModel):
+    plan = models.ForeignKey(CarePlan, verbose_name=_("care plan"), on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("action"), max_length=300)
+    actor_kind = models.CharField(_("who does it"), max_length=20, choices=ActorKind.choices)
+    actor_name = models.CharField(_("name of who does it"), max_length=100, blank=True)
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+
+    class Meta:
+        verbose_name = _("care plan action")
+        verbose_name_plural = _("care plan actions")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="careplanaction_status_due_idx")]

@@ -1,0 +1,3 @@
+"""Assessment, care plan, documents and approvals pages; included by cases/urls.py (namespace "cases")."""
+
+urlpatterns: list = []
