@@ -8,7 +8,6 @@ Then: migrate, seed the demo, and run web (127.0.0.1:8000), Celery worker and be
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
