@@ -63,7 +63,7 @@ def database_url(dbname: str = "shouhu") -> str:
     if dbname not in server.psql("SELECT datname FROM pg_database;"):
         server.psql(f'CREATE DATABASE "{dbname}";')
     print(f"Embedded PostgreSQL 16 in {datadir}")
-    return f"postgres://postgres@{quote(str(datadir), safe='')}/{dbname}"
+    return f"postgres://postgres@/{dbname}?host={quote(str(datadir), safe='/')}"
 
 
 def redis_url() -> str:

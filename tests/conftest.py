@@ -115,13 +115,13 @@ def _test_database_url() -> str:
 
     s = connection.settings_dict
     host = s.get("HOST") or ""
-    if host.startswith("/"):
-        from urllib.parse import quote
-
-        host = quote(host, safe="")
+    socket_dir = (s.get("OPTIONS") or {}).get("host") or (host if host.startswith("/") else "")
     port = f":{s['PORT']}" if s.get("PORT") else ""
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s.get('USER') or 'postgres'}{password}@{host}{port}/{s['NAME']}"
+    user = f"{s.get('USER') or 'postgres'}{password}"
+    if socket_dir:  # a unix socket (the embedded PostgreSQL of `make test` on a bare machine)
+        return f"postgres://{user}@/{s['NAME']}?host={socket_dir}"
+    return f"postgres://{user}@{host}{port}/{s['NAME']}"
 
 
 @pytest.fixture(scope="session")
