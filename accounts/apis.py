@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from accounts.permissions import MayManageUsers, users_visible_to
 from accounts.services import user_create, user_update
+from core.audit import audit_log
+from core.models import AuditAction
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -50,6 +52,7 @@ class ObtainTokenView(APIView):
                 {"non_field_errors": [_("用户名（或手机号）或密码不正确。")]}, status=status.HTTP_400_BAD_REQUEST
             )
         token, _created = Token.objects.get_or_create(user=user)
+        audit_log(action=AuditAction.LOGIN, user=user, obj=user, request=request._request, detail={"via": "api-token"})
         return Response({"token": token.key})
 
 

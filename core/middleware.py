@@ -19,6 +19,17 @@ class AuditRequestMiddleware:
     def __call__(self, request: Any) -> Any:
         token = _request.set(request)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code == 403 and getattr(getattr(request, "user", None), "is_authenticated", False):
+                # Refusals are audited with the path only (ids, never names).
+                from core.audit import audit_log
+                from core.models import AuditAction
+
+                audit_log(
+                    action=AuditAction.PERMISSION_DENIED,
+                    request=request,
+                    detail={"path": request.path[:200], "method": request.method},
+                )
+            return response
         finally:
             _request.reset(token)

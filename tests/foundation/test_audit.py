@@ -61,3 +61,16 @@ def test_audit_log_filter_narrows_rows(cast, client_for):
     audit_log(action=AuditAction.EXPORT, user=cast.manager, object_type="report", object_id=7)
     page = client_for(cast.admin).get("/system/audit/", {"action": "export"}).context["page"]
     assert [e.username for e in page] == ["liu"]
+
+
+def test_a_refusal_is_audited_with_its_path(cast, client_for):
+    assert client_for(cast.worker).get("/system/audit/").status_code == 403
+    entry = AuditEntry.objects.get(action="permission_denied")
+    assert entry.username == "xiaochen"
+    assert entry.detail == {"path": "/system/audit/", "method": "GET"}
+
+
+def test_api_token_login_is_audited(cast, api_for):
+    response = api_for(None).post("/api/v1/auth/token/", {"username": "xiaoli", "password": "Shouhu-test-1"}, format="json")
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(action="login", username="xiaoli", detail__via="api-token").exists()
