@@ -44,12 +44,12 @@ class ObtainTokenView(APIView):
         )
         if getattr(request._request, "axes_locked_out", False):
             return Response(
-                {"detail": _("登录失败次数过多，账户已被暂时锁定，请稍后再试或联系项目主管。"), "code": "locked_out"},
+                {"detail": _("Too many failed logins: this account is locked for now. Try again later or ask your project manager."), "code": "locked_out"},
                 status=status.HTTP_403_FORBIDDEN,
             )
         if user is None:
             return Response(
-                {"non_field_errors": [_("用户名（或手机号）或密码不正确。")]}, status=status.HTTP_400_BAD_REQUEST
+                {"non_field_errors": [_("The username (or phone number) or password is not correct.")]}, status=status.HTTP_400_BAD_REQUEST
             )
         token, _created = Token.objects.get_or_create(user=user)
         audit_log(action=AuditAction.LOGIN, user=user, obj=user, request=request._request, detail={"via": "api-token"})
@@ -72,7 +72,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and not attrs.get("password"):
-            raise serializers.ValidationError({"password": _("新用户需要设置密码。")})
+            raise serializers.ValidationError({"password": _("A new user needs a password.")})
         return attrs
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("账户")
+    verbose_name = _("Accounts")
 
     def ready(self) -> None:
         from accounts import roles, signals  # noqa: F401

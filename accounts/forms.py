@@ -13,7 +13,7 @@ from accounts.models import Role, User
 
 class UserForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("密码"), widget=forms.PasswordInput, required=False, help_text=_("留空则不修改密码。")
+        label=_("Password"), widget=forms.PasswordInput, required=False, help_text=_("Leave empty to keep the current password.")
     )
 
     class Meta:
@@ -30,7 +30,7 @@ class UserForm(forms.ModelForm):
             self.fields["password"].help_text = ""
         self.fields["member"].queryset = self.fields["member"].queryset.order_by("name")
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("保存")))
+        self.helper.add_input(Submit("submit", _("Save")))
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password") or ""

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名（或手机号）或密码不正确。请注意，连续输错多次后账户将被暂时锁定。"),
-        "inactive": _("此账户已停用，请联系项目主管。"),
+        "invalid_login": _("The username (or phone number) or password is not correct. After several wrong tries the account is locked for a while."),
+        "inactive": _("This account is deactivated. Please contact your project manager."),
     }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("用户名或手机号")
+        self.fields["username"].label = _("Username or phone number")

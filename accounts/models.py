@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("系统管理员")
-    MANAGER = "manager", _("项目主管")
-    SOCIAL_WORKER = "social_worker", _("社工")
-    REFERRER = "referrer", _("转介人")
-    PLEDGER = "pledger", _("承诺人")
-    VOLUNTEER = "volunteer", _("志愿者")
-    FUNDER = "funder", _("资助方")
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Project manager")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    REFERRER = "referrer", _("Referrer")
+    PLEDGER = "pledger", _("Pledger")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    FUNDER = "funder", _("Funder")
 
 
 STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)

@@ -4,5 +4,5 @@ from accounts.models import Role
 from core.navigation import NavItem
 
 NAV = [
-    NavItem(_("用户"), "accounts:user-list", (Role.ADMIN, Role.MANAGER), order=80),
+    NavItem(_("Users"), "accounts:user-list", (Role.ADMIN, Role.MANAGER), order=80),
 ]

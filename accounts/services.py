@@ -16,9 +16,9 @@ from core.models import AuditAction
 
 def _check_may_grant(*, actor: User, role: str) -> None:
     if role not in Role.values:
-        raise ValidationError({"role": _("未知角色。")})
+        raise ValidationError({"role": _("Unknown role.")})
     if role == Role.ADMIN and not actor.has_role(Role.ADMIN):
-        raise PermissionDenied(_("只有系统管理员可以授予管理员角色。"))
+        raise PermissionDenied(_("Only an administrator may grant the administrator role."))
 
 
 def _sync_group(user: User) -> None:
@@ -64,11 +64,11 @@ def user_create(
 def user_update(*, actor: User, user: User, **changes: Any) -> User:
     """Changes role, name, contact, member link or active flag; the password only through ``password``."""
     if user.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN):
-        raise PermissionDenied(_("只有系统管理员可以修改管理员账户。"))
+        raise PermissionDenied(_("Only an administrator may change an administrator account."))
     if "role" in changes:
         _check_may_grant(actor=actor, role=changes["role"])
     if changes.get("is_active") is False and user.pk == actor.pk:
-        raise ValidationError({"is_active": _("不能停用自己的账户。")})
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     password = changes.pop("password", None)
     fields = []
     for field, value in changes.items():

@@ -47,7 +47,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = UserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and _save_user_form(request, form):
-        messages.success(request, _("用户已创建。"))
+        messages.success(request, _("The user was created."))
         return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
@@ -60,6 +60,6 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         # The form mutates its instance while validating; the service works from a fresh copy.
         fresh = get_user_for_manager(request.user, pk)
         if _save_user_form(request, form, user=fresh):
-            messages.success(request, _("用户已保存。"))
+            messages.success(request, _("The user was saved."))
             return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})

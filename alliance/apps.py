@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AllianceConfig(AppConfig):
     name = "alliance"
-    verbose_name = _("联盟")
+    verbose_name = _("Alliance")

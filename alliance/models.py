@@ -10,23 +10,23 @@ from core.models import TimeStampedModel
 
 
 class MemberKind(models.TextChoices):
-    INDIVIDUAL = "individual", _("个人")
-    ORGANISATION = "organisation", _("机构")
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
 
 
 class Sector(models.TextChoices):
-    WF_DIRECTOR = "wf_director", _("妇联主席/妇女主任")
-    CHILDREN_DIRECTOR = "children_director", _("儿童主任")
-    SCHOOL = "school", _("学校")
-    NGO = "ngo", _("社会组织")
-    HOSPITAL = "hospital", _("医院")
-    POLICE = "police", _("公安")
-    RESIDENT = "resident", _("居民")
-    LAW_FIRM = "law_firm", _("律师事务所")
-    ENTERPRISE = "enterprise", _("企业")
-    GOVERNMENT = "government", _("政府部门")
-    MEDIA = "media", _("媒体")
-    OTHER = "other", _("其他")
+    WF_DIRECTOR = "wf_director", _("WF director")
+    CHILDREN_DIRECTOR = "children_director", _("Children director")
+    SCHOOL = "school", _("School")
+    NGO = "ngo", _("NGO")
+    HOSPITAL = "hospital", _("Hospital")
+    POLICE = "police", _("Police")
+    RESIDENT = "resident", _("Resident")
+    LAW_FIRM = "law_firm", _("Law firm")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    GOVERNMENT = "government", _("Government department")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
 
 
 class Member(TimeStampedModel):
@@ -65,10 +65,10 @@ class Member(TimeStampedModel):
 
 
 class EventKind(models.TextChoices):
-    TRAINING = "training", _("培训")
-    DIRECTOR_MEETING = "director_meeting", _("妇女主任月度会面")
-    JOINT_CONFERENCE = "joint_conference", _("联席会议")
-    FOCUS_GROUP = "focus_group", _("焦点小组")
+    TRAINING = "training", _("Training")
+    DIRECTOR_MEETING = "director_meeting", _("WF director's monthly meeting")
+    JOINT_CONFERENCE = "joint_conference", _("Joint conference")
+    FOCUS_GROUP = "focus_group", _("Focus group")
 
 
 class Event(TimeStampedModel):

@@ -12,80 +12,80 @@ from core.models import TimeStampedModel
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", _("女")
-    MALE = "male", _("男")
-    UNKNOWN = "unknown", _("未知")
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class HukouStatus(models.TextChoices):
-    LOCAL = "local", _("本地户口")
-    MIGRANT = "migrant", _("外地户口")
-    NONE = "none", _("无户口")
+    LOCAL = "local", _("Local hukou")
+    MIGRANT = "migrant", _("Migrant (hukou elsewhere)")
+    NONE = "none", _("No hukou")
 
 
 class SchoolStatus(models.TextChoices):
-    PRESCHOOL = "preschool", _("学龄前")
-    IN_SCHOOL = "in_school", _("在读")
-    OUT_OF_SCHOOL = "out_of_school", _("失学/辍学")
-    GRADUATED = "graduated", _("已毕业/工作")
-    UNKNOWN = "unknown", _("不详")
+    PRESCHOOL = "preschool", _("Pre-school")
+    IN_SCHOOL = "in_school", _("In school")
+    OUT_OF_SCHOOL = "out_of_school", _("Out of school / dropped out")
+    GRADUATED = "graduated", _("Finished school / working")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class CaseStatus(models.TextChoices):
-    ASSESSMENT = "assessment", _("评估中")
-    ACTIVE = "active", _("服务中")
-    CLOSED = "closed", _("已结案")
+    ASSESSMENT = "assessment", _("Assessment")
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", _("低")
-    MEDIUM = "medium", _("中")
-    HIGH = "high", _("高")
-    IMMEDIATE = "immediate", _("紧急")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    IMMEDIATE = "immediate", _("Immediate")
 
 
 RISK_ORDER = {RiskLevel.IMMEDIATE: 0, RiskLevel.HIGH: 1, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 3}
 
 
 class PresentingIssue(models.TextChoices):
-    SEVERE_ILLNESS = "severe_illness", _("儿童重病")
-    POVERTY = "poverty", _("贫困")
-    NEGLECT = "neglect", _("忽视")
-    PHYSICAL_ABUSE = "physical_abuse", _("身体虐待")
-    EMOTIONAL_ABUSE = "emotional_abuse", _("情感虐待")
-    SEXUAL_ABUSE = "sexual_abuse", _("性侵害")
-    EMOTIONAL_DISTURBANCE = "emotional_disturbance", _("情绪困扰")
-    SELF_HARM = "self_harm", _("自伤")
-    NO_ACCOMMODATION = "no_accommodation", _("无住所")
-    SCHOOL_PROBLEMS = "school_problems", _("就学问题")
-    OTHER = "other", _("其他")
+    SEVERE_ILLNESS = "severe_illness", _("Severe illness of the child")
+    POVERTY = "poverty", _("Poverty")
+    NEGLECT = "neglect", _("Neglect")
+    PHYSICAL_ABUSE = "physical_abuse", _("Physical abuse")
+    EMOTIONAL_ABUSE = "emotional_abuse", _("Emotional abuse")
+    SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse")
+    EMOTIONAL_DISTURBANCE = "emotional_disturbance", _("Emotional disturbance")
+    SELF_HARM = "self_harm", _("Self-harm")
+    NO_ACCOMMODATION = "no_accommodation", _("No accommodation")
+    SCHOOL_PROBLEMS = "school_problems", _("School problems")
+    OTHER = "other", _("Other")
 
 
 class FamilySituation(models.TextChoices):
-    PARENT_DEAD_OTHER_AWAY = "parent_dead_other_away", _("一方父母去世、另一方外出")
-    WITH_ONE_PARENT = "with_one_parent", _("与单亲同住")
-    WITH_BOTH_PARENTS_POOR = "with_both_parents_poor", _("与父母同住但贫困")
-    SKIP_GENERATION = "skip_generation", _("隔代抚养")
-    LIVING_ALONE = "living_alone", _("独自生活")
-    OTHER = "other", _("其他")
+    PARENT_DEAD_OTHER_AWAY = "parent_dead_other_away", _("One parent dead, the other away")
+    WITH_ONE_PARENT = "with_one_parent", _("Living with one parent")
+    WITH_BOTH_PARENTS_POOR = "with_both_parents_poor", _("With both parents, but poor")
+    SKIP_GENERATION = "skip_generation", _("Skip-generation care")
+    LIVING_ALONE = "living_alone", _("Living alone")
+    OTHER = "other", _("Other")
 
 
 class Category(models.TextChoices):
-    PHYSICAL_NEED = "physical_need", _("身体需要（疾病或残疾）")
-    FAMILY_NEED = "family_need", _("家庭需要（贫困）")
-    CUSTODY_NEED = "custody_need", _("监护需要（监护缺失）")
-    NONE = "none", _("不属于困境儿童")
+    PHYSICAL_NEED = "physical_need", _("Physical need (illness or disability)")
+    FAMILY_NEED = "family_need", _("Family need (poverty)")
+    CUSTODY_NEED = "custody_need", _("Custody need (guardianship missing)")
+    NONE = "none", _("Not a child in difficulty")
 
 
 class ActivityKind(models.TextChoices):
-    HOME_VISIT = "home_visit", _("家访")
-    PHONE_CALL = "phone_call", _("电话")
-    COUNSELLING = "counselling", _("辅导")
-    OFFICE_VISIT = "office_visit", _("来访")
-    SCHOOL_VISIT = "school_visit", _("学校探访")
-    JOINT_CONFERENCE = "joint_conference", _("联席会议")
-    GROUP_SESSION = "group_session", _("小组活动")
-    OTHER = "other", _("其他")
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE_CALL = "phone_call", _("Phone call")
+    COUNSELLING = "counselling", _("Counselling")
+    OFFICE_VISIT = "office_visit", _("Office visit")
+    SCHOOL_VISIT = "school_visit", _("School visit")
+    JOINT_CONFERENCE = "joint_conference", _("Joint conference")
+    GROUP_SESSION = "group_session", _("Group session")
+    OTHER = "other", _("Other")
 
 
 class Child(TimeStampedModel):

@@ -41,16 +41,16 @@ def revoke_case_access(*, case: Case, user: User) -> None:
 
 def _check_worker(user: User | None) -> None:
     if user is not None and not (user.is_active and user.has_role(Role.SOCIAL_WORKER, Role.MANAGER, Role.ADMIN)):
-        raise ValidationError({"lead_worker": _("负责社工必须是在职的社工或主管。")})
+        raise ValidationError({"lead_worker": _("The lead worker must be an active social worker or manager.")})
 
 
 def _check_issues(issues: Iterable[str]) -> list[str]:
     issues = list(issues)
     unknown = [i for i in issues if i not in PresentingIssue.values]
     if unknown:
-        raise ValidationError({"presenting_issues": _("未知的问题类型：%(codes)s") % {"codes": ", ".join(unknown)}})
+        raise ValidationError({"presenting_issues": _("Unknown presenting issue: %(codes)s") % {"codes": ", ".join(unknown)}})
     if len(set(issues)) != len(issues):
-        raise ValidationError({"presenting_issues": _("问题类型不能重复。")})
+        raise ValidationError({"presenting_issues": _("A presenting issue may be listed only once.")})
     return issues
 
 
@@ -74,7 +74,7 @@ def case_open(
     """Open a case file on a child and give the lead worker (and only them) access to it."""
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": _("立案日期不能晚于今天。")})
+        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
     _check_worker(lead_worker)
     case = Case(
         number=_next_case_number(opened_on.year),

@@ -27,9 +27,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, IntegrityError):
-        return Response({"detail": _("这条记录与已有数据冲突，未保存。")}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": _("This record conflicts with existing data and was not saved.")}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("未找到。"))
+        exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(_("您没有执行此操作的权限。"))
+        exc = exceptions.PermissionDenied(_("You do not have permission to do this."))
     return drf_exception_handler(exc, context)

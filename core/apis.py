@@ -20,7 +20,7 @@ class LocationSerializer(serializers.ModelSerializer):
         node = parent
         while node is not None:
             if self.instance is not None and node.pk == self.instance.pk:
-                raise serializers.ValidationError({"parent": _("地点不能成为自己的下级。")})
+                raise serializers.ValidationError({"parent": _("A place cannot be inside itself.")})
             node = node.parent
         return attrs
 
@@ -36,7 +36,7 @@ class ContractSerializer(serializers.ModelSerializer):
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end": _("结束日期不能早于开始日期。")})
+            raise serializers.ValidationError({"end": _("The end date cannot be before the start date.")})
         return attrs
 
 

@@ -15,10 +15,10 @@ class TimeStampedModel(models.Model):
 
 
 class LocationKind(models.TextChoices):
-    DISTRICT = "district", _("区/县")
-    TOWN = "town", _("镇/街道")
-    COMMUNITY = "community", _("社区")
-    VILLAGE = "village", _("村")
+    DISTRICT = "district", _("District")
+    TOWN = "town", _("Town")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
 
 
 class Location(TimeStampedModel):
@@ -70,14 +70,14 @@ class Contract(TimeStampedModel):
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", _("查看")
-    CREATE = "create", _("创建")
-    UPDATE = "update", _("修改")
-    DELETE = "delete", _("删除")
-    EXPORT = "export", _("导出")
-    LOGIN = "login", _("登录")
-    LOGIN_FAILED = "login_failed", _("登录失败")
-    PERMISSION_DENIED = "permission_denied", _("拒绝访问")
+    VIEW = "view", _("View")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Log in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    PERMISSION_DENIED = "permission_denied", _("Permission denied")
 
 
 class AuditEntry(models.Model):

@@ -4,7 +4,7 @@ from accounts.models import Role
 from core.navigation import NavItem
 
 NAV = [
-    NavItem(_("首页"), "home", tuple(Role.values), order=0),
-    NavItem(_("系统状态"), "health", (Role.ADMIN,), order=90),
-    NavItem(_("审计日志"), "audit-log", (Role.ADMIN,), order=91),
+    NavItem(_("Home"), "home", tuple(Role.values), order=0),
+    NavItem(_("System health"), "health", (Role.ADMIN,), order=90),
+    NavItem(_("Audit log"), "audit-log", (Role.ADMIN,), order=91),
 ]

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
-    verbose_name = _("通知")
+    verbose_name = _("Notifications")

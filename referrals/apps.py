@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
-    verbose_name = _("转介")
+    verbose_name = _("Referrals")

@@ -10,41 +10,41 @@ from core.models import TimeStampedModel
 
 
 class Urgency(models.TextChoices):
-    IMMEDIATE = "immediate", _("紧急（儿童正处于危险中）")
-    SOON = "soon", _("尽快（几天内）")
-    ROUTINE = "routine", _("一般")
+    IMMEDIATE = "immediate", _("Immediate (the child is in danger now)")
+    SOON = "soon", _("Soon (within days)")
+    ROUTINE = "routine", _("Routine")
 
 
 class Channel(models.TextChoices):
-    ALLIANCE = "alliance", _("联盟成员")
-    HOTLINE = "hotline", _("热线（12345/12349）")
-    POLICE = "police", _("公安")
-    GOVERNMENT = "government", _("政府部门")
-    SELF_OR_FAMILY = "self_or_family", _("儿童本人或家人")
-    OUTREACH = "outreach", _("外展发现")
-    OTHER = "other", _("其他")
+    ALLIANCE = "alliance", _("Alliance member")
+    HOTLINE = "hotline", _("Hotline (12345/12349)")
+    POLICE = "police", _("Police")
+    GOVERNMENT = "government", _("Government department")
+    SELF_OR_FAMILY = "self_or_family", _("The child or family")
+    OUTREACH = "outreach", _("Outreach")
+    OTHER = "other", _("Other")
 
 
 class Indicator(models.TextChoices):
-    NO_ADULT_AT_NIGHT = "no_adult_at_night", _("夜间家中无成人")
-    VISIBLE_INJURIES = "visible_injuries", _("身上有明显伤痕")
-    OUT_OF_SCHOOL = "out_of_school", _("失学或辍学")
-    NO_HUKOU = "no_hukou", _("没有户口")
-    BEGGING_OR_WANDERING = "begging_or_wandering", _("乞讨或流浪")
-    UNTREATED_ILLNESS = "untreated_illness", _("重病未得到治疗")
-    PARENT_ABSENT = "parent_absent", _("父母去世、服刑、残疾或失联")
-    LIVING_ALONE = "living_alone", _("儿童独自生活")
-    HUNGER = "hunger", _("经常挨饿")
-    SELF_HARM_TALK = "self_harm_talk", _("说过想伤害自己")
-    OTHER = "other", _("其他")
+    NO_ADULT_AT_NIGHT = "no_adult_at_night", _("No adult at home at night")
+    VISIBLE_INJURIES = "visible_injuries", _("Visible injuries")
+    OUT_OF_SCHOOL = "out_of_school", _("Out of school")
+    NO_HUKOU = "no_hukou", _("No household registration (hukou)")
+    BEGGING_OR_WANDERING = "begging_or_wandering", _("Begging or wandering")
+    UNTREATED_ILLNESS = "untreated_illness", _("Serious illness not treated")
+    PARENT_ABSENT = "parent_absent", _("Parent dead, in prison, disabled or lost contact")
+    LIVING_ALONE = "living_alone", _("Child living alone")
+    HUNGER = "hunger", _("Often hungry")
+    SELF_HARM_TALK = "self_harm_talk", _("Talked of hurting themselves")
+    OTHER = "other", _("Other")
 
 
 class ReferralStatus(models.TextChoices):
-    NEW = "new", _("待处理")
-    NEEDS_INFO = "needs_info", _("需补充信息")
-    ACCEPTED = "accepted", _("已受理")
-    REFERRED_ON = "referred_on", _("已转介其他服务")
-    DECLINED = "declined", _("不予受理")
+    NEW = "new", _("New")
+    NEEDS_INFO = "needs_info", _("Needs more information")
+    ACCEPTED = "accepted", _("Accepted")
+    REFERRED_ON = "referred_on", _("Referred on")
+    DECLINED = "declined", _("Declined")
 
 
 class Referral(TimeStampedModel):

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ResourcesConfig(AppConfig):
     name = "resources"
-    verbose_name = _("承诺在先")
+    verbose_name = _("Promise First")

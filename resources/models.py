@@ -12,17 +12,17 @@ from core.models import TimeStampedModel
 
 
 class PledgeKind(models.TextChoices):
-    MONEY = "money", _("资金")
-    GOODS = "goods", _("物资")
-    SERVICE = "service", _("服务")
+    MONEY = "money", _("Money")
+    GOODS = "goods", _("Goods")
+    SERVICE = "service", _("Service")
 
 
 class PledgeRequestStatus(models.TextChoices):
-    REQUESTED = "requested", _("已请求")
-    ACCEPTED = "accepted", _("已接受")
-    DECLINED = "declined", _("已婉拒")
-    FULFILLED = "fulfilled", _("已兑现")
-    CANCELLED = "cancelled", _("已取消")
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Agreed")
+    DECLINED = "declined", _("Turned down")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Pledge(TimeStampedModel):

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["core", "accounts", "alliance", "cases", "referrals", "resources", "notifications", "reports"]
 LANG = "zh_Hans"
-PROJECT_IGNORES = [f"--ignore={app}/*" for app in APPS] + [
-    "--ignore=.venv/*", "--ignore=.local/*", "--ignore=tests/*", "--ignore=scripts/*", "--ignore=bench/*",
-    "--ignore=staticfiles/*", "--ignore=static/*", "--ignore=docs/*",
+PROJECT_IGNORES = [f"--ignore=./{app}/*" for app in APPS] + [
+    "--ignore=./.venv/*", "--ignore=./.local/*", "--ignore=./tests/*", "--ignore=./scripts/*", "--ignore=./bench/*",
+    "--ignore=./staticfiles/*", "--ignore=./static/*", "--ignore=./docs/*",
 ]
 
 

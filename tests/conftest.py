@@ -240,7 +240,7 @@ def celery_app_on(broker_url: str) -> Any:
     """A Celery app with the project's settings but another broker (e.g. a dead port)."""
     from celery import Celery
 
-    app = Celery("shouhu-test")
+    app = Celery("shouhu-test", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = broker_url
     app.conf.result_backend = broker_url
