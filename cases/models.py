@@ -231,4 +231,71 @@ class Activity(TimeStampedModel):
         return f"{self.get_kind_display()} {self.date}"
 
 
+class PersonStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    AWAY_FOR_WORK = "away_for_work", _("Away for work")
+    DECEASED = "deceased", _("Deceased")
+    IN_PRISON = "in_prison", _("In prison")
+    ILL_OR_DISABLED = "ill_or_disabled", _("Severely ill or disabled")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+
+
+class HouseholdMember(TimeStampedModel):
+    """A caregiver or household member of a child, and where they are."""
+
+    child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=50, help_text=_("e.g. mother, grandfather, aunt"))
+    status = models.CharField(_("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.PRESENT)
+    is_caregiver = models.BooleanField(_("main caregiver"), default=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["-is_caregiver", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class CaseFlag(TimeStampedModel):
+    """A short warning on a case that shows on the caseload until it is resolved."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="flags")
+    message = models.CharField(_("message"), max_length=200)
+    due_on = models.DateField(_("date"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["case"], condition=Q(resolved_at__isnull=True), name="caseflag_open_idx")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RiskChange(models.Model):
+    """Who changed a case's risk level, when, and why."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="risk_changes")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    from_level = models.CharField(_("from"), max_length=20, choices=RiskLevel.choices, blank=True)
+    to_level = models.CharField(_("to"), max_length=20, choices=RiskLevel.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("risk level change")
+        verbose_name_plural = _("risk level changes")
+        ordering = ["-changed_at", "-pk"]
+
+
 from cases.models_work import *  # noqa: E402,F401,F403  (assessments, care plans …: same app)

@@ -1,0 +1,269 @@
+"""`/api/v1/cases/` and `/api/v1/activities/`, as fixed in shared/api-v1.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role, User
+from cases import services
+from cases.models import (
+    Activity,
+    ActivityKind,
+    Case,
+    CaseStatus,
+    Category,
+    FamilySituation,
+    HukouStatus,
+    PresentingIssue,
+    RiskLevel,
+    SchoolStatus,
+    Sex,
+)
+from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, sees_all_cases
+from core.audit import audit_log
+from core.models import AuditAction, Contract, Location
+
+STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
+
+
+class StaffOnly:
+    """Roles that never see case files get 403 on these endpoints; hidden objects are 404."""
+
+    def check_staff(self, request: Request) -> None:
+        if not request.user.has_role(*STAFF):
+            raise PermissionDenied
+
+
+class ChildSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
+    hukou_status = serializers.ChoiceField(choices=HukouStatus.choices, default=HukouStatus.LOCAL)
+    left_behind = serializers.BooleanField(default=False)
+    school_status = serializers.ChoiceField(choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN)
+
+    def validate_birth_date(self, value: Any) -> Any:
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(_("The birth date cannot be in the future."))
+        return value
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    child = ChildSerializer()
+    presenting_issues = serializers.ListField(
+        child=serializers.ChoiceField(choices=PresentingIssue.choices), required=False, max_length=11
+    )
+    status = serializers.ChoiceField(choices=CaseStatus.choices, default=CaseStatus.ASSESSMENT)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    family_situation = serializers.ChoiceField(choices=FamilySituation.choices, required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
+    lead_worker = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True),
+        required=False, allow_null=True,
+    )
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+    closure_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2_000_000_000)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "child", "status", "risk_level", "presenting_issues", "family_situation",
+                  "category", "lead_worker", "opened_on", "closed_on", "closure_reason", "referral", "contract",
+                  "version"]
+        read_only_fields = ["id", "number", "referral"]
+        extra_kwargs = {"opened_on": {"required": False}, "closed_on": {"required": False}}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        today = timezone.localdate()
+        opened = attrs.get("opened_on", getattr(self.instance, "opened_on", None)) or today
+        closed = attrs.get("closed_on", getattr(self.instance, "closed_on", None))
+        if opened > today:
+            raise serializers.ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+        if closed and closed < opened:
+            raise serializers.ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
+        if closed and closed > today:
+            raise serializers.ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+        if self.instance is None and attrs.get("status") == CaseStatus.CLOSED and not closed:
+            raise serializers.ValidationError({"closed_on": _("A closed case needs its closing date.")})
+        issues = attrs.get("presenting_issues")
+        if issues is not None and len(set(issues)) != len(issues):
+            raise serializers.ValidationError({"presenting_issues": _("A presenting issue may be listed only once.")})
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": _("Send the version you last read.")})
+        return attrs
+
+
+class CaseFilter(django_filters.FilterSet):
+    opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
+    opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte")
+    location = django_filters.NumberFilter(field_name="child__location")
+
+    class Meta:
+        model = Case
+        fields = ["status", "risk_level", "lead_worker", "contract", "category", "family_situation"]
+
+
+class CaseViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+    ordering_fields = ["opened_on", "number", "risk_level", "id"]
+    queryset = Case.objects.none()
+
+    def get_queryset(self) -> QuerySet[Case]:  # type: ignore[override]
+        return cases_visible_to(self.request.user).order_by("-opened_on", "-pk")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.check_staff(request)
+
+    def get_object(self) -> Case:
+        case = get_case_for_user(self.request.user, self.kwargs["pk"])
+        return case
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=case, request=request._request)
+        return Response(self.get_serializer(case).data)
+
+    def perform_create(self, serializer: CaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        child_data = data.pop("child")
+        data.pop("version", None)
+        with transaction.atomic():
+            child = services.child_create(actor=self.request.user, **child_data)
+            if "lead_worker" not in data:
+                data["lead_worker"] = self.request.user
+            serializer.instance = services.case_open(actor=self.request.user, child=child, **data)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        if not may_change_case(request.user, case):
+            raise PermissionDenied
+        serializer = self.get_serializer(case, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        child_data = data.pop("child", None)
+        for field in ("lead_worker", "closed_on", "closure_reason"):
+            if field in data and data[field] != getattr(case, field):
+                raise serializers.ValidationError(
+                    {field: _("Use the assign or close action to change this.")}
+                )
+            data.pop(field, None)
+        try:
+            with transaction.atomic():
+                case = services.case_update(actor=request.user, case=case, version=version, **data)
+                if child_data:
+                    services.child_update(actor=request.user, child=case.child, **child_data)
+        except services.StaleVersion as exc:
+            body = self.get_serializer(get_case_for_user(request.user, exc.current.pk)).data
+            return Response({"detail": _("Someone else saved this case since you read it. Nothing was saved."),
+                             "current": body}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+    @extend_schema(request=inline_serializer("CaseAssign", {"lead_worker": serializers.IntegerField()}),
+                   responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: Any = None) -> Response:
+        case = self.get_object()
+        if not sees_all_cases(request.user):
+            raise PermissionDenied
+        field = serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True)
+        )
+        try:
+            worker = field.to_internal_value(request.data.get("lead_worker"))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"lead_worker": exc.detail}) from None
+        case = services.case_assign(actor=request.user, case=case, lead_worker=worker)
+        return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+    @extend_schema(request=inline_serializer("CaseClose", {"closed_on": serializers.DateField(),
+                                                          "closure_reason": serializers.CharField()}),
+                   responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        case = self.get_object()
+        if not sees_all_cases(request.user):
+            raise PermissionDenied
+        body = inline_serializer("CaseCloseBody", {
+            "closed_on": serializers.DateField(), "closure_reason": serializers.CharField(max_length=2000),
+        })(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = services.case_close(actor=request.user, case=case, **body.validated_data)
+        return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1440)
+    summary = serializers.CharField(max_length=10000)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "case", "kind", "date", "duration_minutes", "summary", "sensitive"]
+
+    def validate_case(self, case: Case) -> Case:
+        user = self.context["request"].user
+        try:
+            case = get_case_for_user(user, case.pk)
+        except Http404:
+            raise serializers.ValidationError(_("No such case.")) from None
+        if not may_change_case(user, case):
+            raise serializers.ValidationError(_("You may not add to this case."))
+        return case
+
+    def validate_date(self, value: Any) -> Any:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class ActivityViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    serializer_class = ActivitySerializer
+    filterset_fields = ["case", "kind", "sensitive"]
+    ordering_fields = ["date", "id"]
+    queryset = Activity.objects.none()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.check_staff(request)
+
+    def get_queryset(self) -> QuerySet[Activity]:  # type: ignore[override]
+        user = self.request.user
+        activities = Activity.objects.filter(case__in=cases_visible_to(user).values("pk")).order_by("-date", "-pk")
+        if not sees_all_cases(user):
+            # Sensitive notes: the lead worker only (and managers, above).
+            from django.db.models import Q
+
+            activities = activities.filter(Q(sensitive=False) | Q(case__lead_worker=user))
+        return activities
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=activity, request=request._request, detail={"case": activity.case_id})
+        return Response(self.get_serializer(activity).data)
+
+    def perform_create(self, serializer: ActivitySerializer) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = services.activity_record(actor=self.request.user, **data)
+
+
+

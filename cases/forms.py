@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from cases.models import Activity, ActivityKind, Case, CaseFlag, Child, HouseholdMember, PresentingIssue
+from core.models import Location
+
+
+def _no_form_tag(form: forms.Form) -> None:
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = ["name", "sex", "birth_date", "birth_date_estimated", "location", "hukou_status", "left_behind",
+                  "school_status", "grade", "id_number"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(kind__in=["village", "community"]).order_by("name")
+        self.fields["location"].required = True
+        _no_form_tag(self)
+
+    def clean_birth_date(self) -> Any:
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The birth date cannot be in the future."))
+        return value
+
+
+class CaseForm(forms.ModelForm):
+    presenting_issues = forms.MultipleChoiceField(
+        label=_("presenting issues"), choices=PresentingIssue.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("The first ticked is taken as the primary issue."),
+    )
+    primary_issue = forms.ChoiceField(label=_("primary issue"), choices=[("", "—"), *PresentingIssue.choices], required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    risk_reason = forms.CharField(label=_("why the risk level changed"), max_length=300, required=False)
+
+    class Meta:
+        model = Case
+        fields = ["risk_level", "family_situation", "category", "opened_on", "contract"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            issues = self.instance.presenting_issues or []
+            self.initial.setdefault("presenting_issues", issues)
+            self.initial.setdefault("primary_issue", issues[0] if issues else "")
+            self.initial["version"] = self.instance.version
+        else:
+            self.initial.setdefault("opened_on", timezone.localdate())
+        _no_form_tag(self)
+
+    def clean_opened_on(self) -> Any:
+        value = self.cleaned_data.get("opened_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The opening date cannot be later than today."))
+        return value
+
+    def ordered_issues(self) -> list[str]:
+        issues = list(self.cleaned_data.get("presenting_issues") or [])
+        primary = self.cleaned_data.get("primary_issue")
+        if primary:
+            issues = [primary] + [i for i in issues if i != primary]
+        return issues
+
+
+class LeadWorkerForm(forms.Form):
+    lead_worker = forms.ModelChoiceField(label=_("lead social worker"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_worker"].queryset = User.objects.filter(
+            role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True
+        ).order_by("full_name", "username")
+
+
+class QuickVisitForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "date", "duration_minutes", "summary", "sensitive"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 1440, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("kind", ActivityKind.HOME_VISIT)
+        self.initial.setdefault("date", timezone.localdate())
+        self.fields["summary"].max_length = 10000
+        self.fields["duration_minutes"].max_value = 1440
+        _no_form_tag(self)
+
+    def clean_date(self) -> Any:
+        value = self.cleaned_data.get("date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class FlagForm(forms.ModelForm):
+    class Meta:
+        model = CaseFlag
+        fields = ["message", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class HouseholdMemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["name", "relation", "status", "is_caregiver", "phone", "notes"]
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("closed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closure_reason = forms.CharField(label=_("closure reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    closure_outcome = forms.CharField(label=_("closure outcome"), widget=forms.Textarea(attrs={"rows": 3}),
+                                      max_length=2000, required=False)

@@ -1,0 +1,193 @@
+"""Reads of case files: every one starts from cases.permissions.cases_visible_to()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from cases.models import Activity, ActivityKind, Case, CaseFlag, CaseStatus, Child, RiskChange
+from cases.permissions import cases_visible_to, may_read_sensitive, sees_all_cases
+from core.templatetags.shouhu import yuan
+
+
+def _visit_interval_days() -> SqlCase:
+    days = settings.SHOUHU["VISIT_INTERVAL_DAYS"]
+    return SqlCase(
+        *[When(risk_level=level, then=Value(n)) for level, n in days.items()],
+        default=Value(30),
+        output_field=IntegerField(),
+    )
+
+
+RISK_RANK = SqlCase(
+    When(risk_level="immediate", then=Value(0)),
+    When(risk_level="high", then=Value(1)),
+    When(risk_level="medium", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
+    """Annotate last home visit, next visit due, overdue flag and open flags — in SQL, per row."""
+    today = today or timezone.localdate()
+    last_visit = (
+        Activity.objects.filter(case=OuterRef("pk"), kind=ActivityKind.HOME_VISIT).order_by("-date").values("date")[:1]
+    )
+    open_flags = (
+        CaseFlag.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return cases.annotate(
+        last_visit=Subquery(last_visit, output_field=DateField()),
+        visit_interval=_visit_interval_days(),
+        open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
+        risk_rank=RISK_RANK,
+    ).annotate(
+        next_visit_due=ExpressionWrapper(
+            Coalesce(F("last_visit"), F("opened_on")) + F("visit_interval"), output_field=DateField()
+        ),
+    ).annotate(
+        is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
+    )
+
+
+def caseload_for(user: User, *, worker: User | None = None) -> QuerySet[Case]:
+    """Open cases the user works on (or, for a manager, a given worker's), most urgent first."""
+    cases = cases_visible_to(user).exclude(status=CaseStatus.CLOSED)
+    target = worker or user
+    if worker is not None or not sees_all_cases(user):
+        cases = cases.filter(Q(lead_worker=target) | Q(team=target)).distinct()
+    return with_due_dates(cases).prefetch_related(
+        "flags"
+    ).order_by("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+
+
+def team_caseloads(user: User) -> QuerySet[User]:
+    """Managers: each worker with the number of open cases they lead and how many are high risk."""
+    open_q = Q(lead_cases__status__in=[CaseStatus.ASSESSMENT, CaseStatus.ACTIVE])
+    return (
+        User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True)
+        .annotate(
+            open_cases=Count("lead_cases", filter=open_q),
+            high_risk=Count("lead_cases", filter=open_q & Q(lead_cases__risk_level__in=["high", "immediate"])),
+        )
+        .order_by("-open_cases", "username")
+    )
+
+
+def case_search(user: User, query: str) -> QuerySet[Case]:
+    """Search by child's name, case number, location or words in activity summaries — only visible cases."""
+    query = query.strip()[:100]
+    cases = cases_visible_to(user)
+    if not query:
+        return cases.none()
+    summary_hit = Activity.objects.filter(case=OuterRef("pk"), summary__icontains=query)
+    if not sees_all_cases(user):
+        summary_hit = summary_hit.filter(Q(sensitive=False) | Q(case__lead_worker=user))
+    return (
+        cases.filter(
+            Q(child__name__icontains=query)
+            | Q(number__icontains=query)
+            | Q(child__location__name__icontains=query)
+            | Exists(summary_hit)
+        )
+        .order_by("-opened_on", "-pk")[:50]
+    )
+
+
+def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
+    query = query.strip()[:50]
+    if len(query) < 1:
+        return []
+    visible = cases_visible_to(user).values("child_id")
+    children = (
+        Child.objects.filter(pk__in=visible, name__icontains=query).select_related("location").order_by("name")[:10]
+    )
+    return [
+        {"id": c.pk, "name": c.name, "location": c.location.name if c.location else "", "birth_date": c.birth_date}
+        for c in children
+    ]
+
+
+@dataclass
+class TimelineEntry:
+    date: Any
+    kind: str
+    title: str
+    text: str = ""
+    sensitive: bool = False
+    by: str = ""
+
+
+def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
+    """Everything that happened on a case, newest first: one query per source, none per row."""
+    entries: list[TimelineEntry] = []
+    activities = case.activities.select_related("recorded_by")
+    if not may_read_sensitive(user, case):
+        activities = activities.filter(sensitive=False)
+    for a in activities:
+        minutes = _("%(m)s min") % {"m": a.duration_minutes} if a.duration_minutes else ""
+        entries.append(TimelineEntry(a.date, "activity", f"{a.get_kind_display()} {minutes}".strip(), a.summary,
+                                     a.sensitive, str(a.recorded_by or "")))
+    for r in RiskChange.objects.filter(case=case).select_related("changed_by"):
+        entries.append(TimelineEntry(
+            timezone.localtime(r.changed_at).date(), "risk",
+            _("Risk level: %(a)s → %(b)s") % {"a": r.get_from_level_display() or "—", "b": r.get_to_level_display()},
+            r.reason, by=str(r.changed_by or ""),
+        ))
+    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = {f.name: str(f.verbose_name) for f in Case._meta.fields}
+    for previous, record in zip(history, history[1:], strict=False):
+        delta = record.diff_against(previous)
+        changes = [c for c in delta.changes if c.field not in ("version", "updated_at")]
+        if changes:
+            text = "; ".join(f"{labels.get(c.field, c.field)}: {c.old or '—'} → {c.new or '—'}" for c in changes)
+            entries.append(TimelineEntry(timezone.localtime(record.history_date).date(), "change", _("Case file changed"),
+                                         text, by=str(record.history_user or "")))
+    if history:
+        entries.append(TimelineEntry(case.opened_on, "opened", _("Case opened"), ""))
+    from resources.models import PledgeRequest
+
+    for pr in PledgeRequest.objects.filter(case=case).select_related("pledge__member"):
+        if pr.status == "fulfilled":
+            entries.append(TimelineEntry(pr.fulfilled_on, "promise",
+                                         _("Promise fulfilled by %(m)s: %(v)s") % {"m": pr.pledge.member, "v": yuan(pr.value)},
+                                         pr.need))
+        entries.append(TimelineEntry(pr.requested_on, "promise",
+                                     _("Help requested from %(m)s") % {"m": pr.pledge.member}, pr.need))
+    for ref in case.referrals.all():
+        entries.append(TimelineEntry(ref.received_on, "referral", _("Referral %(r)s received") % {"r": ref.reference},
+                                     ref.concerns))
+    for flag in case.flags.all():
+        entries.append(TimelineEntry(timezone.localtime(flag.created_at).date(), "flag", _("Flag: %(m)s") % {"m": flag.message}))
+    if case.closed_on:
+        entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"), case.closure_reason))
+    entries.sort(key=lambda e: (e.date or dt.date.min), reverse=True)
+    return entries

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from cases import selectors, services
+from cases.forms import CaseForm, ChildForm, CloseForm, FlagForm, HouseholdMemberForm, LeadWorkerForm, QuickVisitForm
+from cases.models import Case, CaseFlag
+from cases.permissions import get_case_for_user, may_change_case, may_read_sensitive, sees_all_cases
+from core.audit import audit_log
+from core.models import AuditAction, Contract
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not request.user.has_role(Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER):
+        raise PermissionDenied
+
+
+def _form_errors_to(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    worker = None
+    if sees_all_cases(request.user) and request.GET.get("worker"):
+        worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
+    cases = list(selectors.caseload_for(request.user, worker=worker))
+    context: dict[str, Any] = {"cases": cases, "worker": worker, "today": timezone.localdate()}
+    if sees_all_cases(request.user):
+        today = timezone.localdate()
+        context["team"] = selectors.team_caseloads(request.user)
+        context["contract"] = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+        if context["contract"]:
+            c = context["contract"]
+            context["contract_cases"] = Case.objects.filter(contract=c).count()
+    return render(request, "cases/caseload.html", context)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    audit_log(action=AuditAction.VIEW, obj=case, request=request)
+    audit_log(action=AuditAction.VIEW, obj=case.child, request=request)
+    context = {
+        "case": case,
+        "child": case.child,
+        "household": case.child.household.all(),
+        "flags": case.flags.filter(resolved_at__isnull=True),
+        "team": case.team.all(),
+        "timeline": selectors.case_timeline(request.user, case),
+        "may_change": may_change_case(request.user, case),
+        "may_read_sensitive": may_read_sensitive(request.user, case),
+        "is_manager": sees_all_cases(request.user),
+        "flag_form": FlagForm(),
+        "assign_form": LeadWorkerForm(initial={"lead_worker": case.lead_worker_id}),
+        "close_form": CloseForm(initial={"closed_on": timezone.localdate()}),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    child_form = ChildForm(request.POST or None, prefix="child")
+    case_form = CaseForm(request.POST or None, prefix="case")
+    if request.method == "POST" and child_form.is_valid() and case_form.is_valid():
+        try:
+            with transaction.atomic():
+                child = services.child_create(actor=request.user, **child_form.cleaned_data)
+                data = {k: v for k, v in case_form.cleaned_data.items() if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")}
+                case = services.case_open(actor=request.user, child=child, lead_worker=request.user,
+                                          presenting_issues=case_form.ordered_issues(), **data)
+        except ValidationError as exc:
+            _form_errors_to(case_form, exc)
+        else:
+            messages.success(request, _("Case %(n)s opened.") % {"n": case.number})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"child_form": child_form, "case_form": case_form, "creating": True})
+
+
+def _changes_since(read_version_case: dict[str, Any], current: Case) -> list[tuple[str, Any, Any]]:
+    changes = []
+    for field in ("risk_level", "family_situation", "category", "opened_on", "contract"):
+        mine = read_version_case.get(field)
+        theirs = getattr(current, field)
+        if field == "contract":
+            theirs = current.contract
+        if mine != theirs:
+            label = str(Case._meta.get_field(field).verbose_name)
+            display = getattr(current, f"get_{field}_display", None)
+            changes.append((label, mine, display() if display else theirs))
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    child_form = ChildForm(request.POST or None, instance=case.child, prefix="child")
+    case_form = CaseForm(request.POST or None, instance=case, prefix="case")
+    conflict = None
+    if request.method == "POST" and child_form.is_valid() and case_form.is_valid():
+        data = {k: v for k, v in case_form.cleaned_data.items() if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")}
+        fresh_child = type(case.child).objects.get(pk=case.child_id)
+        try:
+            with transaction.atomic():
+                services.case_update(actor=request.user, case=case, version=case_form.cleaned_data.get("version") or 0,
+                                     reason=case_form.cleaned_data.get("risk_reason", ""),
+                                     presenting_issues=case_form.ordered_issues(), **data)
+                services.child_update(actor=request.user, child=fresh_child, **child_form.cleaned_data)
+        except services.StaleVersion as exc:
+            conflict = exc.current
+            messages.error(request, _("Someone else saved this case while you were editing. Nothing was saved: "
+                                      "check their changes below, then save again."))
+            case_form.data = case_form.data.copy()
+            case_form.data["case-version"] = exc.current.version
+        except ValidationError as exc:
+            _form_errors_to(case_form, exc)
+        else:
+            messages.success(request, _("Case saved."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {"child_form": child_form, "case_form": case_form, "case": case, "conflict": conflict}
+    if conflict is not None:
+        context["conflict_changes"] = [
+            (str(Case._meta.get_field(f).verbose_name), getattr(conflict, f"get_{f}_display")() if hasattr(conflict, f"get_{f}_display") else getattr(conflict, f))
+            for f in ("risk_level", "family_situation", "category", "opened_on")
+        ] + [(str(Case._meta.get_field("presenting_issues").verbose_name), ", ".join(conflict.presenting_issues))]
+    return render(request, "cases/case_form.html", context, status=409 if conflict else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_quick_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    form = QuickVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("sensitive") and not may_read_sensitive(request.user, case):
+            data["sensitive"] = True  # a team member may write a sensitive note; only lead/managers read it
+        try:
+            services.activity_record(actor=request.user, case=case, **data)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/visit_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def flag_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        services.flag_add(actor=request.user, case=case, **form.cleaned_data)
+    elif not request.htmx:
+        messages.error(request, _("A flag needs a short message."))
+    if request.htmx:
+        return render(request, "cases/_flags.html", {
+            "case": case, "flags": case.flags.filter(resolved_at__isnull=True), "may_change": True,
+            "flag_form": form if form.errors else FlagForm(),
+        })
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def flag_resolve(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    flag = get_object_or_404(CaseFlag, pk=flag_id, case=case)
+    services.flag_resolve(actor=request.user, flag=flag)
+    if request.htmx:
+        return render(request, "cases/_flags.html", {
+            "case": case, "flags": case.flags.filter(resolved_at__isnull=True), "may_change": True, "flag_form": FlagForm(),
+        })
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def household_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    form = HouseholdMemberForm(request.POST)
+    if form.is_valid():
+        services.household_member_add(actor=request.user, child=case.child, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Give at least a name and a relation."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    if not sees_all_cases(request.user):
+        raise PermissionDenied
+    form = LeadWorkerForm(request.POST)
+    if form.is_valid():
+        services.case_assign(actor=request.user, case=case, lead_worker=form.cleaned_data["lead_worker"])
+        messages.success(request, _("Case reassigned."))
+    else:
+        messages.error(request, _("Choose an active social worker."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    if not sees_all_cases(request.user):
+        raise PermissionDenied
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                messages.error(request, " ".join(errors))
+        else:
+            messages.success(request, _("Case closed."))
+    else:
+        messages.error(request, _("Give a closing date and a reason."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def case_search(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    query = request.GET.get("q", "")
+    results = list(selectors.case_search(request.user, query))
+    if query.strip():
+        audit_log(action=AuditAction.VIEW, request=request, object_type="case-search",
+                  detail={"results": [c.pk for c in results][:50]})
+    template = "cases/_search_results.html" if request.htmx else "cases/search.html"
+    return render(request, template, {"results": results, "q": query})
+
+
+@login_required
+@require_GET
+def child_autocomplete(request: HttpRequest) -> JsonResponse:
+    _staff_only(request)
+    rows = selectors.children_for_autocomplete(request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": rows})
+
+
+
