@@ -107,6 +107,11 @@ class CaseSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class CaseCloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField()
+    closure_reason = serializers.CharField(max_length=2000)
+
+
 class CaseFilter(django_filters.FilterSet):
     opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
     opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte")
@@ -193,17 +198,13 @@ class CaseViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         case = services.case_assign(actor=request.user, case=case, lead_worker=worker)
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
 
-    @extend_schema(request=inline_serializer("CaseClose", {"closed_on": serializers.DateField(),
-                                                          "closure_reason": serializers.CharField()}),
-                   responses=CaseSerializer)
+    @extend_schema(request=CaseCloseSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
         if not sees_all_cases(request.user):
             raise PermissionDenied
-        body = inline_serializer("CaseCloseBody", {
-            "closed_on": serializers.DateField(), "closure_reason": serializers.CharField(max_length=2000),
-        })(data=request.data)
+        body = CaseCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         case = services.case_close(actor=request.user, case=case, **body.validated_data)
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
