@@ -22,7 +22,7 @@ class ChildForm(forms.ModelForm):
         model = Child
         fields = ["name", "sex", "birth_date", "birth_date_estimated", "location", "hukou_status", "left_behind",
                   "school_status", "grade", "id_number"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +49,7 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["risk_level", "family_situation", "category", "opened_on", "contract"]
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +91,7 @@ class QuickVisitForm(forms.ModelForm):
         model = Activity
         fields = ["kind", "date", "duration_minutes", "summary", "sensitive"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 1440, "inputmode": "numeric"}),
         }
@@ -115,7 +115,7 @@ class FlagForm(forms.ModelForm):
     class Meta:
         model = CaseFlag
         fields = ["message", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class HouseholdMemberForm(forms.ModelForm):
@@ -125,7 +125,7 @@ class HouseholdMemberForm(forms.ModelForm):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("closed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label=_("closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     closure_reason = forms.CharField(label=_("closure reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     closure_outcome = forms.CharField(label=_("closure outcome"), widget=forms.Textarea(attrs={"rows": 3}),
                                       max_length=2000, required=False)

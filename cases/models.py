@@ -188,6 +188,11 @@ class Case(TimeStampedModel):
     def primary_issue(self) -> str:
         return self.presenting_issues[0] if self.presenting_issues else ""
 
+    @property
+    def presenting_issue_labels(self) -> list[str]:
+        labels = dict(PresentingIssue.choices)
+        return [str(labels.get(code, code)) for code in self.presenting_issues]
+
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key object permissions (guardian): who may see or change which case."""
