@@ -105,3 +105,8 @@ class Referral(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def indicator_labels(self) -> list[str]:
+        labels = dict(Indicator.choices)
+        return [str(labels.get(code, code)) for code in self.indicators]

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from referrals import views
 
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_referrals, name="mine"),
+    path("new/", views.referral_new, name="new"),
+    path("queue/", views.triage_queue, name="queue"),
+    path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/thanks/", views.referral_thanks, name="thanks"),
+    path("<int:pk>/answer/", views.referral_answer, name="answer"),
+    path("<int:pk>/<str:action>/", views.referral_triage, name="triage"),
+]

@@ -1,0 +1,52 @@
+"""Who sees which referral: a referrer only their own (never the case behind it); project staff all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from referrals.models import Referral
+
+ROLE_PERMISSIONS = {
+    Role.MANAGER: ["referrals.view_referral", "referrals.add_referral", "referrals.change_referral"],
+    Role.SOCIAL_WORKER: ["referrals.view_referral", "referrals.add_referral", "referrals.change_referral"],
+    Role.REFERRER: ["referrals.add_referral"],
+}
+
+STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
+
+
+def is_triage_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*STAFF))
+
+
+def may_refer(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REFERRER, *STAFF))
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Referral.objects.none()
+    base = Referral.objects.select_related("location", "referrer_member", "case")
+    if is_triage_staff(user):
+        return base
+    if user.has_role(Role.REFERRER):
+        own = Q(created_by=user)
+        if user.member_id:
+            own |= Q(referrer_member_id=user.member_id)
+        return base.filter(own)
+    return Referral.objects.none()
+
+
+def get_referral_for_user(user: Any, pk: Any, *, for_triage: bool = False) -> Referral:
+    try:
+        referral = referrals_visible_to(user).get(pk=pk)
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if for_triage and not is_triage_staff(user):
+        raise PermissionDenied
+    return referral

@@ -1,0 +1,121 @@
+"""Reads for triage: the queue, possible duplicates of a referred child, and referral figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from pypinyin import lazy_pinyin
+
+from cases.models import Child
+from cases.permissions import cases_visible_to, sees_all_cases
+from referrals.models import Referral, ReferralStatus
+from referrals.permissions import referrals_visible_to
+
+URGENCY_RANK = SqlCase(
+    When(urgency="immediate", then=Value(0)), When(urgency="soon", then=Value(1)), default=Value(2),
+    output_field=IntegerField(),
+)
+
+# Traditional forms that often appear in names, folded to simplified before comparing.
+TRADITIONAL_TO_SIMPLIFIED = str.maketrans({
+    "張": "张", "陳": "陈", "劉": "刘", "楊": "杨", "黃": "黄", "趙": "赵", "吳": "吴", "孫": "孙", "馬": "马",
+    "鄭": "郑", "謝": "谢", "韓": "韩", "馮": "冯", "鄧": "邓", "許": "许", "蕭": "萧", "羅": "罗", "蘇": "苏",
+    "葉": "叶", "呂": "吕", "蔣": "蒋", "錢": "钱", "盧": "卢", "龍": "龙", "萬": "万", "華": "华", "國": "国",
+    "偉": "伟", "麗": "丽", "傑": "杰", "軍": "军", "紅": "红", "貴": "贵", "蘭": "兰", "鳳": "凤", "雲": "云",
+    "強": "强", "寶": "宝", "東": "东", "興": "兴", "曉": "晓", "嬌": "娇", "寧": "宁", "濤": "涛", "鵬": "鹏",
+    "輝": "辉", "榮": "荣", "詩": "诗", "語": "语", "夢": "梦", "瑩": "莹", "嬋": "婵", "穎": "颖", "靜": "静",
+})
+
+
+def normalise_name(name: str) -> str:
+    return "".join(name.split()).translate(TRADITIONAL_TO_SIMPLIFIED)
+
+
+def name_pinyin(name: str) -> str:
+    return "".join(lazy_pinyin(normalise_name(name)))
+
+
+def triage_queue(user: Any) -> QuerySet[Referral]:
+    """Referrals waiting for a decision: most urgent first, then the longest waiting."""
+    return (
+        referrals_visible_to(user)
+        .filter(status__in=[ReferralStatus.NEW, ReferralStatus.NEEDS_INFO])
+        .annotate(urgency_rank=URGENCY_RANK)
+        .order_by("urgency_rank", "received_at", "pk")
+    )
+
+
+def triage_limit(referral: Referral) -> dt.timedelta:
+    return dt.timedelta(hours=settings.SHOUHU["TRIAGE_LIMIT_HOURS"].get(referral.urgency, 120))
+
+
+def is_overdue(referral: Referral, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return referral.status == ReferralStatus.NEW and now - referral.received_at > triage_limit(referral)
+
+
+@dataclass
+class Candidate:
+    child: Child
+    score: float
+    reasons: list[str]
+    open_case: Any = None
+
+
+def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> list[Candidate]:
+    """Children the user may see who may be the referred child: similar name (pinyin, traditional
+    forms folded), same village, close age. Ranked by a simple score."""
+    from django.utils.translation import gettext as _
+
+    target = normalise_name(referral.child_name)
+    target_py = name_pinyin(referral.child_name)
+    children = Child.objects.select_related("location")
+    if not sees_all_cases(user):
+        children = children.filter(pk__in=cases_visible_to(user).values("child_id"))
+    first = target[:1]
+    same_sound_surname = lazy_pinyin(first)[0] if first else ""
+    candidates = children.filter(
+        Q(location=referral.location) | Q(name__startswith=first) | Q(name__contains=target[-1:] or first)
+    ).order_by("pk")[:300]
+    age = referral.child_age
+    if age is None and referral.child_birth_date:
+        age = (timezone.localdate() - referral.child_birth_date).days // 365
+    results: list[Candidate] = []
+    for child in candidates:
+        reasons: list[str] = []
+        name = normalise_name(child.name)
+        py = name_pinyin(child.name)
+        similarity = max(SequenceMatcher(None, target, name).ratio(), SequenceMatcher(None, target_py, py).ratio())
+        score = similarity * 2
+        if name == target:
+            reasons.append(_("same name"))
+        elif py == target_py:
+            reasons.append(_("same name in pinyin"))
+        elif similarity >= 0.6:
+            reasons.append(_("similar name"))
+        if child.location_id == referral.location_id:
+            score += 1
+            reasons.append(_("same village"))
+        if age is not None and child.birth_date:
+            child_age = (timezone.localdate() - child.birth_date).days // 365
+            if abs(child_age - age) <= 2:
+                score += 0.5
+                reasons.append(_("similar age"))
+        if lazy_pinyin(name[:1])[:1] == [same_sound_surname] and similarity < 0.6:
+            score += 0.2
+        if similarity >= 0.6 or (child.location_id == referral.location_id and similarity >= 0.34):
+            results.append(Candidate(child=child, score=score, reasons=reasons))
+    results.sort(key=lambda c: -c.score)
+    results = results[:limit]
+    open_cases = {c.child_id: c for c in cases_visible_to(user).filter(
+        child_id__in=[r.child.pk for r in results]).exclude(status="closed")}
+    for result in results:
+        result.open_case = open_cases.get(result.child.pk)
+    return results

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, User
+from cases.models import Case, Child
+from cases.permissions import cases_visible_to, sees_all_cases
+from core.audit import audit_log
+from core.models import AuditAction
+from referrals import selectors, services
+from referrals.forms import ReasonForm, ReferOnForm, ReferralForm, StaffReferralForm
+from referrals.models import ReferralStatus, Urgency
+from referrals.permissions import get_referral_for_user, is_triage_staff, may_refer, referrals_visible_to
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest) -> HttpResponse:
+    if not may_refer(request.user):
+        raise PermissionDenied
+    form_class = StaffReferralForm if is_triage_staff(request.user) else ReferralForm
+    form = form_class(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            referral, _created = services.referral_submit(actor=request.user, **data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("referrals:thanks", pk=referral.pk)
+    return render(request, "referrals/form.html", {"form": form, "staff": is_triage_staff(request.user)})
+
+
+@login_required
+@require_GET
+def referral_thanks(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, pk)
+    return render(request, "referrals/thanks.html", {"referral": referral, "immediate": referral.urgency == Urgency.IMMEDIATE})
+
+
+@login_required
+@require_GET
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.REFERRER):
+        if is_triage_staff(request.user):
+            return redirect("referrals:queue")
+        raise PermissionDenied
+    referrals = referrals_visible_to(request.user).order_by("-received_at")[:100]
+    return render(request, "referrals/mine.html", {"referrals": referrals})
+
+
+@login_required
+@require_POST
+def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, pk)
+    if referral.created_by_id != request.user.pk:
+        raise Http404
+    try:
+        services.referral_answer(actor=request.user, referral=referral, answer=request.POST.get("answer", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you. Your answer was sent to the social worker."))
+    return redirect("referrals:mine")
+
+
+@login_required
+@require_GET
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    if not is_triage_staff(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    queue = list(selectors.triage_queue(request.user)[:200])
+    for referral in queue:
+        referral.overdue = selectors.is_overdue(referral, now=now)
+        referral.waiting = now - referral.received_at
+    template = "referrals/_queue_rows.html" if request.htmx else "referrals/queue.html"
+    return render(request, template, {"queue": queue})
+
+
+@login_required
+@require_GET
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, pk, for_triage=True)
+    audit_log(action=AuditAction.VIEW, obj=referral, request=request)
+    context = {
+        "referral": referral,
+        "duplicates": selectors.possible_duplicates(request.user, referral)
+        if referral.status in (ReferralStatus.NEW, ReferralStatus.NEEDS_INFO) else [],
+        "workers": User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).order_by("full_name"),
+        "overdue": selectors.is_overdue(referral),
+        "can_see_case": referral.case_id and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+def _after_triage(request: HttpRequest, referral_pk: int, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"/referrals/{referral_pk}/"
+        return response
+    return redirect("referrals:detail", pk=referral_pk)
+
+
+@login_required
+@require_POST
+def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, pk, for_triage=True)
+    try:
+        if action == "accept":
+            lead = None
+            if request.POST.get("lead_worker"):
+                lead = User.objects.filter(pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0,
+                                           role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).first()
+                if lead is None:
+                    raise ValidationError(_("Choose an active social worker."))
+            child = case = None
+            link = request.POST.get("link_child", "")
+            if link.isdigit():
+                visible_children = Child.objects.all() if sees_all_cases(request.user) else Child.objects.filter(
+                    pk__in=cases_visible_to(request.user).values("child_id"))
+                child = visible_children.filter(pk=link).first()
+                if child is None:
+                    raise ValidationError(_("That child is not one you may link to."))
+                case = cases_visible_to(request.user).filter(child=child).exclude(status="closed").first()
+            opened: Case = services.referral_accept(actor=request.user, referral=referral, lead_worker=lead,
+                                                    child=child if case is None else None, case=case)
+            return _after_triage(request, referral.pk, _("Accepted: case %(n)s is in assessment.") % {"n": opened.number})
+        form = ReferOnForm(request.POST) if action == "refer-on" else ReasonForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Please fill in the text."))
+        if action == "decline":
+            services.referral_decline(actor=request.user, referral=referral, reason=form.cleaned_data["text"])
+        elif action == "refer-on":
+            services.referral_refer_on(actor=request.user, referral=referral, **form.cleaned_data)
+        elif action == "needs-info":
+            services.referral_needs_info(actor=request.user, referral=referral, question=form.cleaned_data["text"])
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", pk=referral.pk)
+    return _after_triage(request, referral.pk, _("Saved. The referrer sees the new status."))

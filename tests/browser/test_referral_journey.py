@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from referrals.models import Referral
+from tests.conftest import browser_login
+from tests.factories import ChildFactory, ReferralFactory, make_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, browser):
+    known = make_case(lead_worker=cast.worker, child=ChildFactory(name="刘小军", location=cast.village))
+    ReferralFactory(urgency="routine", location=cast.village, child_name="更早的转介")
+    page = phone_page
+    # the WF director, on a 360-px phone, in Chinese
+    browser_login(page, "wang")
+    page.click("[data-testid=refer-child]")
+    page.fill("input[name=child_name]", "刘小军")
+    page.check("input[name=child_sex][value=male]")
+    page.fill("input[name=child_age]", "9")
+    assert page.input_value("select[name=location]") == str(cast.village.pk)  # her village, pre-filled
+    page.fill("textarea[name=concerns]", "连续三个晚上看到孩子一个人在村口")
+    page.check("input[name=indicators][value=no_adult_at_night]")
+    page.check("input[name=urgency][value=soon]")
+    assert page.is_hidden("[data-testid=call-110]")
+    page.check("input[name=urgency][value=immediate]")
+    assert page.is_visible("[data-testid=call-110]")
+    page.check("input[name=urgency][value=soon]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("[data-testid=submit-referral]")
+    reference = page.inner_text("[data-testid=reference]")
+    referral = Referral.objects.get(reference=reference)
+    assert referral.referrer_member == cast.referrer.member
+
+    # the social worker finds it at the top of the queue (soon before routine), checks duplicates, accepts
+    worker = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    worker.base_url = page.base_url
+    browser_login(worker, "xiaochen")
+    worker.goto(worker.base_url + "/referrals/queue/")
+    first = worker.locator("[data-testid=queue] a").first
+    assert first.get_attribute("data-reference") == reference
+    first.click()
+    assert "刘小军" in worker.inner_text("[data-testid=duplicates]")
+    worker.click(f"[data-testid=link-{known.child_id}]")
+    worker.wait_for_selector("[data-testid=referral-status]")
+    assert "已受理" in worker.inner_text("[data-testid=referral-status]")
+    referral.refresh_from_db()
+    assert referral.status == "accepted" and referral.case == known
+
+    # the director sees 已受理 and nothing of the case
+    page.goto(page.base_url + "/referrals/")
+    assert page.inner_text(f"[data-testid=status-{reference}]") == "已受理"
+    assert known.number not in page.content()

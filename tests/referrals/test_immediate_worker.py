@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+
+from notifications.models import Notification
+from referrals.models import Referral
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.worker
+
+
+def test_immediate_referral_emails_on_duty_staff_through_a_real_worker(cast, celery_worker, client_for):
+    for user in (cast.worker, cast.colleague, cast.manager):
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    response = client_for(cast.referrer).post("/referrals/new/", {
+        "child_name": "小华", "child_sex": "female", "child_age": "7", "location": cast.village.pk,
+        "concerns": "孩子说继父打她", "indicators": ["visible_injuries"], "urgency": "immediate",
+        "submission_key": "imm-1",
+    })
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    notes = Notification.objects.filter(kind="referral_immediate", object_id=str(referral.pk))
+    assert set(notes.values_list("user__username", flat=True)) == {"xiaochen", "xiaoli", "liu"}
+    # the real worker sends each email once and marks it
+    wait_for(lambda: notes.filter(emailed_at__isnull=False).count() == 3, timeout=60)
+    assert not Notification.objects.filter(user=cast.referrer, kind="referral_immediate").exists()
