@@ -115,3 +115,24 @@ class VolunteerLog(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member} {self.date}"
+
+
+class VolunteerAssignment(TimeStampedModel):
+    """A volunteer assigned to visit a case: they see only the brief written for them."""
+
+    member = models.ForeignKey(Member, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="assignments")
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="volunteer_assignments")
+    brief = models.CharField(_("what the volunteer needs to know"), max_length=500)
+    is_active = models.BooleanField(_("active"), default=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("volunteer assignment")
+        verbose_name_plural = _("volunteer assignments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "case"], condition=Q(is_active=True), name="assignment_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.case_id}"

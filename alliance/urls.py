@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from alliance import views
 
 app_name = "alliance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.member_list, name="members"),
+    path("new/", views.member_create, name="member-create"),
+    path("events/", views.events, name="events"),
+    path("visits/", views.my_visits, name="my-visits"),
+    path("visits/<int:case_id>/log/", views.visit_log, name="visit-log"),
+    path("visits/<int:case_id>/worried/", views.raise_concern, name="worried"),
+    path("case/<int:case_id>/", views.case_panel, name="case-panel"),
+]

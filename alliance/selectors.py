@@ -1,0 +1,33 @@
+"""Alliance reads: the directory, directors without this month's meeting, and the figures for reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from alliance.models import Event, EventKind, Member, Sector
+from alliance.permissions import members_visible_to
+
+
+def member_directory(user: Any, *, q: str = "", sector: str = "", location: str = "", role: str = "") -> QuerySet[Member]:
+    members = members_visible_to(user).filter(is_active=True)
+    if q.strip():
+        members = members.filter(Q(name__icontains=q.strip()[:50]) | Q(phone__icontains=q.strip()[:20]))
+    if sector in Sector.values:
+        members = members.filter(sector=sector)
+    if location.isdigit():
+        members = members.filter(Q(location_id=location) | Q(location__parent_id=location))
+    if role in ("referrer", "pledger", "volunteer"):
+        members = members.filter(**{f"is_{role}": True})
+    return members.order_by("name", "pk")
+
+
+def directors_without_meeting(user: Any, *, today: dt.date) -> QuerySet[Member]:
+    """Active WF directors with no director meeting this calendar month."""
+    month_start = today.replace(day=1)
+    met = Event.objects.filter(kind=EventKind.DIRECTOR_MEETING, date__gte=month_start, date__lte=today,
+                               members=OuterRef("pk"))
+    return (members_visible_to(user).filter(sector=Sector.WF_DIRECTOR, is_active=True)
+            .exclude(Exists(met)).order_by("name"))

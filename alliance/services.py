@@ -1,0 +1,118 @@
+"""Alliance writes: members, events, volunteer assignments and logs, urgent concerns. All audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from alliance.models import Event, Member, VolunteerAssignment, VolunteerLog
+from cases.models import Case
+from core.audit import audit_log
+from core.models import AuditAction
+from notifications.services import notify
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def _check_member(fields: dict[str, Any]) -> None:
+    phone = (fields.get("phone") or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise ValidationError({"phone": _("Enter a mainland mobile number (11 digits) or a landline with area code.")})
+
+
+@transaction.atomic
+def member_create(*, actor: User, **fields: Any) -> Member:
+    _check_member(fields)
+    member = Member(**fields)
+    member.full_clean()
+    member.save()
+    audit_log(action=AuditAction.CREATE, user=actor, obj=member)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User, member: Member, **fields: Any) -> Member:
+    _check_member(fields)
+    changed = [name for name, value in fields.items() if getattr(member, name) != value]
+    for name in changed:
+        setattr(member, name, fields[name])
+    if changed:
+        member.full_clean()
+        member.save(update_fields=[*changed, "updated_at"])
+        audit_log(action=AuditAction.UPDATE, user=actor, obj=member, detail={"fields": sorted(changed)})
+    return member
+
+
+@transaction.atomic
+def event_create(*, actor: User, kind: str, date: dt.date, title: str, members: list[Member] | None = None,
+                 case: Case | None = None, minutes: str = "") -> Event:
+    if date > timezone.localdate() + dt.timedelta(days=366):
+        raise ValidationError({"date": _("The date is too far in the future.")})
+    event = Event(kind=kind, date=date, title=title.strip(), case=case, minutes=minutes.strip(), created_by=actor)
+    event.full_clean()
+    event.save()
+    if members:
+        event.members.set(members)
+    audit_log(action=AuditAction.CREATE, user=actor, obj=event)
+    return event
+
+
+@transaction.atomic
+def volunteer_assign(*, actor: User, case: Case, member: Member, brief: str) -> VolunteerAssignment:
+    if not member.is_volunteer:
+        raise ValidationError({"member": _("This member is not a volunteer.")})
+    assignment, _created = VolunteerAssignment.objects.update_or_create(
+        member=member, case=case, is_active=True, defaults={"brief": brief.strip()[:500], "assigned_by": actor},
+    )
+    audit_log(action=AuditAction.CREATE, user=actor, obj=assignment, detail={"case": case.pk})
+    return assignment
+
+
+def assignment_for_volunteer(user: User, case_id: Any) -> VolunteerAssignment | None:
+    if not user.has_role(Role.VOLUNTEER) or not user.member_id:
+        return None
+    return VolunteerAssignment.objects.filter(member_id=user.member_id, case_id=case_id, is_active=True).first()
+
+
+@transaction.atomic
+def volunteer_log_create(*, actor: User, case: Case, date: dt.date, minutes: int, note: str = "",
+                         member: Member | None = None) -> VolunteerLog:
+    """A volunteer logs a visit on a case they are assigned to (staff may log for a volunteer)."""
+    if actor.has_role(Role.VOLUNTEER):
+        if assignment_for_volunteer(actor, case.pk) is None:
+            raise ValidationError({"case": _("You are not assigned to this visit.")})
+        member = actor.member
+    if member is None:
+        raise ValidationError({"member": _("Choose the volunteer.")})
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    if not (0 < minutes <= 24 * 60):
+        raise ValidationError({"minutes": _("Minutes must be between 1 and 1440.")})
+    log = VolunteerLog(member=member, case=case, date=date, minutes=minutes, note=note.strip()[:5000])
+    log.full_clean()
+    log.save()
+    audit_log(action=AuditAction.CREATE, user=actor, obj=log, detail={"case": case.pk})
+    return log
+
+
+@transaction.atomic
+def volunteer_raise_concern(*, actor: User, case: Case, message: str) -> None:
+    """"I'm worried — tell the social worker now": the lead worker is notified at once."""
+    if assignment_for_volunteer(actor, case.pk) is None:
+        raise ValidationError(_("You are not assigned to this visit."))
+    audit_log(action=AuditAction.CREATE, user=actor, object_type="concern", object_id=case.pk,
+              detail={"case": case.pk})
+    if case.lead_worker:
+        notify(user=case.lead_worker, kind="volunteer_concern", obj=case,
+               link=reverse("cases:detail", args=[case.pk]),
+               text=_("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s")
+               % {"v": actor, "n": case.number, "m": message.strip()[:300]},
+               dedupe_key=f"concern:{case.pk}:{timezone.now().timestamp():.0f}")

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from alliance import selectors, services
+from alliance.forms import EventForm, MemberForm
+from alliance.models import Member, Sector, VolunteerAssignment
+from alliance.permissions import is_staff, members_visible_to
+from cases.permissions import get_case_for_user, may_change_case
+from core.models import Location
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    if not is_staff(request.user):
+        raise PermissionDenied
+    filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
+    members = selectors.member_directory(request.user, **filters)[:300]
+    context = {"members": members, "filters": filters, "sectors": Sector.choices,
+               "locations": Location.objects.order_by("kind", "name")}
+    return render(request, "alliance/_member_rows.html" if request.htmx else "alliance/members.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    if not is_staff(request.user):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("alliance:members")
+    return render(request, "alliance/member_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def events(request: HttpRequest) -> HttpResponse:
+    if not is_staff(request.user):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.event_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("alliance:events")
+    today = timezone.localdate()
+    from alliance.permissions import events_visible_to
+
+    return render(request, "alliance/events.html", {
+        "form": form, "events": events_visible_to(request.user).prefetch_related("members").order_by("-date")[:50],
+        "missing": selectors.directors_without_meeting(request.user, today=today), "today": today,
+    })
+
+
+@login_required
+@require_GET
+def my_visits(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.VOLUNTEER) or not request.user.member_id:
+        raise PermissionDenied
+    assignments = (VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True)
+                   .select_related("case__child__location"))
+    logs = request.user.member.volunteer_logs.order_by("-date")[:20]
+    total = sum(log.minutes for log in request.user.member.volunteer_logs.all())
+    return render(request, "alliance/my_visits.html", {"assignments": assignments, "logs": logs,
+                                                        "hours": round(total / 60, 1), "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def visit_log(request: HttpRequest, case_id: int) -> HttpResponse:
+    from cases.models import Case
+
+    case = Case.objects.filter(pk=case_id).first() if services.assignment_for_volunteer(request.user, case_id) else None
+    if case is None:
+        raise PermissionDenied
+    try:
+        minutes = int(request.POST.get("minutes", "0") or 0)
+        services.volunteer_log_create(actor=request.user, case=case, minutes=minutes, note=request.POST.get("note", ""),
+                                      date=parse_date(request.POST.get("date", "")) or timezone.localdate())
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [_("Enter the minutes as a number.")])))
+    else:
+        messages.success(request, _("Visit logged. Thank you."))
+    return redirect("alliance:my-visits")
+
+
+@login_required
+@require_POST
+def raise_concern(request: HttpRequest, case_id: int) -> HttpResponse:
+    from cases.models import Case
+
+    case = Case.objects.filter(pk=case_id).select_related("lead_worker").first() if services.assignment_for_volunteer(
+        request.user, case_id) else None
+    if case is None:
+        raise PermissionDenied
+    services.volunteer_raise_concern(actor=request.user, case=case, message=request.POST.get("message", ""))
+    messages.success(request, _("The social worker has been told. If the child is in danger now, call 110."))
+    return redirect("alliance:my-visits")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, for_change=request.method == "POST")
+    if request.method == "POST":
+        member = members_visible_to(request.user).filter(pk=request.POST.get("member") or 0, is_volunteer=True).first() \
+            if request.POST.get("member", "").isdigit() else None
+        if member is None:
+            messages.error(request, _("Choose a volunteer."))
+        else:
+            services.volunteer_assign(actor=request.user, case=case, member=member, brief=request.POST.get("brief", ""))
+            messages.success(request, _("Volunteer assigned."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "alliance/_case_panel_body.html", {
+        "case": case, "assignments": case.volunteer_assignments.filter(is_active=True).select_related("member"),
+        "logs": case.volunteer_logs.select_related("member").order_by("-date")[:20],
+        "volunteers": Member.objects.filter(is_volunteer=True, is_active=True).order_by("name"),
+        "may_change": may_change_case(request.user, case),
+    })

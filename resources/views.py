@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.permissions import get_case_for_user, may_change_case
+from resources import services
+from resources.models import PledgeKind, PledgeRequestStatus
+from resources.permissions import is_pledger, is_staff, pledges_visible_to, requests_visible_to
+
+
+def _get_request(user, pk: int):
+    try:
+        return requests_visible_to(user).get(pk=pk)
+    except Exception:  # noqa: BLE001 - DoesNotExist or a bad id: the same 404
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def my_requests(request: HttpRequest) -> HttpResponse:
+    if not is_pledger(request.user):
+        if is_staff(request.user):
+            return redirect("resources:pledges")
+        raise PermissionDenied
+    requests = requests_visible_to(request.user).order_by("-requested_on", "-pk")
+    pledges = pledges_visible_to(request.user)
+    fulfilled = [r for r in requests if r.status == PledgeRequestStatus.FULFILLED]
+    return render(request, "resources/my_requests.html", {
+        "requests": requests, "pledges": pledges, "today": timezone.localdate(),
+        "total_given": sum((r.value for r in fulfilled), start=services.Decimal("0")),
+    })
+
+
+@login_required
+@require_POST
+def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    pledge_request = _get_request(request.user, pk)
+    try:
+        if action in ("accept", "decline"):
+            services.request_answer(actor=request.user, request=pledge_request, accept=action == "accept",
+                                    note=request.POST.get("note", ""))
+        elif action == "fulfil":
+            day = parse_date(request.POST.get("fulfilled_on", "") or "") or timezone.localdate()
+            services.request_fulfil(actor=request.user, request=pledge_request, fulfilled_on=day,
+                                    value=request.POST.get("value", ""), note=request.POST.get("note", ""))
+        elif action == "cancel" and is_staff(request.user):
+            services.request_cancel(actor=request.user, request=pledge_request, note=request.POST.get("note", ""))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you. Saved."))
+    if is_staff(request.user):
+        return redirect("cases:detail", pk=pledge_request.case_id)
+    return redirect("resources:my-requests")
+
+
+@login_required
+@require_GET
+def pledge_list(request: HttpRequest) -> HttpResponse:
+    if not is_staff(request.user):
+        raise PermissionDenied
+    pledges = pledges_visible_to(request.user).order_by("-valid_from", "pk")
+    kind = request.GET.get("kind", "")
+    if kind in PledgeKind.values:
+        pledges = pledges.filter(kind=kind)
+    return render(request, "resources/pledges.html", {"pledges": pledges[:300], "kind": kind, "kinds": PledgeKind.choices})
+
+
+@login_required
+@require_GET
+def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    kind = request.GET.get("kind", "")
+    matches = services.pledges_matching_need(case=case, kind=kind)[:10] if kind in PledgeKind.values else []
+    return render(request, "resources/_case_panel_body.html", {
+        "case": case, "requests": case.pledge_requests.select_related("pledge__member").order_by("-requested_on"),
+        "kinds": PledgeKind.choices, "kind": kind, "matches": matches,
+        "may_change": may_change_case(request.user, case), "what": request.GET.get("what", "")[:200],
+    })
+
+
+@login_required
+@require_POST
+def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, for_change=True)
+    pledge = pledges_visible_to(request.user).filter(pk=request.POST.get("pledge") or 0).first() if (
+        request.POST.get("pledge", "").isdigit()) else None
+    if pledge is None:
+        messages.error(request, _("Choose a promise."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services.request_create(actor=request.user, case=case, pledge=pledge, need=request.POST.get("need", ""),
+                                what=request.POST.get("what", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request was sent to %(m)s.") % {"m": pledge.member})
+    return redirect("cases:detail", pk=case.pk)
