@@ -46,14 +46,35 @@ def seed(ctx: DemoContext) -> None:
             HouseholdMember.objects.create(child=child, name=SURNAMES[i % len(SURNAMES)] + "建军", relation="父亲",
                                            status="away_for_work" if i % 3 else "in_prison")
         opened = ctx.today - dt.timedelta(days=20 + (i * 37) % 300)
+        referral = None
+        if i % 4:
+            from referrals.models import Referral
+
+            source = [ctx.members["王秀英"], ctx.members["张桂芳"], ctx.members["幸福镇中心小学"]][i % 3]
+            referral = Referral.objects.create(
+                reference=f"R{opened.year}-9{i:04d}", child_name=name, child_sex=child.sex, location=village,
+                concerns="村里反映孩子照顾不周。", urgency="soon", channel="alliance", referrer_member=source,
+                status="accepted", received_on=opened, created_by=ctx.users["wang"],
+            )
+        elif i % 8 == 0:
+            from referrals.models import Referral
+
+            referral = Referral.objects.create(
+                reference=f"R{opened.year}-9{i:04d}", child_name=name, child_sex=child.sex, location=village,
+                concerns="12345热线转来。", urgency="soon", channel="hotline", status="accepted", received_on=opened,
+                created_by=manager,
+            )
         status = "closed" if i % 8 == 7 else ("assessment" if i % 5 == 0 else "active")
         case = services.case_open(
             actor=manager, child=child, opened_on=opened, lead_worker=workers[i % len(workers)],
             status="active" if status == "closed" else status,
             risk_level=["low", "medium", "high", "immediate", "medium", "low"][i % 6],
             presenting_issues=ISSUES[i % len(ISSUES)], family_situation=family, category=CATEGORY[family],
-            contract=ctx.contract if opened >= ctx.contract.start else None,
+            contract=ctx.contract if opened >= ctx.contract.start else None, referral=referral,
         )
+        if referral is not None:
+            referral.case = case
+            referral.save(update_fields=["case"])
         for v in range(1 + i % 4):
             day = min(ctx.today, opened + dt.timedelta(days=5 + v * (8 + i % 10)))
             Activity.objects.create(case=case, kind="home_visit" if v % 3 != 2 else "phone_call", date=day,

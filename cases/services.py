@@ -76,6 +76,11 @@ def case_open(
     if opened_on > timezone.localdate():
         raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
     _check_worker(lead_worker)
+    if contract is None:
+        # A case counts towards the contract that was running when it was opened.
+        from core.models import Contract
+
+        contract = Contract.objects.filter(start__lte=opened_on, end__gte=opened_on).order_by("-start").first()
     case = Case(
         number=_next_case_number(opened_on.year),
         child=child,

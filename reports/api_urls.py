@@ -1,5 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from reports.apis import ReportViewSet, SummaryView
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("reports", ReportViewSet, basename="report")
+
+urlpatterns = [path("reports/summary/", SummaryView.as_view(), name="report-summary"), *router.urls]

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_new, name="new"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/download/", views.report_download, name="download"),
+]

@@ -1,0 +1,104 @@
+"""`reports/summary/` and `reports/` (queued generation with progress, download) — shared/api-v1.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.audit import audit_log
+from core.models import AuditAction, Contract
+from reports import figures, services
+from reports.models import Report, ReportFormat, ReportStatus
+from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": _("The end date cannot be before the start date.")})
+        if (attrs["end"] - attrs["start"]).days > 3 * 366:
+            raise serializers.ValidationError({"end": _("A report covers at most three years.")})
+        return attrs
+
+
+class SummaryView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+                    OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+                    OpenApiParameter("contract", OpenApiTypes.INT, required=False)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        if not may_see_reports(request.user):
+            raise PermissionDenied
+        period = PeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        data = period.validated_data
+        return Response(figures.summary(data["start"], data["end"], data.get("contract")))
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=[("funder", "funder")], default="funder")
+    format = serializers.ChoiceField(choices=ReportFormat.choices, default=ReportFormat.PDF)
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+    language = serializers.ChoiceField(choices=[("zh-hans", "zh-hans"), ("en", "en")], default="zh-hans")
+    narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True, write_only=True)
+
+    class Meta:
+        model = Report
+        fields = ["id", "kind", "start", "end", "contract", "format", "language", "narrative", "status", "progress"]
+        read_only_fields = ["id", "status", "progress"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        PeriodSerializer(data={"start": attrs["start"], "end": attrs["end"]}).is_valid(raise_exception=True)
+        return attrs
+
+
+class ReportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReportSerializer
+    queryset = Report.objects.none()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not may_see_reports(request.user):
+            raise PermissionDenied
+
+    def get_queryset(self) -> QuerySet[Report]:  # type: ignore[override]
+        return reports_visible_to(self.request.user).order_by("-created_at")
+
+    def get_object(self) -> Report:
+        return get_report_for_user(self.request.user, self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_generate(request.user):
+            raise PermissionDenied
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_request(actor=request.user, **serializer.validated_data)
+        return Response({"id": report.pk, "status": report.status, "progress": report.progress},
+                        status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: Any = None) -> FileResponse:
+        report = self.get_object()
+        if report.status != ReportStatus.DONE or not report.file:
+            raise Http404
+        audit_log(action=AuditAction.EXPORT, obj=report, request=request._request)
+        return FileResponse(report.file.open("rb"), as_attachment=True,
+                            filename=f"shouhu-report-{report.start}-{report.end}.{report.format}")

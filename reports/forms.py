@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Contract
+from reports.models import ReportFormat
+
+
+class ReportForm(forms.Form):
+    contract = forms.ModelChoiceField(label=_("contract"), queryset=Contract.objects.order_by("-start"), required=False)
+    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    format = forms.ChoiceField(label=_("format"), choices=ReportFormat.choices, initial=ReportFormat.PDF)
+    language = forms.ChoiceField(label=_("language"), choices=[("zh-hans", "简体中文"), ("en", "English")])
+    narrative = forms.CharField(label=_("narrative"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 6}),
+                                help_text=_("A few paragraphs for the funder. Name no child, family or village."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        current = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+        self.initial.setdefault("contract", current.pk if current else None)
+        self.initial.setdefault("start", current.start if current else today.replace(month=1, day=1))
+        self.initial.setdefault("end", min(today, current.end) if current else today)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date cannot be before the start date."))
+        return data

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.audit import audit_log
+from core.models import AuditAction, Contract
+from reports import figures, services
+from reports.forms import ReportForm
+from reports.models import ReportStatus
+from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    reports = reports_visible_to(request.user).order_by("-created_at")[:100]
+    return render(request, "reports/list.html", {"reports": reports, "may_generate": may_generate(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    if not may_generate(request.user):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("reports:detail", pk=report.pk)
+    return render(request, "reports/new.html", {"form": form})
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk)
+    template = "reports/_progress.html" if request.htmx else "reports/detail.html"
+    response = render(request, template, {"report": report})
+    if request.htmx and report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = get_report_for_user(request.user, pk)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    audit_log(action=AuditAction.EXPORT, obj=report, request=request)
+    name = f"shouhu-report-{report.start}-{report.end}.{report.format}"
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+    start = contract.start if contract else today.replace(month=1, day=1)
+    summary = figures.summary(start, today, contract)
+    context = services.report_context(summary)
+    context.update({"contract": contract, "today": today, "may_generate": may_generate(request.user)})
+    return render(request, "reports/dashboard.html", context)
+
+
+
