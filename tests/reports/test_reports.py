@@ -8,7 +8,7 @@ import pytest
 
 from core.models import AuditEntry
 from reports.models import Report
-from reports.services import report_context, render_pdf, render_xlsx
+from reports.services import render_pdf, render_xlsx, report_context
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
