@@ -242,6 +242,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 30.0},
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
+    "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},
+    "daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=7, minute=30)},
 }
 
 EMAIL_BACKEND = env.str(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.outbox import enqueue
 from notifications.models import Notification
@@ -49,6 +50,51 @@ def notify(
             )
     except IntegrityError:
         return None
-    if email and user.email:
+    if email and user.email and wants_single_email(user, kind):
         enqueue("notifications.tasks.send_notification_email", notification.pk)
+    return notification
+
+
+KINDS = {
+    "referral_immediate": _("Immediate referrals"),
+    "referral_status": _("News about my referrals"),
+    "referral_waiting": _("Referrals waiting past their limit"),
+    "pledge_request": _("Requests made of my promises"),
+    "pledge_fulfilled": _("Promises fulfilled"),
+    "pledge_unanswered": _("Requests with no answer"),
+    "volunteer_concern": _("A volunteer is worried"),
+    "visit_due": _("Home visits due"),
+    "visit_overdue": _("Home visits a week overdue (managers)"),
+    "case_quiet": _("Cases with no activity for 30 days"),
+}
+
+# Urgent kinds are always emailed at once, whatever the digest setting.
+URGENT_KINDS = {"referral_immediate", "volunteer_concern"}
+
+
+def wants_single_email(user: Any, kind: str) -> bool:
+    from notifications.models import NotificationPreference
+
+    pref = NotificationPreference.objects.filter(user=user).first()
+    if pref is None or kind in URGENT_KINDS:
+        return True
+    return kind not in pref.email_off_kinds and not pref.daily_digest
+
+
+def notifications_for(user: Any):
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True, resolved_at__isnull=True).count()
+
+
+def notification_mark_read(*, user: Any, notification: Notification) -> Notification:
+    from django.utils import timezone
+
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
     return notification

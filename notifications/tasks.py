@@ -24,3 +24,31 @@ def send_notification_email(notification_id: int) -> bool:
               recipient_list=[notification.user.email])
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return True
+
+
+@shared_task(name="notifications.tasks.reminder_sweep", acks_late=True, soft_time_limit=300, time_limit=360)
+def reminder_sweep() -> dict[str, int]:
+    from notifications.reminders import sweep
+
+    return sweep()
+
+
+@shared_task(name="notifications.tasks.daily_digest", soft_time_limit=600, time_limit=660)
+def daily_digest() -> int:
+    """One email per user who chose the digest, with yesterday's and today's unread notifications."""
+    from django.utils import timezone as tz
+
+    from notifications.models import NotificationPreference
+
+    sent = 0
+    since = tz.now() - tz.timedelta(days=1)
+    for pref in NotificationPreference.objects.filter(daily_digest=True, user__is_active=True).select_related("user"):
+        user = pref.user
+        pending = list(Notification.objects.filter(user=user, emailed_at=None, created_at__gte=since, read_at=None)[:50])
+        if not user.email or not pending:
+            continue
+        send_mail(subject="守护 Shouhu", message="\n".join(f"- {n.text}" for n in pending), from_email=None,
+                  recipient_list=[user.email])
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=tz.now())
+        sent += 1
+    return sent
