@@ -110,3 +110,22 @@ class CarePlanAction(TimeStampedModel):
         verbose_name_plural = _("care plan actions")
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["status", "due_on"], name="careplanaction_status_due_idx")]
+
+
+class ClosureRequest(TimeStampedModel):
+    """A social worker asks to close a case; a manager approves (the case is closed) or returns it."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="closure_requests")
+    closed_on = models.DateField(_("closed on"))
+    reason = models.TextField(_("closure reason"))
+    outcome = models.TextField(_("closure outcome"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.SUBMITTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("closure request")
+        verbose_name_plural = _("closure requests")
+        ordering = ["-created_at"]

@@ -25,11 +25,15 @@ def main() -> int:
     for path in catalogues():
         po = polib.pofile(str(path))
         for entry in po:
-            if table is not None and entry.msgid in table and (not entry.msgstr or "fuzzy" in entry.flags):
-                entry.msgstr = table[entry.msgid]
+            done = entry.translated() and "fuzzy" not in entry.flags
+            if table is not None and entry.msgid in table and not done:
+                if entry.msgid_plural:
+                    entry.msgstr_plural = {0: table[entry.msgid]}
+                else:
+                    entry.msgstr = table[entry.msgid]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
-            if not entry.msgstr or "fuzzy" in entry.flags:
+            if not entry.translated() or "fuzzy" in entry.flags:
                 left.append(entry.msgid)
         if table is not None:
             po.save()
