@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,8 +42,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     worker = None
     if sees_all_cases(request.user) and request.GET.get("worker"):
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
-    cases = list(selectors.caseload_for(request.user, worker=worker))
-    context: dict[str, Any] = {"cases": cases, "worker": worker, "today": timezone.localdate()}
+    page = Paginator(selectors.caseload_for(request.user, worker=worker), 50).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {"cases": list(page), "page": page, "worker": worker, "today": timezone.localdate()}
     if sees_all_cases(request.user):
         today = timezone.localdate()
         context["team"] = selectors.team_caseloads(request.user)

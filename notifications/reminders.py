@@ -13,7 +13,8 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -41,29 +42,52 @@ def _managers() -> list[int]:
     return list(User.objects.filter(role__in=[Role.MANAGER], is_active=True).values_list("pk", flat=True))
 
 
+def _insert_select(*, source: QuerySet, kind: str, text: str, tokens: dict[str, str], link_name: str,
+                   object_type: str, key: str, user_column: str = "s.lead_worker_id", join: str = "",
+                   where: str = "", where_params: list[Any] | None = None) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING: the due set never leaves PostgreSQL.
+
+    ``text`` is the translated message; each ``tokens`` placeholder (e.g. "%(n)s") is replaced in SQL by
+    a column of the source. ``key`` is an SQL expression for the dedupe key.
+    """
+    sql, params = source.query.sql_with_params()
+    text_sql, text_params = "%s", [text]
+    for placeholder, column in tokens.items():
+        text_sql = f"replace({text_sql}, %s, ({column})::text)"
+        text_params.append(placeholder)
+    link = reverse(link_name, args=[987654321]).replace("987654321", "{id}")
+    insert = f"""
+        INSERT INTO notifications_notification
+            (user_id, kind, text, link, object_type, object_id, created_at, dedupe_key)
+        SELECT {user_column}, %s, {text_sql}, replace(%s, '{{id}}', s.pk::text), %s, s.pk::text, now(), {key}
+        FROM ({sql}) AS s {join} {where}
+        ON CONFLICT (user_id, dedupe_key) DO NOTHING
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [kind, *text_params, link, object_type, *params, *(where_params or [])])
+        return cursor.rowcount
+
+
 def visits_due(*, today: dt.date) -> int:
     """A home visit is due by risk level; a week overdue it is escalated to the managers too."""
     due = (
         with_due_dates(Case.objects.exclude(status=CaseStatus.CLOSED).filter(lead_worker__is_active=True), today=today)
         .filter(next_visit_due__lte=today)
-        .values_list("pk", "number", "lead_worker_id", "next_visit_due")
+        .values("pk", "number", "lead_worker_id", "next_visit_due")
     )
-    managers = _managers()
-    rows: list[Notification] = []
-    for case_id, number, worker_id, due_on in due.iterator(chunk_size=5000):
-        link = reverse("cases:detail", args=[case_id])
-        rows.append(Notification(
-            user_id=worker_id, kind="visit_due", link=link, object_type="case", object_id=str(case_id),
-            text=_("Home visit due for case %(n)s (since %(d)s).") % {"n": number, "d": due_on},
-            dedupe_key=f"visit:{case_id}:{due_on}",
-        ))
-        if today - due_on >= dt.timedelta(days=7):
-            rows.extend(Notification(
-                user_id=manager_id, kind="visit_overdue", link=link, object_type="case", object_id=str(case_id),
-                text=_("Home visit for case %(n)s is more than a week overdue.") % {"n": number},
-                dedupe_key=f"visit-overdue:{case_id}:{due_on}",
-            ) for manager_id in managers)
-    return _insert(rows)
+    inserted = _insert_select(
+        source=due, kind="visit_due", text=_("Home visit due for case %(n)s (since %(d)s)."),
+        tokens={"%(n)s": "s.number", "%(d)s": "s.next_visit_due"}, link_name="cases:detail", object_type="case",
+        key="'visit:' || s.pk || ':' || s.next_visit_due",
+    )
+    inserted += _insert_select(
+        source=due, kind="visit_overdue", text=_("Home visit for case %(n)s is more than a week overdue."),
+        tokens={"%(n)s": "s.number"}, link_name="cases:detail", object_type="case",
+        key="'visit-overdue:' || s.pk || ':' || s.next_visit_due", user_column="m.id",
+        join="CROSS JOIN (SELECT id FROM accounts_user WHERE role = 'manager' AND is_active) AS m",
+        where="WHERE s.next_visit_due <= %s", where_params=[today - dt.timedelta(days=7)],
+    )
+    return inserted
 
 
 def referrals_waiting(*, now: dt.datetime) -> int:
@@ -104,16 +128,13 @@ def cases_quiet(*, today: dt.date) -> int:
         Case.objects.exclude(status=CaseStatus.CLOSED)
         .filter(lead_worker__is_active=True, opened_on__lte=today - dt.timedelta(days=30))
         .exclude(Exists(recent))
-        .values_list("pk", "number", "lead_worker_id")
+        .values("pk", "number", "lead_worker_id")
     )
-    month = today.strftime("%Y-%m")
-    rows = [
-        Notification(user_id=worker_id, kind="case_quiet", link=reverse("cases:detail", args=[pk]), object_type="case",
-                     object_id=str(pk), text=_("Case %(n)s has had no activity for 30 days.") % {"n": number},
-                     dedupe_key=f"quiet:{pk}:{month}")
-        for pk, number, worker_id in quiet.iterator(chunk_size=5000)
-    ]
-    return _insert(rows)
+    return _insert_select(
+        source=quiet, kind="case_quiet", text=_("Case %(n)s has had no activity for 30 days."),
+        tokens={"%(n)s": "s.number"}, link_name="cases:detail", object_type="case",
+        key=f"'quiet:' || s.pk || ':{today:%Y-%m}'",
+    )
 
 
 def resolve_done(*, now: dt.datetime) -> int:
@@ -145,7 +166,8 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     with override(settings.LANGUAGE_CODE):
         for name, rule in rules.items():
             try:
-                results[name] = rule()
+                with transaction.atomic():  # a failing rule rolls back alone
+                    results[name] = rule()
             except Exception:
                 log.exception("reminder rule %s failed", name)
                 results[name] = -1
