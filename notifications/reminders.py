@@ -137,6 +137,72 @@ def cases_quiet(*, today: dt.date) -> int:
     )
 
 
+def care_plans_due(*, today: dt.date) -> int:
+    """Care plan reviews and plan actions reaching their due date → the lead worker."""
+    from cases.models_work import ActionStatus, CarePlan, CarePlanAction
+
+    reviews = CarePlan.objects.filter(is_current=True, review_on__lte=today, case__lead_worker__is_active=True).exclude(
+        case__status=CaseStatus.CLOSED).values_list("pk", "case_id", "case__number", "case__lead_worker_id", "review_on")
+    rows = [Notification(user_id=worker, kind="plan_review", link=reverse("cases:detail", args=[case_id]),
+                         object_type="case", object_id=str(case_id),
+                         text=_("The care plan of case %(n)s is due for review (%(d)s).") % {"n": number, "d": due},
+                         dedupe_key=f"plan-review:{pk}:{due}")
+            for pk, case_id, number, worker, due in reviews]
+    actions = CarePlanAction.objects.filter(
+        plan__is_current=True, due_on__lte=today, status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+        plan__case__lead_worker__is_active=True,
+    ).exclude(plan__case__status=CaseStatus.CLOSED).values_list(
+        "pk", "plan__case_id", "plan__case__number", "plan__case__lead_worker_id", "due_on")
+    rows += [Notification(user_id=worker, kind="plan_action_due", link=reverse("cases:detail", args=[case_id]),
+                          object_type="case", object_id=str(case_id),
+                          text=_("A care plan action of case %(n)s is due (%(d)s).") % {"n": number, "d": due},
+                          dedupe_key=f"plan-action:{pk}:{due}")
+             for pk, case_id, number, worker, due in actions]
+    return _insert(rows)
+
+
+def directors_without_meeting(*, today: dt.date) -> int:
+    """In the last week of the month: WF directors with no meeting this month → their responsible worker."""
+    import calendar
+
+    from alliance.models import Event, EventKind, Member, Sector
+
+    last_day = calendar.monthrange(today.year, today.month)[1]
+    if today.day <= last_day - 7:
+        return 0
+    month_start = today.replace(day=1)
+    met = Event.objects.filter(kind=EventKind.DIRECTOR_MEETING, date__gte=month_start, date__lte=today,
+                               members=OuterRef("pk"))
+    missing = (Member.objects.filter(sector=Sector.WF_DIRECTOR, is_active=True, responsible_worker__is_active=True)
+               .exclude(Exists(met)).values_list("pk", "name", "responsible_worker_id"))
+    rows = [Notification(user_id=worker, kind="director_meeting_due", link=reverse("alliance:events"),
+                         object_type="member", object_id=str(pk),
+                         text=_("No monthly meeting with %(m)s yet this month.") % {"m": name},
+                         dedupe_key=f"director-meeting:{pk}:{today:%Y-%m}")
+            for pk, name, worker in missing]
+    return _insert(rows)
+
+
+def caseload_pace(*, today: dt.date) -> int:
+    """Monthly, to managers: a running contract whose cases lag behind its target pro rata."""
+    from core.models import Contract
+
+    rows: list[Notification] = []
+    managers = _managers()
+    for contract in Contract.objects.filter(start__lte=today, end__gte=today):
+        days = max(1, (contract.end - contract.start).days)
+        expected = contract.caseload_target * (today - contract.start).days / days
+        opened = Case.objects.filter(contract=contract).count()
+        if opened + 1 <= expected:
+            rows += [Notification(user_id=manager_id, kind="caseload_pace", link=reverse("cases:caseload"),
+                                  object_type="contract", object_id=str(contract.pk),
+                                  text=_("%(c)s: %(n)s cases so far, %(e)s expected by now against the target %(t)s.")
+                                  % {"c": contract.name, "n": opened, "e": int(expected), "t": contract.caseload_target},
+                                  dedupe_key=f"pace:{contract.pk}:{today:%Y-%m}")
+                     for manager_id in managers]
+    return _insert(rows)
+
+
 def resolve_done(*, now: dt.datetime) -> int:
     """Open reminders whose item was dealt with are resolved (set-based updates)."""
     open_ = Notification.objects.filter(resolved_at__isnull=True)
@@ -161,6 +227,9 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         "referrals_waiting": lambda: referrals_waiting(now=now),
         "pledge_requests_unanswered": lambda: pledge_requests_unanswered(today=today),
         "cases_quiet": lambda: cases_quiet(today=today),
+        "care_plans_due": lambda: care_plans_due(today=today),
+        "directors_without_meeting": lambda: directors_without_meeting(today=today),
+        "caseload_pace": lambda: caseload_pace(today=today),
         "resolved": lambda: resolve_done(now=now),
     }
     with override(settings.LANGUAGE_CODE):

@@ -66,6 +66,10 @@ KINDS = {
     "visit_due": _("Home visits due"),
     "visit_overdue": _("Home visits a week overdue (managers)"),
     "case_quiet": _("Cases with no activity for 30 days"),
+    "plan_review": _("Care plan reviews due"),
+    "plan_action_due": _("Care plan actions due"),
+    "director_meeting_due": _("WF directors without this month's meeting"),
+    "caseload_pace": _("Caseload behind the contract target (managers)"),
 }
 
 # Urgent kinds are always emailed at once, whatever the digest setting.

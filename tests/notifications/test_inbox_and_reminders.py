@@ -155,3 +155,55 @@ def test_visit_reminder_resolves_when_the_visit_is_recorded(cast, api_for):
     sweep(now=NOW + dt.timedelta(minutes=1))
     note.refresh_from_db()
     assert note.resolved_at is not None
+
+
+def test_care_plan_review_and_actions_due(cast):
+    from cases.services_work import careplan_action_add, careplan_save
+
+    plan = careplan_save(actor=cast.worker, case=cast.case, goals="目标", review_on=TODAY)
+    careplan_action_add(actor=cast.worker, plan=plan, description="联系学校", actor_kind="social_worker", due_on=TODAY)
+    sweep(now=NOW)
+    kinds = set(Notification.objects.filter(user=cast.worker).values_list("kind", flat=True))
+    assert {"plan_review", "plan_action_due"} <= kinds
+
+
+def test_director_meeting_reminder_only_in_the_last_week(cast):
+    from notifications.reminders import directors_without_meeting
+
+    member = cast.referrer.member
+    member.responsible_worker = cast.worker
+    member.save(update_fields=["responsible_worker"])
+    assert directors_without_meeting(today=TODAY.replace(day=10)) == 0
+    last_week = (TODAY.replace(day=28))
+    assert directors_without_meeting(today=last_week) >= 1
+    assert Notification.objects.filter(user=cast.worker, kind="director_meeting_due", object_id=str(member.pk)).exists()
+
+
+def test_caseload_pace_behind_target_tells_managers(cast):
+    from notifications.reminders import caseload_pace
+    from tests.factories import ContractFactory
+
+    ContractFactory(start=TODAY - dt.timedelta(days=180), end=TODAY + dt.timedelta(days=185), caseload_target=20)
+    caseload_pace(today=TODAY)
+    assert Notification.objects.filter(user=cast.manager, kind="caseload_pace").count() == 1
+    caseload_pace(today=TODAY)
+    assert Notification.objects.filter(user=cast.manager, kind="caseload_pace").count() == 1
+
+
+@pytest.mark.worker
+def test_the_beat_task_runs_the_sweep_on_a_real_worker_once(cast, celery_worker):
+    from django.db import transaction
+
+    from core import outbox
+
+    with transaction.atomic():
+        outbox.enqueue("notifications.tasks.reminder_sweep")
+        outbox.enqueue("notifications.tasks.reminder_sweep")
+    from tests.conftest import wait_for
+
+    wait_for(lambda: Notification.objects.filter(kind="visit_due", object_id=str(cast.case.pk)).exists(), timeout=60)
+    import time
+
+    time.sleep(2)
+    assert Notification.objects.filter(kind="visit_due", object_id=str(cast.case.pk), user=cast.worker).count() == 1
+    assert not Notification.objects.filter(kind="visit_due", user=cast.colleague).exists()
