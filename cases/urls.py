@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("new/", views.case_create, name="create"),
     path("search/", views.case_search, name="search"),
+    path("export/", views.case_export, name="export"),
     path("children/autocomplete/", views.child_autocomplete, name="child-autocomplete"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),

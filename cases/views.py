@@ -17,7 +17,7 @@ from accounts.models import Role
 from cases import selectors, services
 from cases.forms import CaseForm, ChildForm, CloseForm, FlagForm, HouseholdMemberForm, LeadWorkerForm, QuickVisitForm
 from cases.models import Case, CaseFlag
-from cases.permissions import get_case_for_user, may_change_case, may_read_sensitive, sees_all_cases
+from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, may_read_sensitive, sees_all_cases
 from core.audit import audit_log
 from core.models import AuditAction, Contract
 
@@ -267,3 +267,24 @@ def child_autocomplete(request: HttpRequest) -> JsonResponse:
 
 
 
+
+
+@login_required
+@require_GET
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The manager's case list as CSV or XLSX: only cases the user may see, cells safe from formulas."""
+    if not sees_all_cases(request.user):
+        raise PermissionDenied
+    from core.exports import export_response
+
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    cases = selectors.with_due_dates(
+        cases_visible_to(request.user).exclude(status="closed") if request.GET.get("open") else cases_visible_to(request.user)
+    ).order_by("number")
+    rows = ((c.number, c.child.name, c.child.location.name if c.child.location else "", c.get_status_display(),
+             c.get_risk_level_display(), ", ".join(c.presenting_issue_labels), str(c.lead_worker or ""),
+             c.opened_on.isoformat(), c.closed_on.isoformat() if c.closed_on else "") for c in cases.iterator(chunk_size=2000))
+    audit_log(action=AuditAction.EXPORT, request=request, object_type="case-list", detail={"format": fmt})
+    header = [_("case number"), _("name"), _("location"), _("status"), _("risk level"), _("presenting issues"),
+              _("lead social worker"), _("opened on"), _("closed on")]
+    return export_response(rows=rows, header=header, filename="cases", fmt=fmt)

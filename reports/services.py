@@ -18,6 +18,7 @@ from accounts.models import User
 from alliance.models import Sector
 from cases.models import Category, FamilySituation, PresentingIssue, Sex
 from core.audit import audit_log
+from core.exports import safe_cell
 from core.models import AuditAction, Contract
 from core.outbox import enqueue
 from referrals.models import Channel
@@ -115,13 +116,6 @@ def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def safe_cell(value: Any) -> Any:
-    """Spreadsheet cells that start like a formula are written as text (no formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def report_generate(*, report_id: int) -> Report:

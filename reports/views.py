@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_log
@@ -74,8 +75,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = contract.start if contract else today.replace(month=1, day=1)
     summary = figures.summary(start, today, contract)
     context = services.report_context(summary)
-    context.update({"contract": contract, "today": today, "may_generate": may_generate(request.user)})
+    context.update({"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)})
     return render(request, "reports/dashboard.html", context)
 
 
 
+
+
+@login_required
+@require_GET
+def summary_export(request: HttpRequest) -> HttpResponse:
+    """The summary figures as CSV (one row per figure and per table cell), for funders' spreadsheets."""
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    from django.utils.dateparse import parse_date
+
+    from core.exports import export_response
+
+    start, end = parse_date(request.GET.get("start", "") or ""), parse_date(request.GET.get("end", "") or "")
+    if start is None or end is None or end < start:
+        return HttpResponse(_("Give a valid start and end date (YYYY-MM-DD)."), status=400)
+    contract = Contract.objects.filter(pk=request.GET["contract"]).first() if request.GET.get("contract", "").isdigit() else None
+    summary = figures.summary(start, end, contract)
+    rows = []
+    for section in ("cases", "alliance", "promise_first", "activities", "funding"):
+        for key, value in summary[section].items():
+            if isinstance(value, dict):
+                rows += [(section, f"{key}.{sub}", v) for sub, v in value.items()]
+            else:
+                rows.append((section, key, value))
+    audit_log(action=AuditAction.EXPORT, request=request, object_type="report-summary",
+              detail={"start": str(start), "end": str(end)})
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return export_response(rows=rows, header=[_("Section"), _("Figure"), _("Value")], filename=f"summary-{start}-{end}", fmt=fmt)
