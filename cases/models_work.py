@@ -129,3 +129,61 @@ class ClosureRequest(TimeStampedModel):
         verbose_name = _("closure request")
         verbose_name_plural = _("closure requests")
         ordering = ["-created_at"]
+
+
+class DocumentKind(models.TextChoices):
+    CONSENT = "consent", _("Consent form")
+    SCHOOL = "school_certificate", _("School certificate")
+    MEDICAL = "medical_certificate", _("Medical certificate")
+    PHOTO = "photo", _("Photo")
+    OTHER = "other", _("Other")
+
+
+class CaseDocument(TimeStampedModel):
+    """An attachment on a case, stored privately and served only through a permission-checked, audited view."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    file = models.FileField(_("file"), upload_to="case-documents/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at"]
+
+
+class EntitlementKind(models.TextChoices):
+    MINIMUM_LIVING = "minimum_living_allowance", _("Minimum living allowance")
+    UNSUPPORTED_CHILD = "unsupported_child_subsidy", _("De facto unsupported child subsidy")
+    MEDICAL_AID = "medical_aid", _("Medical aid")
+    EDUCATION_AID = "education_aid", _("Education aid")
+    OTHER = "other", _("Other")
+
+
+class EntitlementStatus(models.TextChoices):
+    NOT_APPLIED = "not_applied", _("Not applied yet")
+    APPLYING = "applying", _("Applying")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class Entitlement(TimeStampedModel):
+    """A policy or subsidy the family is entitled to, and where the application stands."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="entitlements")
+    kind = models.CharField(_("kind"), max_length=40, choices=EntitlementKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=EntitlementStatus.choices,
+                              default=EntitlementStatus.NOT_APPLIED)
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+    monthly_amount = models.DecimalField(_("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="entitlement_once_per_case")]

@@ -161,3 +161,66 @@ def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comme
                    closure_outcome=request.outcome)
     audit_log(action=AuditAction.UPDATE, user=actor, obj=request, detail={"approved": approve})
     return request
+
+
+MAGIC = {
+    "application/pdf": (b"%PDF",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+}
+EXTENSIONS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@transaction.atomic
+def document_add(*, actor: User, case: Case, upload: Any, kind: str) -> Any:
+    """Store an attachment after checking its size and that its content is what its name says."""
+    from django.conf import settings
+
+    from cases.models_work import CaseDocument, DocumentKind
+
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    limit = settings.SHOUHU["MAX_ATTACHMENT_BYTES"]
+    if upload.size > limit:
+        raise ValidationError({"file": _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}})
+    name = (upload.name or "").rsplit("/", 1)[-1][:200]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = EXTENSIONS.get(extension)
+    head = upload.read(16)
+    upload.seek(0)
+    if content_type is None or not any(head.startswith(m) for m in MAGIC[content_type]):
+        raise ValidationError({"file": _("Only PDF, JPG, PNG and DOCX files are accepted, and the content must match.")})
+    document = CaseDocument(case=case, kind=kind, original_name=name, content_type=content_type, size=upload.size,
+                            uploaded_by=actor)
+    document.file.save(f"{case.pk}-{timezone.now():%Y%m%d%H%M%S}.{extension}", upload, save=False)
+    document.save()
+    audit_log(action=AuditAction.CREATE, user=actor, obj=document, detail={"case": case.pk})
+    return document
+
+
+@transaction.atomic
+def entitlement_set(*, actor: User, case: Case, kind: str, status: str, applied_on: dt.date | None = None,
+                    monthly_amount: Any = None, note: str = "") -> Any:
+    from decimal import Decimal, InvalidOperation
+
+    from cases.models_work import Entitlement, EntitlementKind, EntitlementStatus
+
+    if kind not in EntitlementKind.values or status not in EntitlementStatus.values:
+        raise ValidationError(_("Choose the entitlement and its status."))
+    if applied_on and applied_on > timezone.localdate():
+        raise ValidationError({"applied_on": _("The date cannot be in the future.")})
+    amount = None
+    if monthly_amount not in (None, ""):
+        try:
+            amount = Decimal(str(monthly_amount))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0 or amount > Decimal("100000"):
+            raise ValidationError({"monthly_amount": _("Enter an amount in yuan, for example 150 or 150.50.")})
+    entitlement, _created = Entitlement.objects.update_or_create(
+        case=case, kind=kind, defaults={"status": status, "applied_on": applied_on, "monthly_amount": amount,
+                                        "note": note.strip()[:300]})
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=entitlement, detail={"case": case.pk, "status": status})
+    return entitlement

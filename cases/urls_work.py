@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/plan/actions/", views.careplan_action_add, name="plan-action-add"),
     path("<int:pk>/plan/actions/<int:action_id>/", views.careplan_action_status, name="plan-action-status"),
     path("<int:pk>/closure/", views.closure_request, name="closure-request"),
+    path("<int:pk>/documents/", views.document_upload, name="document-upload"),
+    path("<int:pk>/documents/<int:document_id>/", views.document_download, name="document-download"),
+    path("<int:pk>/entitlements/", views.entitlement_save, name="entitlement-save"),
 ]

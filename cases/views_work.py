@@ -21,6 +21,9 @@ from cases.models_work import (
     Assessment,
     CarePlanAction,
     ClosureRequest,
+    DocumentKind,
+    EntitlementKind,
+    EntitlementStatus,
     Rating,
 )
 from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, sees_all_cases
@@ -41,6 +44,9 @@ def case_sections(request: HttpRequest, pk: int) -> HttpResponse:
         "closure": case.closure_requests.filter(status=ApprovalStatus.SUBMITTED).first(),
         "may_change": may_change_case(request.user, case), "is_manager": sees_all_cases(request.user),
         "actor_kinds": ActorKind.choices, "action_statuses": ActionStatus.choices, "today": timezone.localdate(),
+        "documents": case.documents.select_related("uploaded_by"), "document_kinds": DocumentKind.choices,
+        "entitlements": case.entitlements.all(), "entitlement_kinds": EntitlementKind.choices,
+        "entitlement_statuses": EntitlementStatus.choices,
     })
 
 
@@ -185,3 +191,54 @@ def approvals(request: HttpRequest) -> HttpResponse:
     }
     template = "cases/work/_approvals.html" if request.htmx else "cases/work/approvals.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError({"file": _("Choose a file.")})
+        work.document_add(actor=request.user, case=case, upload=upload, kind=request.POST.get("kind", "other"))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Document saved."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_id: int):
+    from django.http import FileResponse
+
+    from core.audit import audit_log
+    from core.models import AuditAction
+
+    case = get_case_for_user(request.user, pk)
+    document = case.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    audit_log(action=AuditAction.VIEW, obj=document, request=request, detail={"case": case.pk})
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def entitlement_save(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, for_change=True)
+    try:
+        work.entitlement_set(actor=request.user, case=case, kind=request.POST.get("kind", ""),
+                             status=request.POST.get("status", ""),
+                             applied_on=parse_date(request.POST.get("applied_on", "") or ""),
+                             monthly_amount=request.POST.get("monthly_amount", ""), note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("cases:detail", pk=case.pk)

@@ -77,3 +77,45 @@ def test_closure_needs_a_managers_approval(cast, client_for):
     client_for(cast.manager).post(f"/cases/closures/{request.pk}/decide/", {"decision": "approve"})
     cast.case.refresh_from_db()
     assert (cast.case.status, cast.case.closed_on, cast.case.closure_reason) == ("closed", TODAY, "目标达成")
+
+
+def test_documents_are_checked_private_and_audited(cast, client_for, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models_work import CaseDocument
+    from core.models import AuditEntry
+
+    client = client_for(cast.worker)
+    pdf = SimpleUploadedFile("同意书.pdf", b"%PDF-1.4 test consent", content_type="application/pdf")
+    assert client.post(f"/cases/{cast.case.pk}/documents/", {"kind": "consent", "file": pdf}).status_code == 302
+    document = CaseDocument.objects.get()
+    assert document.original_name == "同意书.pdf" and not document.file.url.startswith("/static")
+    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    client.post(f"/cases/{cast.case.pk}/documents/", {"kind": "consent", "file": fake})
+    settings.SHOUHU = {**settings.SHOUHU, "MAX_ATTACHMENT_BYTES": 10}
+    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"x" * 100, content_type="application/pdf")
+    client.post(f"/cases/{cast.case.pk}/documents/", {"kind": "consent", "file": big})
+    assert CaseDocument.objects.count() == 1
+    url = f"/cases/{cast.case.pk}/documents/{document.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="view", object_type="casedocument", object_id=str(document.pk)).exists()
+    for user in (cast.colleague, cast.referrer, cast.pledger, cast.volunteer, cast.funder):
+        assert client_for(user).get(url).status_code == 404
+    assert client_for(cast.manager).get(url).status_code == 200
+
+
+def test_entitlements(cast, client_for):
+    from cases.models_work import Entitlement
+
+    client = client_for(cast.worker)
+    client.post(f"/cases/{cast.case.pk}/entitlements/", {"kind": "minimum_living_allowance", "status": "applying",
+                                                          "monthly_amount": "680.00"})
+    client.post(f"/cases/{cast.case.pk}/entitlements/", {"kind": "minimum_living_allowance", "status": "granted",
+                                                          "monthly_amount": "680.00"})
+    entitlement = Entitlement.objects.get()
+    assert entitlement.status == "granted" and str(entitlement.monthly_amount) == "680.00"
+    client.post(f"/cases/{cast.case.pk}/entitlements/", {"kind": "medical_aid", "status": "granted", "monthly_amount": "NaN"})
+    assert Entitlement.objects.count() == 1
+    assert client_for(cast.colleague).post(f"/cases/{cast.case.pk}/entitlements/", {"kind": "medical_aid",
+                                                                                      "status": "granted"}).status_code == 404
