@@ -110,3 +110,42 @@ class Referral(TimeStampedModel):
     def indicator_labels(self) -> list[str]:
         labels = dict(Indicator.choices)
         return [str(labels.get(code, code)) for code in self.indicators]
+
+
+class OutgoingService(models.TextChoices):
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    PSYCHOLOGICAL = "psychological", _("Psychological support")
+    MEDICAL = "medical", _("Medical care")
+    ONE_STOP = "one_stop_centre", _("One-Stop Centre (child survivors of sexual abuse)")
+    POLICE = "police", _("Police")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    OTHER = "other", _("Other")
+
+
+class ConsentBasis(models.TextChoices):
+    GUARDIAN = "guardian", _("The guardian consented")
+    CHILD = "child", _("The child consented")
+    MANAGER_OVERRIDE = "manager_override", _("A manager overrode the need for consent")
+
+
+class OutgoingReferral(TimeStampedModel):
+    """A case referred out to another service. Sharing a child's details outside the project needs recorded
+    consent, or a manager's override with a reason."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="outgoing_referrals")
+    service = models.CharField(_("service"), max_length=30, choices=OutgoingService.choices)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=20, default="sent",
+                              choices=(("sent", _("Sent")), ("in_progress", _("In progress")), ("done", _("Done")),
+                                       ("cancelled", _("Cancelled"))))
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    consent_basis = models.CharField(_("consent"), max_length=20, choices=ConsentBasis.choices)
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("outgoing referral")
+        verbose_name_plural = _("outgoing referrals")
+        ordering = ["-created_at"]

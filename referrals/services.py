@@ -214,3 +214,31 @@ def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral
     referral.save(update_fields=["concerns", "status", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=referral, detail={"answered": True})
     return referral
+
+
+@transaction.atomic
+def outgoing_referral_create(*, actor: User, case: Any, service: str, consent_basis: str, organisation: str = "",
+                             note: str = "", follow_up_on: dt.date | None = None, consent_on: dt.date | None = None,
+                             override_reason: str = "") -> Any:
+    """Refer a case out. Guardian's or child's consent needs its date; an override needs a manager and a reason."""
+    from referrals.models import ConsentBasis, OutgoingReferral, OutgoingService
+
+    if service not in OutgoingService.values:
+        raise ValidationError({"service": _("Choose the service.")})
+    if consent_basis not in ConsentBasis.values:
+        raise ValidationError({"consent_basis": _("Record the consent, or a manager's override.")})
+    if consent_basis == ConsentBasis.MANAGER_OVERRIDE:
+        if not actor.has_role(Role.ADMIN, Role.MANAGER):
+            raise ValidationError({"consent_basis": _("Only a manager may share without consent.")})
+        if not override_reason.strip():
+            raise ValidationError({"override_reason": _("Give the reason for sharing without consent.")})
+    elif consent_on is None or consent_on > timezone.localdate():
+        raise ValidationError({"consent_on": _("Give the date the consent was given.")})
+    outgoing = OutgoingReferral.objects.create(
+        case=case, service=service, organisation=organisation.strip()[:200], note=note.strip()[:5000],
+        follow_up_on=follow_up_on, consent_basis=consent_basis, consent_on=consent_on,
+        override_reason=override_reason.strip()[:2000], created_by=actor,
+    )
+    audit_log(action=AuditAction.EXPORT, user=actor, obj=outgoing,
+              detail={"case": case.pk, "service": service, "consent": consent_basis})
+    return outgoing

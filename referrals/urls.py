@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_referrals, name="mine"),
     path("new/", views.referral_new, name="new"),
     path("queue/", views.triage_queue, name="queue"),
+    path("case/<int:case_id>/", views.case_panel, name="case-panel"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/thanks/", views.referral_thanks, name="thanks"),
     path("<int:pk>/answer/", views.referral_answer, name="answer"),

@@ -159,3 +159,32 @@ def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("referrals:detail", pk=referral.pk)
     return _after_triage(request, referral.pk, _("Saved. The referrer sees the new status."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Incoming and outgoing referrals of a case (loaded into the case page)."""
+    from django.utils.dateparse import parse_date
+
+    from cases.permissions import get_case_for_user, may_change_case
+    from referrals.models import ConsentBasis, OutgoingService
+
+    case = get_case_for_user(request.user, case_id, for_change=request.method == "POST")
+    if request.method == "POST":
+        try:
+            services.outgoing_referral_create(
+                actor=request.user, case=case, service=request.POST.get("service", ""),
+                consent_basis=request.POST.get("consent_basis", ""), organisation=request.POST.get("organisation", ""),
+                note=request.POST.get("note", ""), follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
+                consent_on=parse_date(request.POST.get("consent_on", "") or ""),
+                override_reason=request.POST.get("override_reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Referred out; the consent is recorded."))
+        return redirect("cases:detail", pk=case.pk)
+    return render(request, "referrals/_case_panel_body.html", {
+        "case": case, "incoming": case.referrals.all(), "outgoing": case.outgoing_referrals.all(),
+        "services": OutgoingService.choices, "bases": ConsentBasis.choices, "may_change": may_change_case(request.user, case),
+    })

@@ -167,6 +167,21 @@ def activity_figures(start: dt.date, end: dt.date, contract: Contract | None = N
     }
 
 
+def referral_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Referrals received in the period and the mean time to triage, in hours (one query)."""
+    from referrals.models import Referral
+
+    rows = Referral.objects.filter(received_on__gte=start, received_on__lte=end).aggregate(
+        received=Count("pk"),
+        through_alliance=Count("pk", filter=Q(channel="alliance")),
+        triage=Avg(ExpressionWrapper(F("triaged_at") - F("received_at"), output_field=DurationField()),
+                   filter=Q(triaged_at__isnull=False)),
+    )
+    hours = round(rows["triage"].total_seconds() / 3600, 1) if rows["triage"] else None
+    return {"received": rows["received"], "through_alliance": rows["through_alliance"],
+            "average_hours_to_triage": hours}
+
+
 def summary(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
     """The funder report's figures as in shared/api-v1.md."""
     promise = promise_figures(start, end, contract)
@@ -181,6 +196,7 @@ def summary(start: dt.date, end: dt.date, contract: Contract | None = None) -> d
         "alliance": alliance_figures(start, end),
         "promise_first": promise,
         "activities": activity_figures(start, end, contract),
+        "referrals": referral_figures(start, end),
         "funding": {"contract_amount": _money(amount) if amount is not None else None,
                     "community_value_ratio": ratio},
     }

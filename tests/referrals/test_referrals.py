@@ -272,3 +272,35 @@ def test_queue_query_count_is_constant(cast, client_for, django_assert_max_num_q
         ReferralFactory(location=cast.village, referrer_member=cast.referrer.member)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/referrals/queue/").context["queue"]) == 14
+
+
+def test_outgoing_referral_needs_consent_or_a_managers_override(cast, client_for):
+    from referrals.models import OutgoingReferral
+
+    url = f"/referrals/case/{cast.case.pk}/"
+    worker = client_for(cast.worker)
+    worker.post(url, {"service": "legal_aid", "consent_basis": "guardian"})  # no date: refused
+    worker.post(url, {"service": "legal_aid", "consent_basis": "manager_override", "override_reason": "紧急"})  # not a manager
+    assert not OutgoingReferral.objects.exists()
+    worker.post(url, {"service": "legal_aid", "consent_basis": "guardian", "consent_on": TODAY.isoformat(),
+                      "organisation": "县法律援助中心"})
+    client_for(cast.manager).post(url, {"service": "one_stop_centre", "consent_basis": "manager_override"})  # no reason
+    client_for(cast.manager).post(url, {"service": "one_stop_centre", "consent_basis": "manager_override",
+                                        "override_reason": "孩子有危险，监护人是施害者"})
+    assert list(OutgoingReferral.objects.order_by("pk").values_list("service", "consent_basis")) == [
+        ("legal_aid", "guardian"), ("one_stop_centre", "manager_override")]
+    assert AuditEntry.objects.filter(action="export", object_type="outgoingreferral").count() == 2
+    assert client_for(cast.colleague).get(url).status_code == 404
+    assert client_for(cast.colleague).post(url, {"service": "police", "consent_basis": "child",
+                                                 "consent_on": TODAY.isoformat()}).status_code == 404
+    assert "县法律援助中心" in worker.get(url).content.decode()
+
+
+def test_time_to_triage_figure(cast, api_for):
+    from reports.figures import referral_figures
+
+    referral = ReferralFactory(location=cast.village)
+    Referral.objects.filter(pk=referral.pk).update(received_at=timezone.now() - dt.timedelta(hours=5))
+    api_for(cast.worker).post(f"/api/v1/referrals/{referral.pk}/decline/", {"reason": "x"}, format="json")
+    figures = referral_figures(TODAY - dt.timedelta(days=1), TODAY)
+    assert figures["received"] == 1 and 4.9 <= figures["average_hours_to_triage"] <= 5.1
