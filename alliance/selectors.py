@@ -31,3 +31,23 @@ def directors_without_meeting(user: Any, *, today: dt.date) -> QuerySet[Member]:
                                members=OuterRef("pk"))
     return (members_visible_to(user).filter(sector=Sector.WF_DIRECTOR, is_active=True)
             .exclude(Exists(met)).order_by("name"))
+
+
+def member_contribution(member: Member) -> dict[str, Any]:
+    """What a member gave: fulfilled requests by kind with their value, and volunteer hours (database sums)."""
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+
+    from resources.models import PledgeRequest, PledgeRequestStatus
+
+    fulfilled = PledgeRequest.objects.filter(pledge__member=member, status=PledgeRequestStatus.FULFILLED)
+    by_kind = list(fulfilled.values("pledge__kind").annotate(n=Count("pk"), value=Sum("value")).order_by("pledge__kind"))
+    minutes = member.volunteer_logs.aggregate(m=Sum("minutes"))["m"] or 0
+    return {
+        "given": fulfilled.select_related("pledge").order_by("-fulfilled_on")[:50],
+        "by_kind": by_kind,
+        "total_value": sum((row["value"] or Decimal("0") for row in by_kind), start=Decimal("0")),
+        "times": sum(row["n"] for row in by_kind),
+        "hours": round(minutes / 60, 1),
+    }

@@ -116,3 +116,19 @@ def volunteer_raise_concern(*, actor: User, case: Case, message: str) -> None:
                text=_("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s")
                % {"v": actor, "n": case.number, "m": message.strip()[:300]},
                dedupe_key=f"concern:{case.pk}:{timezone.now().timestamp():.0f}")
+
+
+@transaction.atomic
+def members_import(*, actor: User, rows: list[dict[str, Any]]) -> int:
+    """Save checked roster rows, all or nothing."""
+    created = []
+    for values in rows:
+        values = dict(values)
+        if values.get("joined_on") and isinstance(values["joined_on"], str):
+            values["joined_on"] = dt.date.fromisoformat(values["joined_on"])
+        member = Member(**values)
+        member.full_clean()
+        created.append(member)
+    Member.objects.bulk_create(created)
+    audit_log(action=AuditAction.CREATE, user=actor, object_type="member-import", detail={"rows": len(created)})
+    return len(created)

@@ -133,3 +133,75 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
         "volunteers": Member.objects.filter(is_volunteer=True, is_active=True).order_by("name"),
         "may_change": may_change_case(request.user, case),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with row-by-row errors → confirm. Nothing is saved until every row is good."""
+    import uuid
+
+    from alliance.importer import parse_roster
+
+    if not is_staff(request.user):
+        raise PermissionDenied
+    context: dict = {}
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.pop("member_import", None)
+        if not pending or pending.get("token") != request.POST["confirm"]:
+            messages.error(request, _("This import expired. Please upload the file again."))
+            return redirect("alliance:member-import")
+        count = services.members_import(actor=request.user, rows=pending["rows"])
+        messages.success(request, _("%(n)s members imported.") % {"n": count})
+        return redirect("alliance:members")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_errors"] = [_("Choose a file.")]
+        else:
+            rows, file_errors = parse_roster(upload)
+            context.update({"rows": rows, "file_errors": file_errors,
+                            "has_errors": bool(file_errors) or any(r.errors for r in rows)})
+            if rows and not context["has_errors"]:
+                token = uuid.uuid4().hex
+                request.session["member_import"] = {"token": token, "rows": [
+                    {**r.values, "joined_on": r.values["joined_on"].isoformat() if r.values["joined_on"] else None}
+                    for r in rows]}
+                context["token"] = token
+    return render(request, "alliance/import.html", context)
+
+
+@login_required
+@require_GET
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from alliance.selectors import member_contribution
+
+    member = members_visible_to(request.user).filter(pk=pk).first()
+    if member is None:
+        from django.http import Http404
+
+        raise Http404
+    return render(request, "alliance/member_detail.html", {"member": member, **member_contribution(member)})
+
+
+@login_required
+@require_GET
+def member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A thank-you certificate as a PDF: for project staff, and for the member themself."""
+    from django.http import Http404
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from alliance.selectors import member_contribution
+    from core.audit import audit_log
+    from core.models import AuditAction
+
+    member = Member.objects.filter(pk=pk).first()
+    if member is None or not (is_staff(request.user) or request.user.member_id == member.pk):
+        raise Http404
+    html = render_to_string("alliance/certificate.html", {"member": member, "today": timezone.localdate(),
+                                                          **member_contribution(member)})
+    audit_log(action=AuditAction.EXPORT, obj=member, request=request, detail={"certificate": True})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{member.pk}.pdf"'
+    return response
