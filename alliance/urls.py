@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.member_list, name="members"),
     path("new/", views.member_create, name="member-create"),
     path("import/", views.member_import, name="member-import"),
+    path("export/", views.member_export, name="member-export"),
     path("<int:pk>/", views.member_detail, name="member-detail"),
     path("<int:pk>/certificate/", views.member_certificate, name="certificate"),
     path("events/", views.events, name="events"),

@@ -205,3 +205,25 @@ def member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{member.pk}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The directory as CSV/XLSX (with the same filters); formula-looking cells are written as text."""
+    from core.audit import audit_log
+    from core.exports import export_response
+    from core.models import AuditAction
+
+    if not is_staff(request.user):
+        raise PermissionDenied
+    filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
+    members = selectors.member_directory(request.user, **filters)
+    rows = ((m.name, m.get_sector_display(), m.location.name if m.location else "",
+             "、".join(label for flag, label in ((m.is_referrer, _("referrer")), (m.is_pledger, _("pledger")),
+                                                 (m.is_volunteer, _("volunteer"))) if flag),
+             m.phone, m.joined_on.isoformat() if m.joined_on else "") for m in members.iterator(chunk_size=2000))
+    audit_log(action=AuditAction.EXPORT, request=request, object_type="member-list", detail=filters)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    header = [_("name"), _("sector"), _("location"), _("Roles"), _("phone"), _("joined on")]
+    return export_response(rows=rows, header=header, filename="alliance-members", fmt=fmt)

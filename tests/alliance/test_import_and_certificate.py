@@ -91,3 +91,15 @@ def test_member_page_and_certificate(cast, client_for, tmp_path):
     # another member may not fetch it; nor may a volunteer see the member page
     assert client_for(cast.volunteer).get(f"/alliance/{cast.pledger.member_id}/certificate/").status_code == 404
     assert client_for(cast.pledger).get(f"/alliance/{cast.pledger.member_id}/").status_code == 404
+
+
+def test_member_export_escapes_formulas(cast, client_for):
+    from openpyxl import load_workbook
+
+    from tests.factories import MemberFactory
+
+    MemberFactory(name="@SUM(A1:A9)", location=cast.village)
+    response = client_for(cast.worker).get("/alliance/export/?format=xlsx")
+    names = [row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)]
+    assert "'@SUM(A1:A9)" in names and "王主任" in names
+    assert client_for(cast.pledger).get("/alliance/export/").status_code == 403
