@@ -17,6 +17,7 @@ from alliance.models import Event, Member, VolunteerAssignment, VolunteerLog
 from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_update
 from notifications.services import notify
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -41,14 +42,7 @@ def member_create(*, actor: User, **fields: Any) -> Member:
 @transaction.atomic
 def member_update(*, actor: User, member: Member, **fields: Any) -> Member:
     _check_member(fields)
-    changed = [name for name, value in fields.items() if getattr(member, name) != value]
-    for name in changed:
-        setattr(member, name, fields[name])
-    if changed:
-        member.full_clean()
-        member.save(update_fields=[*changed, "updated_at"])
-        audit_log(action=AuditAction.UPDATE, user=actor, obj=member, detail={"fields": sorted(changed)})
-    return member
+    return model_update(actor=actor, obj=member, fields=fields)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, HouseholdM
 from cases.permissions import CASE_OBJECT_PERMS
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_update
 
 
 def _next_case_number(year: int) -> str:
@@ -157,14 +158,7 @@ def child_create(*, actor: User | None, **fields: Any) -> Child:
 @transaction.atomic
 def child_update(*, actor: User, child: Child, **fields: Any) -> Child:
     _check_child_fields(fields)
-    changed = [name for name, value in fields.items() if getattr(child, name) != value]
-    for name in changed:
-        setattr(child, name, fields[name])
-    if changed:
-        child.full_clean()
-        child.save(update_fields=[*changed, "updated_at"])
-        audit_log(action=AuditAction.UPDATE, user=actor, obj=child, detail={"fields": sorted(changed)})
-    return child
+    return model_update(actor=actor, obj=child, fields=fields)
 
 
 @transaction.atomic

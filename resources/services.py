@@ -19,6 +19,7 @@ from alliance.models import Member
 from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_update
 from notifications.services import notify
 from resources.models import Pledge, PledgeRequest, PledgeRequestStatus
 
@@ -65,14 +66,7 @@ def pledge_create(*, actor: User, member: Member, kind: str, description: str, v
 def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
     if fields.get("estimated_value") not in (None, ""):
         fields["estimated_value"] = parse_yuan(fields["estimated_value"], field="estimated_value")
-    changed = [name for name, value in fields.items() if getattr(pledge, name) != value]
-    for name in changed:
-        setattr(pledge, name, fields[name])
-    if changed:
-        pledge.full_clean()
-        pledge.save(update_fields=[*changed, "updated_at"])
-        audit_log(action=AuditAction.UPDATE, user=actor, obj=pledge, detail={"fields": sorted(changed)})
-    return pledge
+    return model_update(actor=actor, obj=pledge, fields=fields)
 
 
 def pledges_matching_need(*, case: Case, kind: str, today: dt.date | None = None) -> QuerySet[Pledge]:
