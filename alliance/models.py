@@ -136,3 +136,19 @@ class VolunteerAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.case_id}"
+
+
+class ConferenceAgreement(TimeStampedModel):
+    """At a joint conference: which department came and what it agreed to do, with a follow-up date."""
+
+    event = models.ForeignKey(Event, verbose_name=_("joint conference"), on_delete=models.CASCADE, related_name="agreements")
+    department = models.CharField(_("department"), max_length=100)
+    attended = models.BooleanField(_("attended"), default=True)
+    agreed_action = models.CharField(_("what it agreed to do"), max_length=500, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("conference agreement")
+        verbose_name_plural = _("conference agreements")
+        ordering = ["pk"]

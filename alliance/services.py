@@ -126,3 +126,19 @@ def members_import(*, actor: User, rows: list[dict[str, Any]]) -> int:
     Member.objects.bulk_create(created)
     audit_log(action=AuditAction.CREATE, user=actor, object_type="member-import", detail={"rows": len(created)})
     return len(created)
+
+
+@transaction.atomic
+def conference_agreement_add(*, actor: User, event: Event, department: str, agreed_action: str = "",
+                             follow_up_on: dt.date | None = None, attended: bool = True) -> Any:
+    from alliance.models import ConferenceAgreement, EventKind
+
+    if event.kind != EventKind.JOINT_CONFERENCE:
+        raise ValidationError(_("Agreements belong to a joint conference."))
+    if not department.strip():
+        raise ValidationError({"department": _("Name the department.")})
+    agreement = ConferenceAgreement.objects.create(event=event, department=department.strip()[:100],
+                                                   agreed_action=agreed_action.strip()[:500], follow_up_on=follow_up_on,
+                                                   attended=attended)
+    audit_log(action=AuditAction.CREATE, user=actor, obj=agreement, detail={"event": event.pk})
+    return agreement

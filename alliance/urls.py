@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="member-detail"),
     path("<int:pk>/certificate/", views.member_certificate, name="certificate"),
     path("events/", views.events, name="events"),
+    path("events/<int:event_id>/agreements/", views.conference_agreement, name="agreement-add"),
     path("visits/", views.my_visits, name="my-visits"),
     path("visits/<int:case_id>/log/", views.visit_log, name="visit-log"),
     path("visits/<int:case_id>/worried/", views.raise_concern, name="worried"),

@@ -63,7 +63,7 @@ def events(request: HttpRequest) -> HttpResponse:
     from alliance.permissions import events_visible_to
 
     return render(request, "alliance/events.html", {
-        "form": form, "events": events_visible_to(request.user).prefetch_related("members").order_by("-date")[:50],
+        "form": form, "events": events_visible_to(request.user).prefetch_related("members", "agreements").order_by("-date")[:50],
         "missing": selectors.directors_without_meeting(request.user, today=today), "today": today,
     })
 
@@ -227,3 +227,27 @@ def member_export(request: HttpRequest) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     header = [_("name"), _("sector"), _("location"), _("Roles"), _("phone"), _("joined on")]
     return export_response(rows=rows, header=header, filename="alliance-members", fmt=fmt)
+
+
+@login_required
+@require_POST
+def conference_agreement(request: HttpRequest, event_id: int) -> HttpResponse:
+    from alliance.permissions import events_visible_to
+
+    if not is_staff(request.user):
+        raise PermissionDenied
+    event = events_visible_to(request.user).filter(pk=event_id).first()
+    if event is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        services.conference_agreement_add(actor=request.user, event=event, department=request.POST.get("department", ""),
+                                          agreed_action=request.POST.get("agreed_action", ""),
+                                          follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
+                                          attended=request.POST.get("attended", "on") == "on")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("alliance:events")

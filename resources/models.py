@@ -68,6 +68,10 @@ class PledgeRequest(TimeStampedModel):
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="pledge_requests")
     pledge = models.ForeignKey(Pledge, verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="requests")
     need = models.TextField(_("need"))
+    need_urgency = models.CharField(_("how urgent the need is"), max_length=20, default="soon",
+                                    choices=(("immediate", _("Immediate")), ("soon", _("Soon")), ("routine", _("Routine"))))
+    need_estimated_value = models.DecimalField(_("estimated value of the need (yuan)"), max_digits=12, decimal_places=2,
+                                               null=True, blank=True)
     # What the member is told: anonymised ("a 9-year-old girl in Village 7 needs meals").
     public_text = models.CharField(_("what the member sees"), max_length=300, blank=True)
     status = models.CharField(

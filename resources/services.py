@@ -105,7 +105,8 @@ def public_text_for(case: Case, what: str) -> str:
 
 
 @transaction.atomic
-def request_create(*, actor: User, case: Case, pledge: Pledge, need: str, what: str) -> PledgeRequest:
+def request_create(*, actor: User, case: Case, pledge: Pledge, need: str, what: str, urgency: str = "soon",
+                   estimated_value: Any = None) -> PledgeRequest:
     """Ask a member to fulfil their promise for a need on a case; they are told only the public text."""
     what = (what or "").strip()
     if not what:
@@ -119,8 +120,12 @@ def request_create(*, actor: User, case: Case, pledge: Pledge, need: str, what: 
     today = timezone.localdate()
     if not pledge.is_active or pledge.valid_from > today or (pledge.valid_until and pledge.valid_until < today):
         raise ValidationError({"pledge": _("This promise is not valid now.")})
+    if urgency not in ("immediate", "soon", "routine"):
+        raise ValidationError({"urgency": _("Choose how urgent the need is.")})
+    value = parse_yuan(estimated_value, field="estimated_value") if estimated_value not in (None, "") else None
     request = PledgeRequest(case=case, pledge=pledge, need=(need or what).strip()[:5000], requested_on=today,
-                            requested_by=actor, public_text=public_text_for(case, what)[:300])
+                            requested_by=actor, public_text=public_text_for(case, what)[:300], need_urgency=urgency,
+                            need_estimated_value=value)
     request.full_clean()
     request.save()
     audit_log(action=AuditAction.CREATE, user=actor, obj=request, detail={"case": case.pk})

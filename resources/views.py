@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.permissions import get_case_for_user, may_change_case
 from resources import services
-from resources.models import PledgeKind, PledgeRequestStatus
+from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
 from resources.permissions import is_pledger, is_staff, pledges_visible_to, requests_visible_to
 
 
@@ -85,7 +85,9 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "resources/_case_panel_body.html", {
         "case": case, "requests": case.pledge_requests.select_related("pledge__member").order_by("-requested_on"),
         "kinds": PledgeKind.choices, "kind": kind, "matches": matches,
+        "urgencies": PledgeRequest._meta.get_field("need_urgency").choices,
         "may_change": may_change_case(request.user, case), "what": request.GET.get("what", "")[:200],
+        "urgency": request.GET.get("urgency", "soon"), "estimated_value": request.GET.get("estimated_value", "")[:20],
     })
 
 
@@ -100,7 +102,8 @@ def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect("cases:detail", pk=case.pk)
     try:
         services.request_create(actor=request.user, case=case, pledge=pledge, need=request.POST.get("need", ""),
-                                what=request.POST.get("what", ""))
+                                what=request.POST.get("what", ""), urgency=request.POST.get("urgency", "soon"),
+                                estimated_value=request.POST.get("estimated_value", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

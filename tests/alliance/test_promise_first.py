@@ -204,3 +204,33 @@ def test_directors_without_this_months_meeting(cast, client_for):
                  members=[cast.referrer.member])
     missing = [m.name for m in client_for(cast.worker).get("/alliance/events/").context["missing"]]
     assert "李主任" in missing and "王主任" not in missing
+
+
+def test_joint_conference_records_what_each_department_agreed(cast, client_for):
+    from alliance.models import ConferenceAgreement
+    from alliance.services import event_create
+
+    conference = event_create(actor=cast.manager, kind="joint_conference", date=TODAY, title="个案联席会议", case=cast.case)
+    training = event_create(actor=cast.manager, kind="training", date=TODAY, title="培训")
+    client = client_for(cast.worker)
+    client.post(f"/alliance/events/{conference.pk}/agreements/", {"department": "民政", "agreed_action": "启动事实无人抚养认定",
+                                                                   "follow_up_on": (TODAY + dt.timedelta(days=14)).isoformat()})
+    client.post(f"/alliance/events/{training.pk}/agreements/", {"department": "教育"})
+    assert list(ConferenceAgreement.objects.values_list("event_id", "department")) == [(conference.pk, "民政")]
+    assert "启动事实无人抚养认定" in client.get("/alliance/events/").content.decode()
+    # a conference on a case the colleague may not see is not theirs to see or add to
+    assert client_for(cast.colleague).post(f"/alliance/events/{conference.pk}/agreements/",
+                                           {"department": "公安"}).status_code == 404
+    assert client_for(cast.pledger).post(f"/alliance/events/{conference.pk}/agreements/",
+                                         {"department": "公安"}).status_code == 403
+
+
+def test_need_urgency_and_value_are_recorded_and_validated(cast, pledge, client_for):
+    client = client_for(cast.worker)
+    client.post(f"/promises/case/{cast.case.pk}/request/", {"pledge": pledge.pk, "what": "书包", "need": "书包",
+                                                            "urgency": "immediate", "estimated_value": "120.50"})
+    request = PledgeRequest.objects.get()
+    assert (request.need_urgency, str(request.need_estimated_value)) == ("immediate", "120.50")
+    client.post(f"/promises/case/{cast.case.pk}/request/", {"pledge": pledge.pk, "what": "书包", "urgency": "whenever"})
+    client.post(f"/promises/case/{cast.case.pk}/request/", {"pledge": pledge.pk, "what": "书包", "estimated_value": "-3"})
+    assert PledgeRequest.objects.count() == 1
