@@ -89,7 +89,7 @@ class LeadWorkerForm(forms.Form):
 class QuickVisitForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["kind", "date", "duration_minutes", "summary", "sensitive"]
+        fields = ["kind", "date", "duration_minutes", "participants", "summary", "sensitive"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 5}),
