@@ -51,6 +51,17 @@ def _read_rows(upload: Any) -> list[list[str]]:
     raise ValueError(_("Upload a .csv or .xlsx file."))
 
 
+def _label_map(choices: Any) -> dict[str, str]:
+    """Codes and their labels in every language we ship: a Chinese roster imports on an English page too."""
+    from django.utils import translation
+
+    mapping = {code: code for code in choices.values}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            mapping.update({str(label): code for code, label in choices.choices})
+    return mapping
+
+
 def parse_roster(upload: Any) -> tuple[list[ParsedRow], list[str]]:
     """Returns the rows (each with its own errors) and errors about the file as a whole."""
     if upload.size > MAX_BYTES:
@@ -75,8 +86,8 @@ def parse_roster(upload: Any) -> tuple[list[ParsedRow], list[str]]:
     if len(table) - 1 > MAX_ROWS:
         return [], [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]
     villages = {loc.name: loc for loc in Location.objects.filter(kind__in=["village", "community", "town"])}
-    sectors = {**{c: c for c in Sector.values}, **{str(label): code for code, label in Sector.choices}}
-    kinds = {**{c: c for c in MemberKind.values}, **{str(label): code for code, label in MemberKind.choices}}
+    sectors = _label_map(Sector)
+    kinds = _label_map(MemberKind)
     rows = []
     for number, raw in enumerate(table[1:], start=2):
         def cell(key: str, raw: list[str] = raw) -> str:

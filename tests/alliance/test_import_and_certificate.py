@@ -103,3 +103,11 @@ def test_member_export_escapes_formulas(cast, client_for):
     names = [row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)]
     assert "'@SUM(A1:A9)" in names and "王主任" in names
     assert client_for(cast.pledger).get("/alliance/export/").status_code == 403
+
+
+def test_chinese_roster_imports_when_the_page_is_in_english(cast, client_for):
+    client = client_for(cast.worker)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/alliance/import/"})
+    preview = client.post("/alliance/import/", {"file": _csv(HEADER + "陈老师,学校,七里村,转介人,,\n")})
+    assert not preview.context["has_errors"], [r.errors for r in preview.context["rows"]]
+    assert preview.context["rows"][0].values["sector"] == "school"
