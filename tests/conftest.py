@@ -20,6 +20,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_configure(config: Any) -> None:
+    # SHOUHU_TEST_CLOCK=2027-01-01 runs the whole suite with Python's clock moved to that day (ticking),
+    # so date-relative fixtures are proved on the days that used to break them (1 January, 29 February).
+    clock = os.environ.get("SHOUHU_TEST_CLOCK")
+    if clock:
+        import time_machine
+
+        traveller = time_machine.travel(f"{clock}T09:30:00+08:00", tick=True)
+        traveller.start()
+        config._shouhu_clock = traveller  # type: ignore[attr-defined]
     # Argon2 is the production hasher (asserted in tests/foundation); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 

@@ -22,9 +22,14 @@ class Known:
 
 @pytest.fixture
 def known(cast, api_for) -> Known:
+    # Every date is relative to today, so the dataset means the same thing on any day of the year
+    # (1 January and 29 February included): the period is the year that ends today.
     today = timezone.localdate()
     year = today.year
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start, end = today - dt.timedelta(days=364), today
+    before_period = start - dt.timedelta(days=30)
+    opened_inside, closed_inside = today - dt.timedelta(days=60), today - dt.timedelta(days=30)
+    last_year_open, last_year_close = start - dt.timedelta(days=365), start - dt.timedelta(days=200)
     mgr = api_for(cast.manager)
 
     def post(url: str, body: dict, code: int = 201) -> dict:
@@ -66,17 +71,17 @@ def known(cast, api_for) -> Known:
     post("/api/v1/cases/", {"child": {"name": "上官小宝", "sex": "male", "birth_date": dt.date(year - 10, 6, 1).isoformat(),
                                                 "location": village["id"]},
                                       "status": "active", "presenting_issues": ["poverty"], "family_situation": "living_alone",
-                                      "category": "family_need", "opened_on": dt.date(year - 1, 12, 1).isoformat(),
+                                      "category": "family_need", "opened_on": before_period.isoformat(),
                                       "contract": contract["id"]})
     # a case opened and closed inside the period
     closed = post("/api/v1/cases/", {"child": {"name": "东方小月", "sex": "female", "birth_date": dt.date(year - 14, 1, 1).isoformat(),
                                                 "location": village["id"]},
                                       "status": "active", "presenting_issues": ["self_harm"], "family_situation": "with_one_parent",
-                                      "category": "none", "opened_on": dt.date(year, 2, 1).isoformat(), "contract": contract["id"]})
-    post(f"/api/v1/cases/{closed['id']}/close/", {"closed_on": dt.date(year, 3, 1).isoformat(), "closure_reason": "目标达成"}, 200)
+                                      "category": "none", "opened_on": opened_inside.isoformat(), "contract": contract["id"]})
+    post(f"/api/v1/cases/{closed['id']}/close/", {"closed_on": closed_inside.isoformat(), "closure_reason": "目标达成"}, 200)
     # a case closed last year does not count
     post("/api/v1/cases/", {"child": {"name": "慕容旧案", "sex": "male", "location": village["id"]}, "status": "closed",
-                            "opened_on": dt.date(year - 1, 1, 1).isoformat(), "closed_on": dt.date(year - 1, 6, 1).isoformat(),
+                            "opened_on": last_year_open.isoformat(), "closed_on": last_year_close.isoformat(),
                             "contract": contract["id"]})
     names += ["上官小宝", "东方小月"]
     # Promise First
@@ -99,8 +104,8 @@ def known(cast, api_for) -> Known:
     for case_id in (case_ids[0], case_ids[0], case_ids[1]):
         assert wk.post("/api/v1/activities/", {"case": case_id, "kind": "home_visit", "date": today.isoformat(), "summary": "家访"},
                        format="json").status_code == 201
-    ages = [(today - b).days for b in births] + [(dt.date(year - 1, 12, 1) - dt.date(year - 10, 6, 1)).days,
-                                                  (dt.date(year, 2, 1) - dt.date(year - 14, 1, 1)).days]
+    ages = [(today - b).days for b in births] + [(before_period - dt.date(year - 10, 6, 1)).days,
+                                                  (opened_inside - dt.date(year - 14, 1, 1)).days]
     expected = {
         "cases": {"total": 5, "opened": 4, "closed": 1, "active_at_end": 4, "caseload_target": 10,
                   "through_alliance": 2, "through_alliance_pct": 40.0,
