@@ -34,6 +34,7 @@ test: install-test checks pytest
 checks: lint migrations-check i18n-check deploy-check compose-check
 
 lint:
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
 migrations-check:

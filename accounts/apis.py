@@ -44,12 +44,18 @@ class ObtainTokenView(APIView):
         )
         if getattr(request._request, "axes_locked_out", False):
             return Response(
-                {"detail": _("Too many failed logins: this account is locked for now. Try again later or ask your project manager."), "code": "locked_out"},
+                {
+                    "detail": _(
+                        "Too many failed logins: this account is locked for now. Try again later or ask your project manager."
+                    ),
+                    "code": "locked_out",
+                },
                 status=status.HTTP_403_FORBIDDEN,
             )
         if user is None:
             return Response(
-                {"non_field_errors": [_("The username (or phone number) or password is not correct.")]}, status=status.HTTP_400_BAD_REQUEST
+                {"non_field_errors": [_("The username (or phone number) or password is not correct.")]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         token, _created = Token.objects.get_or_create(user=user)
         audit_log(action=AuditAction.LOGIN, user=user, obj=user, request=request._request, detail={"via": "api-token"})
@@ -76,7 +82,13 @@ class UserSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = UserSerializer
     permission_classes = [MayManageUsers]
     filterset_fields = ["role", "is_active"]
@@ -90,4 +102,6 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer.instance = user_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: UserSerializer) -> None:
-        serializer.instance = user_update(actor=self.request.user, user=serializer.instance, **serializer.validated_data)
+        serializer.instance = user_update(
+            actor=self.request.user, user=serializer.instance, **serializer.validated_data
+        )

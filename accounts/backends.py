@@ -10,7 +10,9 @@ from django.db.models import Q
 class UsernameOrPhoneBackend(ModelBackend):
     """Directors log in with their phone number as often as with a username."""
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if username is None or password is None:
             return None
         User = get_user_model()

@@ -13,7 +13,10 @@ from accounts.models import Role, User
 
 class UserForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput, required=False, help_text=_("Leave empty to keep the current password.")
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=_("Leave empty to keep the current password."),
     )
 
     class Meta:

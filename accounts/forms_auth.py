@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("The username (or phone number) or password is not correct. After several wrong tries the account is locked for a while."),
+        "invalid_login": _(
+            "The username (or phone number) or password is not correct. After several wrong tries the account is locked for a while."
+        ),
         "inactive": _("This account is deactivated. Please contact your project manager."),
     }
 

@@ -36,7 +36,10 @@ def sync_role_groups(apps: Any = global_apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     wanted = collected_role_permissions()
-    all_perms = {f"{app}.{code}": pk for pk, app, code in Permission.objects.values_list("pk", "content_type__app_label", "codename")}
+    all_perms = {
+        f"{app}.{code}": pk
+        for pk, app, code in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
     for role in Role.values:
         group, _ = Group.objects.get_or_create(name=role)
         if role == Role.ADMIN:

@@ -37,12 +37,28 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", "name", "kind", "sector", "location", "is_referrer", "is_pledger", "is_volunteer", "phone",
-                  "joined_on"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "sector",
+            "location",
+            "is_referrer",
+            "is_pledger",
+            "is_volunteer",
+            "phone",
+            "joined_on",
+        ]
 
 
-class MemberViewSet(StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class MemberViewSet(
+    StaffGate,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = MemberSerializer
     filterset_fields = ["sector", "kind", "location", "is_referrer", "is_pledger", "is_volunteer"]
     ordering_fields = ["name", "joined_on", "id"]
@@ -55,8 +71,9 @@ class MemberViewSet(StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.instance = services.member_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: MemberSerializer) -> None:
-        serializer.instance = services.member_update(actor=self.request.user, member=serializer.instance,
-                                                     **serializer.validated_data)
+        serializer.instance = services.member_update(
+            actor=self.request.user, member=serializer.instance, **serializer.validated_data
+        )
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -79,8 +96,9 @@ class EventSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("No such case.")) from None
 
 
-class EventViewSet(StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                   viewsets.GenericViewSet):
+class EventViewSet(
+    StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = EventSerializer
     filterset_fields = ["kind", "case"]
     ordering_fields = ["date", "id"]
@@ -120,8 +138,9 @@ class VolunteerLogSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("No such case.")) from None
 
 
-class VolunteerLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          viewsets.GenericViewSet):
+class VolunteerLogViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = VolunteerLogSerializer
     filterset_fields = ["member", "case"]
     ordering_fields = ["date", "id"]

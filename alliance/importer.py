@@ -26,8 +26,14 @@ COLUMNS = {
     "joined_on": ("joined_on", "加入日期"),
 }
 REQUIRED = ("name", "sector", "village")
-ROLE_WORDS = {"referrer": "referrer", "转介人": "referrer", "pledger": "pledger", "承诺人": "pledger",
-              "volunteer": "volunteer", "志愿者": "volunteer"}
+ROLE_WORDS = {
+    "referrer": "referrer",
+    "转介人": "referrer",
+    "pledger": "pledger",
+    "承诺人": "pledger",
+    "volunteer": "volunteer",
+    "志愿者": "volunteer",
+}
 
 
 @dataclass
@@ -82,7 +88,9 @@ def parse_roster(upload: Any) -> tuple[list[ParsedRow], list[str]]:
                 index[key] = i
     missing = [COLUMNS[k][1] for k in REQUIRED if k not in index]
     if missing:
-        return [], [_("Missing columns: %(c)s. Expected: 姓名, 界别, 村, 角色, 电话, 加入日期.") % {"c": ", ".join(missing)}]
+        return [], [
+            _("Missing columns: %(c)s. Expected: 姓名, 界别, 村, 角色, 电话, 加入日期.") % {"c": ", ".join(missing)}
+        ]
     if len(table) - 1 > MAX_ROWS:
         return [], [_("At most %(n)s rows at a time.") % {"n": MAX_ROWS}]
     villages = {loc.name: loc for loc in Location.objects.filter(kind__in=["village", "community", "town"])}
@@ -90,6 +98,7 @@ def parse_roster(upload: Any) -> tuple[list[ParsedRow], list[str]]:
     kinds = _label_map(MemberKind)
     rows = []
     for number, raw in enumerate(table[1:], start=2):
+
         def cell(key: str, raw: list[str] = raw) -> str:
             i = index.get(key)
             return raw[i].strip() if i is not None and i < len(raw) else ""
@@ -110,7 +119,11 @@ def parse_roster(upload: Any) -> tuple[list[ParsedRow], list[str]]:
         phone = cell("phone").replace(" ", "")
         if phone and not PHONE_RE.match(phone):
             row.errors.append(_("Bad phone number: %(v)s") % {"v": phone[:30]})
-        roles = {ROLE_WORDS.get(w.strip()) for w in cell("roles").replace("，", ",").replace("、", ",").split(",") if w.strip()}
+        roles = {
+            ROLE_WORDS.get(w.strip())
+            for w in cell("roles").replace("，", ",").replace("、", ",").split(",")
+            if w.strip()
+        }
         if None in roles:
             row.errors.append(_("Unknown role in: %(v)s") % {"v": cell("roles")[:50]})
         joined = None
@@ -119,9 +132,16 @@ def parse_roster(upload: Any) -> tuple[list[ParsedRow], list[str]]:
                 joined = dt.date.fromisoformat(cell("joined_on")[:10])
             except ValueError:
                 row.errors.append(_("Bad date (use YYYY-MM-DD): %(v)s") % {"v": cell("joined_on")[:20]})
-        row.values = {"name": name, "kind": kinds.get(cell("kind"), MemberKind.INDIVIDUAL), "sector": sector,
-                      "location_id": village.pk if village else None, "phone": phone, "joined_on": joined,
-                      "is_referrer": "referrer" in roles, "is_pledger": "pledger" in roles,
-                      "is_volunteer": "volunteer" in roles}
+        row.values = {
+            "name": name,
+            "kind": kinds.get(cell("kind"), MemberKind.INDIVIDUAL),
+            "sector": sector,
+            "location_id": village.pk if village else None,
+            "phone": phone,
+            "joined_on": joined,
+            "is_referrer": "referrer" in roles,
+            "is_pledger": "pledger" in roles,
+            "is_volunteer": "volunteer" in roles,
+        }
         rows.append(row)
     return rows, []

@@ -36,7 +36,12 @@ class Member(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=MemberKind.choices, default=MemberKind.INDIVIDUAL)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, default=Sector.OTHER)
     location = models.ForeignKey(
-        "core.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        "core.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     is_referrer = models.BooleanField(_("referrer"), default=False)
     is_pledger = models.BooleanField(_("pledger"), default=False)
@@ -99,7 +104,9 @@ class Event(TimeStampedModel):
 class VolunteerLog(TimeStampedModel):
     """A volunteer's visit: when, how long, what they saw."""
 
-    member = models.ForeignKey(Member, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="volunteer_logs")
+    member = models.ForeignKey(
+        Member, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="volunteer_logs"
+    )
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="volunteer_logs"
     )
@@ -120,8 +127,12 @@ class VolunteerLog(TimeStampedModel):
 class VolunteerAssignment(TimeStampedModel):
     """A volunteer assigned to visit a case: they see only the brief written for them."""
 
-    member = models.ForeignKey(Member, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="assignments")
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="volunteer_assignments")
+    member = models.ForeignKey(
+        Member, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="volunteer_assignments"
+    )
     brief = models.CharField(_("what the volunteer needs to know"), max_length=500)
     is_active = models.BooleanField(_("active"), default=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -131,7 +142,9 @@ class VolunteerAssignment(TimeStampedModel):
         verbose_name_plural = _("volunteer assignments")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "case"], condition=Q(is_active=True), name="assignment_one_active"),
+            models.UniqueConstraint(
+                fields=["member", "case"], condition=Q(is_active=True), name="assignment_one_active"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,7 +154,9 @@ class VolunteerAssignment(TimeStampedModel):
 class ConferenceAgreement(TimeStampedModel):
     """At a joint conference: which department came and what it agreed to do, with a follow-up date."""
 
-    event = models.ForeignKey(Event, verbose_name=_("joint conference"), on_delete=models.CASCADE, related_name="agreements")
+    event = models.ForeignKey(
+        Event, verbose_name=_("joint conference"), on_delete=models.CASCADE, related_name="agreements"
+    )
     department = models.CharField(_("department"), max_length=100)
     attended = models.BooleanField(_("attended"), default=True)
     agreed_action = models.CharField(_("what it agreed to do"), max_length=500, blank=True)

@@ -10,12 +10,26 @@ from accounts.models import Role
 from alliance.models import Event, Member, VolunteerLog
 
 ROLE_PERMISSIONS = {
-    Role.MANAGER: ["alliance.view_member", "alliance.add_member", "alliance.change_member",
-                   "alliance.view_event", "alliance.add_event", "alliance.change_event",
-                   "alliance.view_volunteerlog", "alliance.add_volunteerlog"],
-    Role.SOCIAL_WORKER: ["alliance.view_member", "alliance.add_member", "alliance.change_member",
-                         "alliance.view_event", "alliance.add_event", "alliance.change_event",
-                         "alliance.view_volunteerlog", "alliance.add_volunteerlog"],
+    Role.MANAGER: [
+        "alliance.view_member",
+        "alliance.add_member",
+        "alliance.change_member",
+        "alliance.view_event",
+        "alliance.add_event",
+        "alliance.change_event",
+        "alliance.view_volunteerlog",
+        "alliance.add_volunteerlog",
+    ],
+    Role.SOCIAL_WORKER: [
+        "alliance.view_member",
+        "alliance.add_member",
+        "alliance.change_member",
+        "alliance.view_event",
+        "alliance.add_event",
+        "alliance.change_event",
+        "alliance.view_volunteerlog",
+        "alliance.add_volunteerlog",
+    ],
     Role.VOLUNTEER: ["alliance.add_volunteerlog"],
 }
 

@@ -11,7 +11,9 @@ from alliance.models import Event, EventKind, Member, Sector
 from alliance.permissions import members_visible_to
 
 
-def member_directory(user: Any, *, q: str = "", sector: str = "", location: str = "", role: str = "") -> QuerySet[Member]:
+def member_directory(
+    user: Any, *, q: str = "", sector: str = "", location: str = "", role: str = ""
+) -> QuerySet[Member]:
     members = members_visible_to(user).filter(is_active=True)
     if q.strip():
         members = members.filter(Q(name__icontains=q.strip()[:50]) | Q(phone__icontains=q.strip()[:20]))
@@ -27,10 +29,12 @@ def member_directory(user: Any, *, q: str = "", sector: str = "", location: str 
 def directors_without_meeting(user: Any, *, today: dt.date) -> QuerySet[Member]:
     """Active WF directors with no director meeting this calendar month."""
     month_start = today.replace(day=1)
-    met = Event.objects.filter(kind=EventKind.DIRECTOR_MEETING, date__gte=month_start, date__lte=today,
-                               members=OuterRef("pk"))
-    return (members_visible_to(user).filter(sector=Sector.WF_DIRECTOR, is_active=True)
-            .exclude(Exists(met)).order_by("name"))
+    met = Event.objects.filter(
+        kind=EventKind.DIRECTOR_MEETING, date__gte=month_start, date__lte=today, members=OuterRef("pk")
+    )
+    return (
+        members_visible_to(user).filter(sector=Sector.WF_DIRECTOR, is_active=True).exclude(Exists(met)).order_by("name")
+    )
 
 
 def member_contribution(member: Member) -> dict[str, Any]:
@@ -42,7 +46,9 @@ def member_contribution(member: Member) -> dict[str, Any]:
     from resources.models import PledgeRequest, PledgeRequestStatus
 
     fulfilled = PledgeRequest.objects.filter(pledge__member=member, status=PledgeRequestStatus.FULFILLED)
-    by_kind = list(fulfilled.values("pledge__kind").annotate(n=Count("pk"), value=Sum("value")).order_by("pledge__kind"))
+    by_kind = list(
+        fulfilled.values("pledge__kind").annotate(n=Count("pk"), value=Sum("value")).order_by("pledge__kind")
+    )
     minutes = member.volunteer_logs.aggregate(m=Sum("minutes"))["m"] or 0
     return {
         "given": fulfilled.select_related("pledge").order_by("-fulfilled_on")[:50],

@@ -46,8 +46,16 @@ def member_update(*, actor: User, member: Member, **fields: Any) -> Member:
 
 
 @transaction.atomic
-def event_create(*, actor: User, kind: str, date: dt.date, title: str, members: list[Member] | None = None,
-                 case: Case | None = None, minutes: str = "") -> Event:
+def event_create(
+    *,
+    actor: User,
+    kind: str,
+    date: dt.date,
+    title: str,
+    members: list[Member] | None = None,
+    case: Case | None = None,
+    minutes: str = "",
+) -> Event:
     if date > timezone.localdate() + dt.timedelta(days=366):
         raise ValidationError({"date": _("The date is too far in the future.")})
     event = Event(kind=kind, date=date, title=title.strip(), case=case, minutes=minutes.strip(), created_by=actor)
@@ -64,7 +72,10 @@ def volunteer_assign(*, actor: User, case: Case, member: Member, brief: str) -> 
     if not member.is_volunteer:
         raise ValidationError({"member": _("This member is not a volunteer.")})
     assignment, _created = VolunteerAssignment.objects.update_or_create(
-        member=member, case=case, is_active=True, defaults={"brief": brief.strip()[:500], "assigned_by": actor},
+        member=member,
+        case=case,
+        is_active=True,
+        defaults={"brief": brief.strip()[:500], "assigned_by": actor},
     )
     audit_log(action=AuditAction.CREATE, user=actor, obj=assignment, detail={"case": case.pk})
     return assignment
@@ -77,8 +88,9 @@ def assignment_for_volunteer(user: User, case_id: Any) -> VolunteerAssignment | 
 
 
 @transaction.atomic
-def volunteer_log_create(*, actor: User, case: Case, date: dt.date, minutes: int, note: str = "",
-                         member: Member | None = None) -> VolunteerLog:
+def volunteer_log_create(
+    *, actor: User, case: Case, date: dt.date, minutes: int, note: str = "", member: Member | None = None
+) -> VolunteerLog:
     """A volunteer logs a visit on a case they are assigned to (staff may log for a volunteer)."""
     if actor.has_role(Role.VOLUNTEER):
         if assignment_for_volunteer(actor, case.pk) is None:
@@ -99,17 +111,20 @@ def volunteer_log_create(*, actor: User, case: Case, date: dt.date, minutes: int
 
 @transaction.atomic
 def volunteer_raise_concern(*, actor: User, case: Case, message: str) -> None:
-    """"I'm worried — tell the social worker now": the lead worker is notified at once."""
+    """ "I'm worried — tell the social worker now": the lead worker is notified at once."""
     if assignment_for_volunteer(actor, case.pk) is None:
         raise ValidationError(_("You are not assigned to this visit."))
-    audit_log(action=AuditAction.CREATE, user=actor, object_type="concern", object_id=case.pk,
-              detail={"case": case.pk})
+    audit_log(action=AuditAction.CREATE, user=actor, object_type="concern", object_id=case.pk, detail={"case": case.pk})
     if case.lead_worker:
-        notify(user=case.lead_worker, kind="volunteer_concern", obj=case,
-               link=reverse("cases:detail", args=[case.pk]),
-               text=_("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s")
-               % {"v": actor, "n": case.number, "m": message.strip()[:300]},
-               dedupe_key=f"concern:{case.pk}:{timezone.now().timestamp():.0f}")
+        notify(
+            user=case.lead_worker,
+            kind="volunteer_concern",
+            obj=case,
+            link=reverse("cases:detail", args=[case.pk]),
+            text=_("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s")
+            % {"v": actor, "n": case.number, "m": message.strip()[:300]},
+            dedupe_key=f"concern:{case.pk}:{timezone.now().timestamp():.0f}",
+        )
 
 
 @transaction.atomic
@@ -129,16 +144,27 @@ def members_import(*, actor: User, rows: list[dict[str, Any]]) -> int:
 
 
 @transaction.atomic
-def conference_agreement_add(*, actor: User, event: Event, department: str, agreed_action: str = "",
-                             follow_up_on: dt.date | None = None, attended: bool = True) -> Any:
+def conference_agreement_add(
+    *,
+    actor: User,
+    event: Event,
+    department: str,
+    agreed_action: str = "",
+    follow_up_on: dt.date | None = None,
+    attended: bool = True,
+) -> Any:
     from alliance.models import ConferenceAgreement, EventKind
 
     if event.kind != EventKind.JOINT_CONFERENCE:
         raise ValidationError(_("Agreements belong to a joint conference."))
     if not department.strip():
         raise ValidationError({"department": _("Name the department.")})
-    agreement = ConferenceAgreement.objects.create(event=event, department=department.strip()[:100],
-                                                   agreed_action=agreed_action.strip()[:500], follow_up_on=follow_up_on,
-                                                   attended=attended)
+    agreement = ConferenceAgreement.objects.create(
+        event=event,
+        department=department.strip()[:100],
+        agreed_action=agreed_action.strip()[:500],
+        follow_up_on=follow_up_on,
+        attended=attended,
+    )
     audit_log(action=AuditAction.CREATE, user=actor, obj=agreement, detail={"event": event.pk})
     return agreement

@@ -26,8 +26,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
     members = selectors.member_directory(request.user, **filters)[:300]
-    context = {"members": members, "filters": filters, "sectors": Sector.choices,
-               "locations": Location.objects.order_by("kind", "name")}
+    context = {
+        "members": members,
+        "filters": filters,
+        "sectors": Sector.choices,
+        "locations": Location.objects.order_by("kind", "name"),
+    }
     return render(request, "alliance/_member_rows.html" if request.htmx else "alliance/members.html", context)
 
 
@@ -62,10 +66,16 @@ def events(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     from alliance.permissions import events_visible_to
 
-    return render(request, "alliance/events.html", {
-        "form": form, "events": events_visible_to(request.user).prefetch_related("members", "agreements").order_by("-date")[:50],
-        "missing": selectors.directors_without_meeting(request.user, today=today), "today": today,
-    })
+    return render(
+        request,
+        "alliance/events.html",
+        {
+            "form": form,
+            "events": events_visible_to(request.user).prefetch_related("members", "agreements").order_by("-date")[:50],
+            "missing": selectors.directors_without_meeting(request.user, today=today),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -73,12 +83,16 @@ def events(request: HttpRequest) -> HttpResponse:
 def my_visits(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.VOLUNTEER) or not request.user.member_id:
         raise PermissionDenied
-    assignments = (VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True)
-                   .select_related("case__child__location"))
+    assignments = VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True).select_related(
+        "case__child__location"
+    )
     logs = request.user.member.volunteer_logs.order_by("-date")[:20]
     total = sum(log.minutes for log in request.user.member.volunteer_logs.all())
-    return render(request, "alliance/my_visits.html", {"assignments": assignments, "logs": logs,
-                                                        "hours": round(total / 60, 1), "today": timezone.localdate()})
+    return render(
+        request,
+        "alliance/my_visits.html",
+        {"assignments": assignments, "logs": logs, "hours": round(total / 60, 1), "today": timezone.localdate()},
+    )
 
 
 @login_required
@@ -91,8 +105,13 @@ def visit_log(request: HttpRequest, case_id: int) -> HttpResponse:
         raise PermissionDenied
     try:
         minutes = int(request.POST.get("minutes", "0") or 0)
-        services.volunteer_log_create(actor=request.user, case=case, minutes=minutes, note=request.POST.get("note", ""),
-                                      date=parse_date(request.POST.get("date", "")) or timezone.localdate())
+        services.volunteer_log_create(
+            actor=request.user,
+            case=case,
+            minutes=minutes,
+            note=request.POST.get("note", ""),
+            date=parse_date(request.POST.get("date", "")) or timezone.localdate(),
+        )
     except (ValidationError, ValueError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [_("Enter the minutes as a number.")])))
     else:
@@ -105,8 +124,11 @@ def visit_log(request: HttpRequest, case_id: int) -> HttpResponse:
 def raise_concern(request: HttpRequest, case_id: int) -> HttpResponse:
     from cases.models import Case
 
-    case = Case.objects.filter(pk=case_id).select_related("lead_worker").first() if services.assignment_for_volunteer(
-        request.user, case_id) else None
+    case = (
+        Case.objects.filter(pk=case_id).select_related("lead_worker").first()
+        if services.assignment_for_volunteer(request.user, case_id)
+        else None
+    )
     if case is None:
         raise PermissionDenied
     services.volunteer_raise_concern(actor=request.user, case=case, message=request.POST.get("message", ""))
@@ -119,20 +141,28 @@ def raise_concern(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, for_change=request.method == "POST")
     if request.method == "POST":
-        member = members_visible_to(request.user).filter(pk=request.POST.get("member") or 0, is_volunteer=True).first() \
-            if request.POST.get("member", "").isdigit() else None
+        member = (
+            members_visible_to(request.user).filter(pk=request.POST.get("member") or 0, is_volunteer=True).first()
+            if request.POST.get("member", "").isdigit()
+            else None
+        )
         if member is None:
             messages.error(request, _("Choose a volunteer."))
         else:
             services.volunteer_assign(actor=request.user, case=case, member=member, brief=request.POST.get("brief", ""))
             messages.success(request, _("Volunteer assigned."))
         return redirect("cases:detail", pk=case.pk)
-    return render(request, "alliance/_case_panel_body.html", {
-        "case": case, "assignments": case.volunteer_assignments.filter(is_active=True).select_related("member"),
-        "logs": case.volunteer_logs.select_related("member").order_by("-date")[:20],
-        "volunteers": Member.objects.filter(is_volunteer=True, is_active=True).order_by("name"),
-        "may_change": may_change_case(request.user, case),
-    })
+    return render(
+        request,
+        "alliance/_case_panel_body.html",
+        {
+            "case": case,
+            "assignments": case.volunteer_assignments.filter(is_active=True).select_related("member"),
+            "logs": case.volunteer_logs.select_related("member").order_by("-date")[:20],
+            "volunteers": Member.objects.filter(is_volunteer=True, is_active=True).order_by("name"),
+            "may_change": may_change_case(request.user, case),
+        },
+    )
 
 
 @login_required
@@ -160,13 +190,22 @@ def member_import(request: HttpRequest) -> HttpResponse:
             context["file_errors"] = [_("Choose a file.")]
         else:
             rows, file_errors = parse_roster(upload)
-            context.update({"rows": rows, "file_errors": file_errors,
-                            "has_errors": bool(file_errors) or any(r.errors for r in rows)})
+            context.update(
+                {
+                    "rows": rows,
+                    "file_errors": file_errors,
+                    "has_errors": bool(file_errors) or any(r.errors for r in rows),
+                }
+            )
             if rows and not context["has_errors"]:
                 token = uuid.uuid4().hex
-                request.session["member_import"] = {"token": token, "rows": [
-                    {**r.values, "joined_on": r.values["joined_on"].isoformat() if r.values["joined_on"] else None}
-                    for r in rows]}
+                request.session["member_import"] = {
+                    "token": token,
+                    "rows": [
+                        {**r.values, "joined_on": r.values["joined_on"].isoformat() if r.values["joined_on"] else None}
+                        for r in rows
+                    ],
+                }
                 context["token"] = token
     return render(request, "alliance/import.html", context)
 
@@ -199,8 +238,9 @@ def member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     member = Member.objects.filter(pk=pk).first()
     if member is None or not (is_staff(request.user) or request.user.member_id == member.pk):
         raise Http404
-    html = render_to_string("alliance/certificate.html", {"member": member, "today": timezone.localdate(),
-                                                          **member_contribution(member)})
+    html = render_to_string(
+        "alliance/certificate.html", {"member": member, "today": timezone.localdate(), **member_contribution(member)}
+    )
     audit_log(action=AuditAction.EXPORT, obj=member, request=request, detail={"certificate": True})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{member.pk}.pdf"'
@@ -219,10 +259,25 @@ def member_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
     members = selectors.member_directory(request.user, **filters)
-    rows = ((m.name, m.get_sector_display(), m.location.name if m.location else "",
-             "、".join(label for flag, label in ((m.is_referrer, _("referrer")), (m.is_pledger, _("pledger")),
-                                                 (m.is_volunteer, _("volunteer"))) if flag),
-             m.phone, m.joined_on.isoformat() if m.joined_on else "") for m in members.iterator(chunk_size=2000))
+    rows = (
+        (
+            m.name,
+            m.get_sector_display(),
+            m.location.name if m.location else "",
+            "、".join(
+                label
+                for flag, label in (
+                    (m.is_referrer, _("referrer")),
+                    (m.is_pledger, _("pledger")),
+                    (m.is_volunteer, _("volunteer")),
+                )
+                if flag
+            ),
+            m.phone,
+            m.joined_on.isoformat() if m.joined_on else "",
+        )
+        for m in members.iterator(chunk_size=2000)
+    )
     audit_log(action=AuditAction.EXPORT, request=request, object_type="member-list", detail=filters)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     header = [_("name"), _("sector"), _("location"), _("Roles"), _("phone"), _("joined on")]
@@ -242,10 +297,14 @@ def conference_agreement(request: HttpRequest, event_id: int) -> HttpResponse:
 
         raise Http404
     try:
-        services.conference_agreement_add(actor=request.user, event=event, department=request.POST.get("department", ""),
-                                          agreed_action=request.POST.get("agreed_action", ""),
-                                          follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
-                                          attended=request.POST.get("attended", "on") == "on")
+        services.conference_agreement_add(
+            actor=request.user,
+            event=event,
+            department=request.POST.get("department", ""),
+            agreed_action=request.POST.get("agreed_action", ""),
+            follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
+            attended=request.POST.get("attended", "on") == "on",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -69,17 +69,30 @@ def main() -> None:
         timed("case page (social worker)", lambda: ok(as_worker.get(f"/cases/{case_id}/")), args.repeat),
         timed("GET /api/v1/cases/ (social worker, 25 rows)", lambda: ok(as_worker.get("/api/v1/cases/")), args.repeat),
         timed("GET /api/v1/cases/ (manager, 25 rows)", lambda: ok(as_manager.get("/api/v1/cases/")), args.repeat),
-        timed("GET /api/v1/cases/?page=200 (manager)", lambda: ok(as_manager.get("/api/v1/cases/?page=200")), args.repeat),
+        timed(
+            "GET /api/v1/cases/?page=200 (manager)", lambda: ok(as_manager.get("/api/v1/cases/?page=200")), args.repeat
+        ),
         timed("case search 'wang' (social worker)", lambda: ok(as_worker.get("/cases/search/?q=王")), args.repeat),
         timed("triage queue (social worker)", lambda: ok(as_worker.get("/referrals/queue/")), args.repeat),
         timed("GET /api/v1/referrals/ (manager)", lambda: ok(as_manager.get("/api/v1/referrals/")), args.repeat),
-        timed("GET /api/v1/pledge-requests/ (manager)", lambda: ok(as_manager.get("/api/v1/pledge-requests/")), args.repeat),
-        timed("reports summary, contract year (manager)", lambda: ok(as_manager.get(
-            f"/api/v1/reports/summary/?start={contract.start}&end={today}&contract={contract.pk}")), args.repeat),
+        timed(
+            "GET /api/v1/pledge-requests/ (manager)",
+            lambda: ok(as_manager.get("/api/v1/pledge-requests/")),
+            args.repeat,
+        ),
+        timed(
+            "reports summary, contract year (manager)",
+            lambda: ok(
+                as_manager.get(f"/api/v1/reports/summary/?start={contract.start}&end={today}&contract={contract.pk}")
+            ),
+            args.repeat,
+        ),
         timed("manager dashboard", lambda: ok(as_manager.get("/reports/dashboard/")), args.repeat),
     ]
-    print(f"Cases in the database: {Case.objects.count():,}; social worker leads "
-          f"{Case.objects.filter(lead_worker=worker).count():,}.")
+    print(
+        f"Cases in the database: {Case.objects.count():,}; social worker leads "
+        f"{Case.objects.filter(lead_worker=worker).count():,}."
+    )
     print()
     print("| request | median ms | worst ms | queries |")
     print("| --- | ---: | ---: | ---: |")

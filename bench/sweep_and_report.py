@@ -1,6 +1,6 @@
 """Time one full reminder sweep and one funder report (figures + PDF) on the seeded database.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/shouhu_bench python bench/sweep_and_report.py
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/shouhu_bench python bench/sweep_and_report.py
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ def main() -> None:
     started = time.perf_counter()
     sweep()
     second = time.perf_counter() - started
-    print(f"Reminder sweep: first run {first:.1f} s ({result}), repeated run {second:.1f} s; "
-          f"notifications now {Notification.objects.count():,}")
+    print(
+        f"Reminder sweep: first run {first:.1f} s ({result}), repeated run {second:.1f} s; "
+        f"notifications now {Notification.objects.count():,}"
+    )
     contract = Contract.objects.order_by("-pk").first()
     started = time.perf_counter()
     summary = figures.summary(contract.start, timezone.localdate(), contract)
@@ -43,8 +45,10 @@ def main() -> None:
     with translation.override("zh-hans"):
         pdf = services.render_pdf(services.report_context(summary))
     total = time.perf_counter() - started
-    print(f"Funder report: figures {computed:.1f} s, figures + PDF ({len(pdf):,} bytes) {total:.1f} s; "
-          f"cases in the report {summary['cases']['total']:,}")
+    print(
+        f"Funder report: figures {computed:.1f} s, figures + PDF ({len(pdf):,} bytes) {total:.1f} s; "
+        f"cases in the report {summary['cases']['total']:,}"
+    )
 
 
 if __name__ == "__main__":

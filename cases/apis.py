@@ -73,7 +73,8 @@ class CaseSerializer(serializers.ModelSerializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     lead_worker = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True),
-        required=False, allow_null=True,
+        required=False,
+        allow_null=True,
     )
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
     closure_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -81,9 +82,23 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "number", "child", "status", "risk_level", "presenting_issues", "family_situation",
-                  "category", "lead_worker", "opened_on", "closed_on", "closure_reason", "referral", "contract",
-                  "version"]
+        fields = [
+            "id",
+            "number",
+            "child",
+            "status",
+            "risk_level",
+            "presenting_issues",
+            "family_situation",
+            "category",
+            "lead_worker",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+            "referral",
+            "contract",
+            "version",
+        ]
         read_only_fields = ["id", "number", "referral"]
         extra_kwargs = {"opened_on": {"required": False}, "closed_on": {"required": False}}
 
@@ -122,8 +137,14 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["status", "risk_level", "lead_worker", "contract", "category", "family_situation"]
 
 
-class CaseViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    StaffOnly,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
     ordering_fields = ["opened_on", "number", "risk_level", "id"]
@@ -166,9 +187,7 @@ class CaseViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, m
         child_data = data.pop("child", None)
         for field in ("lead_worker", "closed_on", "closure_reason"):
             if field in data and data[field] != getattr(case, field):
-                raise serializers.ValidationError(
-                    {field: _("Use the assign or close action to change this.")}
-                )
+                raise serializers.ValidationError({field: _("Use the assign or close action to change this.")})
             data.pop(field, None)
         try:
             with transaction.atomic():
@@ -177,12 +196,15 @@ class CaseViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, m
                     services.child_update(actor=request.user, child=case.child, **child_data)
         except services.StaleVersion as exc:
             body = self.get_serializer(get_case_for_user(request.user, exc.current.pk)).data
-            return Response({"detail": _("Someone else saved this case since you read it. Nothing was saved."),
-                             "current": body}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": _("Someone else saved this case since you read it. Nothing was saved."), "current": body},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
 
-    @extend_schema(request=inline_serializer("CaseAssign", {"lead_worker": serializers.IntegerField()}),
-                   responses=CaseSerializer)
+    @extend_schema(
+        request=inline_serializer("CaseAssign", {"lead_worker": serializers.IntegerField()}), responses=CaseSerializer
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
         case = self.get_object()
@@ -236,8 +258,9 @@ class ActivitySerializer(serializers.ModelSerializer):
         return value
 
 
-class ActivityViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+class ActivityViewSet(
+    StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ActivitySerializer
     filterset_fields = ["case", "kind", "sensitive"]
     ordering_fields = ["date", "id"]
@@ -265,6 +288,3 @@ class ActivityViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def perform_create(self, serializer: ActivitySerializer) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = services.activity_record(actor=self.request.user, **data)
-
-
-

@@ -20,8 +20,18 @@ def _no_form_tag(form: forms.Form) -> None:
 class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = ["name", "sex", "birth_date", "birth_date_estimated", "location", "hukou_status", "left_behind",
-                  "school_status", "grade", "id_number"]
+        fields = [
+            "name",
+            "sex",
+            "birth_date",
+            "birth_date_estimated",
+            "location",
+            "hukou_status",
+            "left_behind",
+            "school_status",
+            "grade",
+            "id_number",
+        ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -39,10 +49,15 @@ class ChildForm(forms.ModelForm):
 
 class CaseForm(forms.ModelForm):
     presenting_issues = forms.MultipleChoiceField(
-        label=_("presenting issues"), choices=PresentingIssue.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("The first ticked is taken as the primary issue."),
+        label=_("presenting issues"),
+        choices=PresentingIssue.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The first ticked is taken as the primary issue."),
     )
-    primary_issue = forms.ChoiceField(label=_("primary issue"), choices=[("", "—"), *PresentingIssue.choices], required=False)
+    primary_issue = forms.ChoiceField(
+        label=_("primary issue"), choices=[("", "—"), *PresentingIssue.choices], required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     risk_reason = forms.CharField(label=_("why the risk level changed"), max_length=300, required=False)
 
@@ -126,6 +141,9 @@ class HouseholdMemberForm(forms.ModelForm):
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label=_("closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    closure_reason = forms.CharField(label=_("closure reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    closure_outcome = forms.CharField(label=_("closure outcome"), widget=forms.Textarea(attrs={"rows": 3}),
-                                      max_length=2000, required=False)
+    closure_reason = forms.CharField(
+        label=_("closure reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    closure_outcome = forms.CharField(
+        label=_("closure outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )

@@ -96,11 +96,20 @@ class Child(TimeStampedModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_date_estimated = models.BooleanField(_("birth date estimated"), default=False)
     location = models.ForeignKey(
-        "core.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT, related_name="children_here"
+        "core.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children_here",
     )
-    hukou_status = models.CharField(_("hukou status"), max_length=10, choices=HukouStatus.choices, default=HukouStatus.LOCAL)
+    hukou_status = models.CharField(
+        _("hukou status"), max_length=10, choices=HukouStatus.choices, default=HukouStatus.LOCAL
+    )
     left_behind = models.BooleanField(_("left-behind child"), default=False)
-    school_status = models.CharField(_("school status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN)
+    school_status = models.CharField(
+        _("school status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN
+    )
     grade = models.CharField(_("grade"), max_length=30, blank=True)
     id_number = models.CharField(_("ID number"), max_length=30, blank=True)
     siblings = models.ManyToManyField("self", verbose_name=_("siblings"), blank=True, symmetrical=True)
@@ -156,7 +165,12 @@ class Case(TimeStampedModel):
         related_name="opened_case",
     )
     contract = models.ForeignKey(
-        "core.Contract", verbose_name=_("contract"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        "core.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])

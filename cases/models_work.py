@@ -38,15 +38,23 @@ class Assessment(TimeStampedModel):
     health_notes = models.TextField(_("health notes"), blank=True)
     education = models.PositiveSmallIntegerField(_("education"), choices=Rating.choices, default=Rating.NO_CONCERN)
     education_notes = models.TextField(_("education notes"), blank=True)
-    economic = models.PositiveSmallIntegerField(_("economic situation"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    economic = models.PositiveSmallIntegerField(
+        _("economic situation"), choices=Rating.choices, default=Rating.NO_CONCERN
+    )
     economic_notes = models.TextField(_("economic notes"), blank=True)
     psychological = models.PositiveSmallIntegerField(
         _("psychological state"), choices=Rating.choices, default=Rating.NO_CONCERN
     )
     psychological_notes = models.TextField(_("psychological notes"), blank=True)
-    family = models.PositiveSmallIntegerField(_("family and guardianship"), choices=Rating.choices, default=Rating.NO_CONCERN)
+    family = models.PositiveSmallIntegerField(
+        _("family and guardianship"), choices=Rating.choices, default=Rating.NO_CONCERN
+    )
     family_notes = models.TextField(_("family notes"), blank=True)
-    risk_level = models.CharField(_("risk level"), max_length=20, choices=(("low", _("Low")), ("medium", _("Medium")), ("high", _("High")), ("immediate", _("Immediate"))))
+    risk_level = models.CharField(
+        _("risk level"),
+        max_length=20,
+        choices=(("low", _("Low")), ("medium", _("Medium")), ("high", _("High")), ("immediate", _("Immediate"))),
+    )
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -115,13 +123,19 @@ class CarePlanAction(TimeStampedModel):
 class ClosureRequest(TimeStampedModel):
     """A social worker asks to close a case; a manager approves (the case is closed) or returns it."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="closure_requests")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="closure_requests"
+    )
     closed_on = models.DateField(_("closed on"))
     reason = models.TextField(_("closure reason"))
     outcome = models.TextField(_("closure outcome"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.SUBMITTED
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("reviewer's comment"), blank=True)
 
@@ -174,12 +188,17 @@ class EntitlementStatus(models.TextChoices):
 class Entitlement(TimeStampedModel):
     """A policy or subsidy the family is entitled to, and where the application stands."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="entitlements")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="entitlements"
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=EntitlementKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=EntitlementStatus.choices,
-                              default=EntitlementStatus.NOT_APPLIED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EntitlementStatus.choices, default=EntitlementStatus.NOT_APPLIED
+    )
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
-    monthly_amount = models.DecimalField(_("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    monthly_amount = models.DecimalField(
+        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

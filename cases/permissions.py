@@ -20,9 +20,17 @@ from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermissi
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
-        "cases.view_case", "cases.add_case", "cases.change_case", "cases.close_case", "cases.assign_case",
-        "cases.view_child", "cases.add_child", "cases.change_child",
-        "cases.view_activity", "cases.add_activity", "cases.change_activity",
+        "cases.view_case",
+        "cases.add_case",
+        "cases.change_case",
+        "cases.close_case",
+        "cases.assign_case",
+        "cases.view_child",
+        "cases.add_child",
+        "cases.change_child",
+        "cases.view_activity",
+        "cases.add_activity",
+        "cases.change_activity",
     ],
     Role.SOCIAL_WORKER: ["cases.add_case", "cases.add_child", "cases.add_activity"],
 }
@@ -36,18 +44,16 @@ def permission_id(codename: str) -> QuerySet:
 
 
 def sees_all_cases(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER)
-    )
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
 
 
 def visible_case_ids(user: Any, codename: str = "view_case") -> QuerySet:
     """A subquery of case ids: the user's own grants UNION their groups' grants."""
     perm = permission_id(codename)
     own = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
-    via_groups = CaseGroupObjectPermission.objects.filter(
-        group__in=user.groups.all(), permission_id=perm
-    ).values("content_object_id")
+    via_groups = CaseGroupObjectPermission.objects.filter(group__in=user.groups.all(), permission_id=perm).values(
+        "content_object_id"
+    )
     return own.union(via_groups)
 
 
@@ -67,11 +73,14 @@ def may_change_case(user: Any, case: Case) -> bool:
         return True
     if not user.has_role(Role.SOCIAL_WORKER) or case.status == "closed":
         return False
-    return CaseUserObjectPermission.objects.filter(
-        user_id=user.pk, permission_id=permission_id("change_case"), content_object_id=case.pk
-    ).exists() or CaseGroupObjectPermission.objects.filter(
-        group__in=user.groups.all(), permission_id=permission_id("change_case"), content_object_id=case.pk
-    ).exists()
+    return (
+        CaseUserObjectPermission.objects.filter(
+            user_id=user.pk, permission_id=permission_id("change_case"), content_object_id=case.pk
+        ).exists()
+        or CaseGroupObjectPermission.objects.filter(
+            group__in=user.groups.all(), permission_id=permission_id("change_case"), content_object_id=case.pk
+        ).exists()
+    )
 
 
 def may_read_sensitive(user: Any, case: Case) -> bool:

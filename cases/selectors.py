@@ -64,17 +64,21 @@ def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> Qu
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return cases.annotate(
-        last_visit=Subquery(last_visit, output_field=DateField()),
-        visit_interval=_visit_interval_days(),
-        open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
-        risk_rank=RISK_RANK,
-    ).annotate(
-        next_visit_due=ExpressionWrapper(
-            Coalesce(F("last_visit"), F("opened_on")) + F("visit_interval"), output_field=DateField()
-        ),
-    ).annotate(
-        is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
+    return (
+        cases.annotate(
+            last_visit=Subquery(last_visit, output_field=DateField()),
+            visit_interval=_visit_interval_days(),
+            open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
+            risk_rank=RISK_RANK,
+        )
+        .annotate(
+            next_visit_due=ExpressionWrapper(
+                Coalesce(F("last_visit"), F("opened_on")) + F("visit_interval"), output_field=DateField()
+            ),
+        )
+        .annotate(
+            is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
+        )
     )
 
 
@@ -84,9 +88,11 @@ def caseload_for(user: User, *, worker: User | None = None) -> QuerySet[Case]:
     target = worker or user
     if worker is not None or not sees_all_cases(user):
         cases = cases.filter(Q(lead_worker=target) | Q(team=target)).distinct()
-    return with_due_dates(cases).prefetch_related(
-        "flags"
-    ).order_by("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+    return (
+        with_due_dates(cases)
+        .prefetch_related("flags")
+        .order_by("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+    )
 
 
 def team_caseloads(user: User) -> QuerySet[User]:
@@ -111,15 +117,12 @@ def case_search(user: User, query: str) -> QuerySet[Case]:
     summary_hit = Activity.objects.filter(case=OuterRef("pk"), summary__icontains=query)
     if not sees_all_cases(user):
         summary_hit = summary_hit.filter(Q(sensitive=False) | Q(case__lead_worker=user))
-    return (
-        cases.filter(
-            Q(child__name__icontains=query)
-            | Q(number__icontains=query)
-            | Q(child__location__name__icontains=query)
-            | Exists(summary_hit)
-        )
-        .order_by("-opened_on", "-pk")[:50]
-    )
+    return cases.filter(
+        Q(child__name__icontains=query)
+        | Q(number__icontains=query)
+        | Q(child__location__name__icontains=query)
+        | Exists(summary_hit)
+    ).order_by("-opened_on", "-pk")[:50]
 
 
 def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
@@ -154,14 +157,27 @@ def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
         activities = activities.filter(sensitive=False)
     for a in activities:
         minutes = _("%(m)s min") % {"m": a.duration_minutes} if a.duration_minutes else ""
-        entries.append(TimelineEntry(a.date, "activity", f"{a.get_kind_display()} {minutes}".strip(), a.summary,
-                                     a.sensitive, str(a.recorded_by or "")))
+        entries.append(
+            TimelineEntry(
+                a.date,
+                "activity",
+                f"{a.get_kind_display()} {minutes}".strip(),
+                a.summary,
+                a.sensitive,
+                str(a.recorded_by or ""),
+            )
+        )
     for r in RiskChange.objects.filter(case=case).select_related("changed_by"):
-        entries.append(TimelineEntry(
-            timezone.localtime(r.changed_at).date(), "risk",
-            _("Risk level: %(a)s → %(b)s") % {"a": r.get_from_level_display() or "—", "b": r.get_to_level_display()},
-            r.reason, by=str(r.changed_by or ""),
-        ))
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(r.changed_at).date(),
+                "risk",
+                _("Risk level: %(a)s → %(b)s")
+                % {"a": r.get_from_level_display() or "—", "b": r.get_to_level_display()},
+                r.reason,
+                by=str(r.changed_by or ""),
+            )
+        )
     history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
     labels = {f.name: str(f.verbose_name) for f in Case._meta.fields}
     for previous, record in zip(history, history[1:], strict=False):
@@ -169,25 +185,43 @@ def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
         changes = [c for c in delta.changes if c.field not in ("version", "updated_at")]
         if changes:
             text = "; ".join(f"{labels.get(c.field, c.field)}: {c.old or '—'} → {c.new or '—'}" for c in changes)
-            entries.append(TimelineEntry(timezone.localtime(record.history_date).date(), "change", _("Case file changed"),
-                                         text, by=str(record.history_user or "")))
+            entries.append(
+                TimelineEntry(
+                    timezone.localtime(record.history_date).date(),
+                    "change",
+                    _("Case file changed"),
+                    text,
+                    by=str(record.history_user or ""),
+                )
+            )
     if history:
         entries.append(TimelineEntry(case.opened_on, "opened", _("Case opened"), ""))
     from resources.models import PledgeRequest
 
     for pr in PledgeRequest.objects.filter(case=case).select_related("pledge__member"):
         if pr.status == "fulfilled":
-            entries.append(TimelineEntry(pr.fulfilled_on, "promise",
-                                         _("Promise fulfilled by %(m)s: %(v)s") % {"m": pr.pledge.member, "v": yuan(pr.value)},
-                                         pr.need))
-        entries.append(TimelineEntry(pr.requested_on, "promise",
-                                     _("Help requested from %(m)s") % {"m": pr.pledge.member}, pr.need))
+            entries.append(
+                TimelineEntry(
+                    pr.fulfilled_on,
+                    "promise",
+                    _("Promise fulfilled by %(m)s: %(v)s") % {"m": pr.pledge.member, "v": yuan(pr.value)},
+                    pr.need,
+                )
+            )
+        entries.append(
+            TimelineEntry(pr.requested_on, "promise", _("Help requested from %(m)s") % {"m": pr.pledge.member}, pr.need)
+        )
     for ref in case.referrals.all():
-        entries.append(TimelineEntry(ref.received_on, "referral", _("Referral %(r)s received") % {"r": ref.reference},
-                                     ref.concerns))
+        entries.append(
+            TimelineEntry(
+                ref.received_on, "referral", _("Referral %(r)s received") % {"r": ref.reference}, ref.concerns
+            )
+        )
     for flag in case.flags.all():
-        entries.append(TimelineEntry(timezone.localtime(flag.created_at).date(), "flag", _("Flag: %(m)s") % {"m": flag.message}))
+        entries.append(
+            TimelineEntry(timezone.localtime(flag.created_at).date(), "flag", _("Flag: %(m)s") % {"m": flag.message})
+        )
     if case.closed_on:
         entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"), case.closure_reason))
-    entries.sort(key=lambda e: (e.date or dt.date.min), reverse=True)
+    entries.sort(key=lambda e: e.date or dt.date.min, reverse=True)
     return entries

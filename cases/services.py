@@ -49,7 +49,9 @@ def _check_issues(issues: Iterable[str]) -> list[str]:
     issues = list(issues)
     unknown = [i for i in issues if i not in PresentingIssue.values]
     if unknown:
-        raise ValidationError({"presenting_issues": _("Unknown presenting issue: %(codes)s") % {"codes": ", ".join(unknown)}})
+        raise ValidationError(
+            {"presenting_issues": _("Unknown presenting issue: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
     if len(set(issues)) != len(issues):
         raise ValidationError({"presenting_issues": _("A presenting issue may be listed only once.")})
     return issues
@@ -135,7 +137,13 @@ class StaleVersion(Exception):
 
 
 CASE_EDITABLE_FIELDS = (
-    "risk_level", "presenting_issues", "family_situation", "category", "opened_on", "status", "contract",
+    "risk_level",
+    "presenting_issues",
+    "family_situation",
+    "category",
+    "opened_on",
+    "status",
+    "contract",
 )
 
 
@@ -190,7 +198,10 @@ def case_update(*, actor: User, case: Case, version: int, reason: str = "", **fi
     current.save(update_fields=[*changed, "version", "updated_at"])
     if "risk_level" in changed:
         RiskChange.objects.create(
-            case=current, changed_by=actor, from_level=old_risk, to_level=current.risk_level,
+            case=current,
+            changed_by=actor,
+            from_level=old_risk,
+            to_level=current.risk_level,
             reason=reason or _("Changed in the case file"),
         )
     audit_log(action=AuditAction.UPDATE, user=actor, obj=current, detail={"fields": sorted(changed)})
@@ -198,9 +209,7 @@ def case_update(*, actor: User, case: Case, version: int, reason: str = "", **fi
 
 
 @transaction.atomic
-def case_close(
-    *, actor: User, case: Case, closed_on: dt.date, closure_reason: str, closure_outcome: str = ""
-) -> Case:
+def case_close(*, actor: User, case: Case, closed_on: dt.date, closure_reason: str, closure_outcome: str = "") -> Case:
     """Close a case (a manager directly, or after a manager approved a worker's request)."""
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.status == CaseStatus.CLOSED:
@@ -238,8 +247,14 @@ def activity_record(
     if date < case.opened_on - dt.timedelta(days=366):
         raise ValidationError({"date": _("The date is long before the case was opened.")})
     activity = Activity(
-        case=case, kind=kind, date=date, summary=summary.strip(), duration_minutes=duration_minutes,
-        sensitive=sensitive, participants=participants, recorded_by=actor,
+        case=case,
+        kind=kind,
+        date=date,
+        summary=summary.strip(),
+        duration_minutes=duration_minutes,
+        sensitive=sensitive,
+        participants=participants,
+        recorded_by=actor,
     )
     activity.full_clean()
     activity.save()

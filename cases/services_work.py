@@ -31,8 +31,9 @@ DOMAINS = ("safety", "health", "education", "economic", "psychological", "family
 
 
 @transaction.atomic
-def assessment_save(*, actor: User, case: Case, assessed_on: dt.date, risk_level: str, submit: bool,
-                    summary: str = "", **ratings: Any) -> Assessment:
+def assessment_save(
+    *, actor: User, case: Case, assessed_on: dt.date, risk_level: str, submit: bool, summary: str = "", **ratings: Any
+) -> Assessment:
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("The date cannot be in the future.")})
     if risk_level not in RiskLevel.values:
@@ -45,8 +46,13 @@ def assessment_save(*, actor: User, case: Case, assessed_on: dt.date, risk_level
         fields[domain] = int(value)
         fields[f"{domain}_notes"] = (ratings.get(f"{domain}_notes") or "").strip()[:5000]
     assessment = Assessment.objects.create(
-        case=case, assessed_on=assessed_on, risk_level=risk_level, summary=summary.strip()[:5000], assessed_by=actor,
-        status=ApprovalStatus.SUBMITTED if submit else ApprovalStatus.DRAFT, **fields,
+        case=case,
+        assessed_on=assessed_on,
+        risk_level=risk_level,
+        summary=summary.strip()[:5000],
+        assessed_by=actor,
+        status=ApprovalStatus.SUBMITTED if submit else ApprovalStatus.DRAFT,
+        **fields,
     )
     audit_log(action=AuditAction.CREATE, user=actor, obj=assessment, detail={"case": case.pk, "submitted": submit})
     return assessment
@@ -69,8 +75,13 @@ def assessment_decide(*, actor: User, assessment: Assessment, approve: bool, com
         case = Case.objects.select_for_update().get(pk=assessment.case_id)
         fields = ["version", "updated_at"]
         if case.risk_level != assessment.risk_level:
-            RiskChange.objects.create(case=case, changed_by=actor, from_level=case.risk_level,
-                                      to_level=assessment.risk_level, reason=_("Assessment approved"))
+            RiskChange.objects.create(
+                case=case,
+                changed_by=actor,
+                from_level=case.risk_level,
+                to_level=assessment.risk_level,
+                reason=_("Assessment approved"),
+            )
             case.risk_level = assessment.risk_level
             fields.append("risk_level")
         if case.status == CaseStatus.ASSESSMENT:
@@ -95,25 +106,38 @@ def careplan_save(*, actor: User, case: Case, goals: str, review_on: dt.date) ->
         previous.is_current = False
         previous.save(update_fields=["is_current", "updated_at"])
         version = previous.version + 1
-    plan = CarePlan.objects.create(case=case, version=version, goals=goals.strip()[:10000], review_on=review_on,
-                                   created_by=actor)
+    plan = CarePlan.objects.create(
+        case=case, version=version, goals=goals.strip()[:10000], review_on=review_on, created_by=actor
+    )
     if previous is not None:
         for action in previous.actions.exclude(status__in=[ActionStatus.DONE, ActionStatus.DROPPED]):
-            CarePlanAction.objects.create(plan=plan, description=action.description, actor_kind=action.actor_kind,
-                                          actor_name=action.actor_name, due_on=action.due_on, status=action.status)
+            CarePlanAction.objects.create(
+                plan=plan,
+                description=action.description,
+                actor_kind=action.actor_kind,
+                actor_name=action.actor_name,
+                due_on=action.due_on,
+                status=action.status,
+            )
     audit_log(action=AuditAction.CREATE, user=actor, obj=plan, detail={"case": case.pk, "version": version})
     return plan
 
 
 @transaction.atomic
-def careplan_action_add(*, actor: User, plan: CarePlan, description: str, actor_kind: str, due_on: dt.date,
-                        actor_name: str = "") -> CarePlanAction:
+def careplan_action_add(
+    *, actor: User, plan: CarePlan, description: str, actor_kind: str, due_on: dt.date, actor_name: str = ""
+) -> CarePlanAction:
     if not description.strip():
         raise ValidationError({"description": _("Describe the action.")})
     if actor_kind not in ActorKind.values:
         raise ValidationError({"actor_kind": _("Choose who does it.")})
-    action = CarePlanAction(plan=plan, description=description.strip()[:300], actor_kind=actor_kind,
-                            actor_name=actor_name.strip()[:100], due_on=due_on)
+    action = CarePlanAction(
+        plan=plan,
+        description=description.strip()[:300],
+        actor_kind=actor_kind,
+        actor_name=actor_name.strip()[:100],
+        due_on=due_on,
+    )
     action.full_clean()
     action.save()
     audit_log(action=AuditAction.CREATE, user=actor, obj=action, detail={"case": plan.case_id})
@@ -131,7 +155,9 @@ def careplan_action_set_status(*, actor: User, action: CarePlanAction, status: s
 
 
 @transaction.atomic
-def closure_request_create(*, actor: User, case: Case, closed_on: dt.date, reason: str, outcome: str = "") -> ClosureRequest:
+def closure_request_create(
+    *, actor: User, case: Case, closed_on: dt.date, reason: str, outcome: str = ""
+) -> ClosureRequest:
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is already closed."))
     if not reason.strip():
@@ -140,8 +166,9 @@ def closure_request_create(*, actor: User, case: Case, closed_on: dt.date, reaso
         raise ValidationError({"closed_on": _("The closing date must be between the opening date and today.")})
     if case.closure_requests.filter(status=ApprovalStatus.SUBMITTED).exists():
         raise ValidationError(_("A closure request is already waiting for approval."))
-    request = ClosureRequest.objects.create(case=case, closed_on=closed_on, reason=reason.strip()[:5000],
-                                            outcome=outcome.strip()[:5000], requested_by=actor)
+    request = ClosureRequest.objects.create(
+        case=case, closed_on=closed_on, reason=reason.strip()[:5000], outcome=outcome.strip()[:5000], requested_by=actor
+    )
     audit_log(action=AuditAction.CREATE, user=actor, obj=request, detail={"case": case.pk})
     return request
 
@@ -157,8 +184,13 @@ def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comme
     request.decided_by, request.decided_at, request.comment = actor, timezone.now(), comment.strip()[:2000]
     request.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
     if approve:
-        case_close(actor=actor, case=request.case, closed_on=request.closed_on, closure_reason=request.reason,
-                   closure_outcome=request.outcome)
+        case_close(
+            actor=actor,
+            case=request.case,
+            closed_on=request.closed_on,
+            closure_reason=request.reason,
+            closure_outcome=request.outcome,
+        )
     audit_log(action=AuditAction.UPDATE, user=actor, obj=request, detail={"approved": approve})
     return request
 
@@ -169,8 +201,13 @@ MAGIC = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
 }
-EXTENSIONS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+EXTENSIONS = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 @transaction.atomic
@@ -184,16 +221,21 @@ def document_add(*, actor: User, case: Case, upload: Any, kind: str) -> Any:
         raise ValidationError({"kind": _("Choose the kind of document.")})
     limit = settings.SHOUHU["MAX_ATTACHMENT_BYTES"]
     if upload.size > limit:
-        raise ValidationError({"file": _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}})
+        raise ValidationError(
+            {"file": _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}}
+        )
     name = (upload.name or "").rsplit("/", 1)[-1][:200]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = EXTENSIONS.get(extension)
     head = upload.read(16)
     upload.seek(0)
     if content_type is None or not any(head.startswith(m) for m in MAGIC[content_type]):
-        raise ValidationError({"file": _("Only PDF, JPG, PNG and DOCX files are accepted, and the content must match.")})
-    document = CaseDocument(case=case, kind=kind, original_name=name, content_type=content_type, size=upload.size,
-                            uploaded_by=actor)
+        raise ValidationError(
+            {"file": _("Only PDF, JPG, PNG and DOCX files are accepted, and the content must match.")}
+        )
+    document = CaseDocument(
+        case=case, kind=kind, original_name=name, content_type=content_type, size=upload.size, uploaded_by=actor
+    )
     document.file.save(f"{case.pk}-{timezone.now():%Y%m%d%H%M%S}.{extension}", upload, save=False)
     document.save()
     audit_log(action=AuditAction.CREATE, user=actor, obj=document, detail={"case": case.pk})
@@ -201,8 +243,16 @@ def document_add(*, actor: User, case: Case, upload: Any, kind: str) -> Any:
 
 
 @transaction.atomic
-def entitlement_set(*, actor: User, case: Case, kind: str, status: str, applied_on: dt.date | None = None,
-                    monthly_amount: Any = None, note: str = "") -> Any:
+def entitlement_set(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    status: str,
+    applied_on: dt.date | None = None,
+    monthly_amount: Any = None,
+    note: str = "",
+) -> Any:
     from decimal import Decimal, InvalidOperation
 
     from cases.models_work import Entitlement, EntitlementKind, EntitlementStatus
@@ -220,7 +270,9 @@ def entitlement_set(*, actor: User, case: Case, kind: str, status: str, applied_
         if amount is None or not amount.is_finite() or amount < 0 or amount > Decimal("100000"):
             raise ValidationError({"monthly_amount": _("Enter an amount in yuan, for example 150 or 150.50.")})
     entitlement, _created = Entitlement.objects.update_or_create(
-        case=case, kind=kind, defaults={"status": status, "applied_on": applied_on, "monthly_amount": amount,
-                                        "note": note.strip()[:300]})
+        case=case,
+        kind=kind,
+        defaults={"status": status, "applied_on": applied_on, "monthly_amount": amount, "note": note.strip()[:300]},
+    )
     audit_log(action=AuditAction.UPDATE, user=actor, obj=entitlement, detail={"case": case.pk, "status": status})
     return entitlement

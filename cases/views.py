@@ -87,9 +87,18 @@ def case_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 child = services.child_create(actor=request.user, **child_form.cleaned_data)
-                data = {k: v for k, v in case_form.cleaned_data.items() if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")}
-                case = services.case_open(actor=request.user, child=child, lead_worker=request.user,
-                                          presenting_issues=case_form.ordered_issues(), **data)
+                data = {
+                    k: v
+                    for k, v in case_form.cleaned_data.items()
+                    if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")
+                }
+                case = services.case_open(
+                    actor=request.user,
+                    child=child,
+                    lead_worker=request.user,
+                    presenting_issues=case_form.ordered_issues(),
+                    **data,
+                )
         except ValidationError as exc:
             _form_errors_to(case_form, exc)
         else:
@@ -120,18 +129,32 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case_form = CaseForm(request.POST or None, instance=case, prefix="case")
     conflict = None
     if request.method == "POST" and child_form.is_valid() and case_form.is_valid():
-        data = {k: v for k, v in case_form.cleaned_data.items() if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")}
+        data = {
+            k: v
+            for k, v in case_form.cleaned_data.items()
+            if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")
+        }
         fresh_child = type(case.child).objects.get(pk=case.child_id)
         try:
             with transaction.atomic():
-                services.case_update(actor=request.user, case=case, version=case_form.cleaned_data.get("version") or 0,
-                                     reason=case_form.cleaned_data.get("risk_reason", ""),
-                                     presenting_issues=case_form.ordered_issues(), **data)
+                services.case_update(
+                    actor=request.user,
+                    case=case,
+                    version=case_form.cleaned_data.get("version") or 0,
+                    reason=case_form.cleaned_data.get("risk_reason", ""),
+                    presenting_issues=case_form.ordered_issues(),
+                    **data,
+                )
                 services.child_update(actor=request.user, child=fresh_child, **child_form.cleaned_data)
         except services.StaleVersion as exc:
             conflict = exc.current
-            messages.error(request, _("Someone else saved this case while you were editing. Nothing was saved: "
-                                      "check their changes below, then save again."))
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this case while you were editing. Nothing was saved: "
+                    "check their changes below, then save again."
+                ),
+            )
             case_form.data = case_form.data.copy()
             case_form.data["case-version"] = exc.current.version
         except ValidationError as exc:
@@ -142,7 +165,12 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"child_form": child_form, "case_form": case_form, "case": case, "conflict": conflict}
     if conflict is not None:
         context["conflict_changes"] = [
-            (str(Case._meta.get_field(f).verbose_name), getattr(conflict, f"get_{f}_display")() if hasattr(conflict, f"get_{f}_display") else getattr(conflict, f))
+            (
+                str(Case._meta.get_field(f).verbose_name),
+                getattr(conflict, f"get_{f}_display")()
+                if hasattr(conflict, f"get_{f}_display")
+                else getattr(conflict, f),
+            )
             for f in ("risk_level", "family_situation", "category", "opened_on")
         ] + [(str(Case._meta.get_field("presenting_issues").verbose_name), ", ".join(conflict.presenting_issues))]
     return render(request, "cases/case_form.html", context, status=409 if conflict else 200)
@@ -177,10 +205,16 @@ def flag_add(request: HttpRequest, pk: int) -> HttpResponse:
     elif not request.htmx:
         messages.error(request, _("A flag needs a short message."))
     if request.htmx:
-        return render(request, "cases/_flags.html", {
-            "case": case, "flags": case.flags.filter(resolved_at__isnull=True), "may_change": True,
-            "flag_form": form if form.errors else FlagForm(),
-        })
+        return render(
+            request,
+            "cases/_flags.html",
+            {
+                "case": case,
+                "flags": case.flags.filter(resolved_at__isnull=True),
+                "may_change": True,
+                "flag_form": form if form.errors else FlagForm(),
+            },
+        )
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -191,9 +225,16 @@ def flag_resolve(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
     flag = get_object_or_404(CaseFlag, pk=flag_id, case=case)
     services.flag_resolve(actor=request.user, flag=flag)
     if request.htmx:
-        return render(request, "cases/_flags.html", {
-            "case": case, "flags": case.flags.filter(resolved_at__isnull=True), "may_change": True, "flag_form": FlagForm(),
-        })
+        return render(
+            request,
+            "cases/_flags.html",
+            {
+                "case": case,
+                "flags": case.flags.filter(resolved_at__isnull=True),
+                "may_change": True,
+                "flag_form": FlagForm(),
+            },
+        )
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -252,8 +293,12 @@ def case_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = list(selectors.case_search(request.user, query))
     if query.strip():
-        audit_log(action=AuditAction.VIEW, request=request, object_type="case-search",
-                  detail={"results": [c.pk for c in results][:50]})
+        audit_log(
+            action=AuditAction.VIEW,
+            request=request,
+            object_type="case-search",
+            detail={"results": [c.pk for c in results][:50]},
+        )
     template = "cases/_search_results.html" if request.htmx else "cases/search.html"
     return render(request, template, {"results": results, "q": query})
 
@@ -266,9 +311,6 @@ def child_autocomplete(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": rows})
 
 
-
-
-
 @login_required
 @require_GET
 def case_export(request: HttpRequest) -> HttpResponse:
@@ -279,12 +321,34 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     cases = selectors.with_due_dates(
-        cases_visible_to(request.user).exclude(status="closed") if request.GET.get("open") else cases_visible_to(request.user)
+        cases_visible_to(request.user).exclude(status="closed")
+        if request.GET.get("open")
+        else cases_visible_to(request.user)
     ).order_by("number")
-    rows = ((c.number, c.child.name, c.child.location.name if c.child.location else "", c.get_status_display(),
-             c.get_risk_level_display(), ", ".join(c.presenting_issue_labels), str(c.lead_worker or ""),
-             c.opened_on.isoformat(), c.closed_on.isoformat() if c.closed_on else "") for c in cases.iterator(chunk_size=2000))
+    rows = (
+        (
+            c.number,
+            c.child.name,
+            c.child.location.name if c.child.location else "",
+            c.get_status_display(),
+            c.get_risk_level_display(),
+            ", ".join(c.presenting_issue_labels),
+            str(c.lead_worker or ""),
+            c.opened_on.isoformat(),
+            c.closed_on.isoformat() if c.closed_on else "",
+        )
+        for c in cases.iterator(chunk_size=2000)
+    )
     audit_log(action=AuditAction.EXPORT, request=request, object_type="case-list", detail={"format": fmt})
-    header = [_("case number"), _("name"), _("location"), _("status"), _("risk level"), _("presenting issues"),
-              _("lead social worker"), _("opened on"), _("closed on")]
+    header = [
+        _("case number"),
+        _("name"),
+        _("location"),
+        _("status"),
+        _("risk level"),
+        _("presenting issues"),
+        _("lead social worker"),
+        _("opened on"),
+        _("closed on"),
+    ]
     return export_response(rows=rows, header=header, filename="cases", fmt=fmt)

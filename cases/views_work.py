@@ -38,16 +38,27 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 def case_sections(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     plan = case.care_plans.filter(is_current=True).prefetch_related("actions").first()
-    return render(request, "cases/work/_sections_body.html", {
-        "case": case, "assessments": case.assessments.select_related("assessed_by", "approved_by")[:5],
-        "plan": plan, "old_plans": case.care_plans.filter(is_current=False).count(),
-        "closure": case.closure_requests.filter(status=ApprovalStatus.SUBMITTED).first(),
-        "may_change": may_change_case(request.user, case), "is_manager": sees_all_cases(request.user),
-        "actor_kinds": ActorKind.choices, "action_statuses": ActionStatus.choices, "today": timezone.localdate(),
-        "documents": case.documents.select_related("uploaded_by"), "document_kinds": DocumentKind.choices,
-        "entitlements": case.entitlements.all(), "entitlement_kinds": EntitlementKind.choices,
-        "entitlement_statuses": EntitlementStatus.choices,
-    })
+    return render(
+        request,
+        "cases/work/_sections_body.html",
+        {
+            "case": case,
+            "assessments": case.assessments.select_related("assessed_by", "approved_by")[:5],
+            "plan": plan,
+            "old_plans": case.care_plans.filter(is_current=False).count(),
+            "closure": case.closure_requests.filter(status=ApprovalStatus.SUBMITTED).first(),
+            "may_change": may_change_case(request.user, case),
+            "is_manager": sees_all_cases(request.user),
+            "actor_kinds": ActorKind.choices,
+            "action_statuses": ActionStatus.choices,
+            "today": timezone.localdate(),
+            "documents": case.documents.select_related("uploaded_by"),
+            "document_kinds": DocumentKind.choices,
+            "entitlements": case.entitlements.all(),
+            "entitlement_kinds": EntitlementKind.choices,
+            "entitlement_statuses": EntitlementStatus.choices,
+        },
+    )
 
 
 @login_required
@@ -60,19 +71,31 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             for d in work.DOMAINS:
                 data[d] = int(data[d])
-            work.assessment_save(actor=request.user, case=case, submit="submit" in request.POST,
-                                 assessed_on=parse_date(request.POST.get("assessed_on", "")) or timezone.localdate(),
-                                 risk_level=request.POST.get("risk_level", ""), summary=request.POST.get("summary", ""),
-                                 **data)
+            work.assessment_save(
+                actor=request.user,
+                case=case,
+                submit="submit" in request.POST,
+                assessed_on=parse_date(request.POST.get("assessed_on", "")) or timezone.localdate(),
+                risk_level=request.POST.get("risk_level", ""),
+                summary=request.POST.get("summary", ""),
+                **data,
+            )
         except (ValidationError, ValueError) as exc:
             _errors(request, exc if isinstance(exc, ValidationError) else ValidationError(_("Choose a rating.")))
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/work/assessment_form.html", {
-        "case": case, "domains": [(d, Assessment._meta.get_field(d).verbose_name) for d in work.DOMAINS],
-        "ratings": Rating.choices, "risks": RiskLevel.choices, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "cases/work/assessment_form.html",
+        {
+            "case": case,
+            "domains": [(d, Assessment._meta.get_field(d).verbose_name) for d in work.DOMAINS],
+            "ratings": Rating.choices,
+            "risks": RiskLevel.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -85,8 +108,12 @@ def assessment_decide(request: HttpRequest, pk: int, assessment_id: int) -> Http
     if assessment is None:
         raise Http404
     try:
-        work.assessment_decide(actor=request.user, assessment=assessment, approve=request.POST.get("decision") == "approve",
-                               comment=request.POST.get("comment", ""))
+        work.assessment_decide(
+            actor=request.user,
+            assessment=assessment,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -123,9 +150,14 @@ def careplan_action_add(request: HttpRequest, pk: int) -> HttpResponse:
         due_on = parse_date(request.POST.get("due_on", "") or "")
         if due_on is None:
             raise ValidationError({"due_on": _("Give a due date.")})
-        work.careplan_action_add(actor=request.user, plan=plan, description=request.POST.get("description", ""),
-                                 actor_kind=request.POST.get("actor_kind", ""), actor_name=request.POST.get("actor_name", ""),
-                                 due_on=due_on)
+        work.careplan_action_add(
+            actor=request.user,
+            plan=plan,
+            description=request.POST.get("description", ""),
+            actor_kind=request.POST.get("actor_kind", ""),
+            actor_name=request.POST.get("actor_name", ""),
+            due_on=due_on,
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -152,9 +184,13 @@ def careplan_action_status(request: HttpRequest, pk: int, action_id: int) -> Htt
 def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, for_change=True)
     try:
-        work.closure_request_create(actor=request.user, case=case, reason=request.POST.get("reason", ""),
-                                    outcome=request.POST.get("outcome", ""),
-                                    closed_on=parse_date(request.POST.get("closed_on", "") or "") or timezone.localdate())
+        work.closure_request_create(
+            actor=request.user,
+            case=case,
+            reason=request.POST.get("reason", ""),
+            outcome=request.POST.get("outcome", ""),
+            closed_on=parse_date(request.POST.get("closed_on", "") or "") or timezone.localdate(),
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -171,8 +207,12 @@ def closure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     if closure is None:
         raise Http404
     try:
-        work.closure_decide(actor=request.user, request=closure, approve=request.POST.get("decision") == "approve",
-                            comment=request.POST.get("comment", ""))
+        work.closure_decide(
+            actor=request.user,
+            request=closure,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -186,8 +226,12 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if not sees_all_cases(request.user):
         raise PermissionDenied
     context = {
-        "assessments": Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related("case", "case__child", "assessed_by"),
-        "closures": ClosureRequest.objects.filter(status=ApprovalStatus.SUBMITTED).select_related("case", "case__child", "requested_by"),
+        "assessments": Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
+            "case", "case__child", "assessed_by"
+        ),
+        "closures": ClosureRequest.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
+            "case", "case__child", "requested_by"
+        ),
     }
     template = "cases/work/_approvals.html" if request.htmx else "cases/work/approvals.html"
     return render(request, template, context)
@@ -222,8 +266,12 @@ def document_download(request: HttpRequest, pk: int, document_id: int):
     if document is None:
         raise Http404
     audit_log(action=AuditAction.VIEW, obj=document, request=request, detail={"case": case.pk})
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -233,10 +281,15 @@ def document_download(request: HttpRequest, pk: int, document_id: int):
 def entitlement_save(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, for_change=True)
     try:
-        work.entitlement_set(actor=request.user, case=case, kind=request.POST.get("kind", ""),
-                             status=request.POST.get("status", ""),
-                             applied_on=parse_date(request.POST.get("applied_on", "") or ""),
-                             monthly_amount=request.POST.get("monthly_amount", ""), note=request.POST.get("note", ""))
+        work.entitlement_set(
+            actor=request.user,
+            case=case,
+            kind=request.POST.get("kind", ""),
+            status=request.POST.get("status", ""),
+            applied_on=parse_date(request.POST.get("applied_on", "") or ""),
+            monthly_amount=request.POST.get("monthly_amount", ""),
+            note=request.POST.get("note", ""),
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:

@@ -27,7 +27,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, IntegrityError):
-        return Response({"detail": _("This record conflicts with existing data and was not saved.")}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": _("This record conflicts with existing data and was not saved.")},
+            status=status.HTTP_409_CONFLICT,
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):

@@ -80,7 +80,13 @@ def seed_base() -> DemoContext:
     for name, (kind, sector, location, flags) in members.items():
         member_objs[name], _ = Member.objects.get_or_create(
             name=name,
-            defaults={"kind": kind, "sector": sector, "location": location, "joined_on": dt.date(today.year, 1, 15), **flags},
+            defaults={
+                "kind": kind,
+                "sector": sector,
+                "location": location,
+                "joined_on": dt.date(today.year, 1, 15),
+                **flags,
+            },
         )
     users = {}
     for username, full_name, role, phone, member_name in DEMO_USERS:

@@ -30,8 +30,9 @@ def export_response(*, rows: Iterable[Sequence[Any]], header: Sequence[str], fil
             sheet.append([safe_cell(v) if isinstance(v, str) else v for v in row])
         out = io.BytesIO()
         book.save(out)
-        response = HttpResponse(out.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         out = io.StringIO()
         out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM

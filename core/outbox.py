@@ -38,9 +38,7 @@ def publish(message_id: int) -> bool:
         if message is None:
             return True
         try:
-            app.send_task(
-                message.task_name, args=message.args, kwargs=message.kwargs, retry=False, ignore_result=True
-            )
+            app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, retry=False, ignore_result=True)
         except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for the drain
             log.warning("outbox: broker unavailable for %s: %s", message.task_name, exc)
             OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts + 1, last_error=str(exc)[:500])

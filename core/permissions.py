@@ -10,8 +10,12 @@ from accounts.models import Role
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
-        "core.view_location", "core.add_location", "core.change_location",
-        "core.view_contract", "core.add_contract", "core.change_contract",
+        "core.view_location",
+        "core.add_location",
+        "core.change_location",
+        "core.view_contract",
+        "core.add_contract",
+        "core.change_contract",
     ],
     Role.SOCIAL_WORKER: ["core.view_location", "core.view_contract"],
     Role.FUNDER: ["core.view_location", "core.view_contract"],

@@ -24,7 +24,11 @@ def heartbeat(name: str = "worker") -> str:
 @shared_task(name="core.tasks.audit_daily_stats", soft_time_limit=120, time_limit=150)
 def audit_daily_stats(day: str | None = None) -> dict[str, int]:
     """Counts yesterday's audit rows by action (computed in the database), for the admin's eye."""
-    date = timezone.localdate() - timezone.timedelta(days=1) if day is None else timezone.datetime.fromisoformat(day).date()
+    date = (
+        timezone.localdate() - timezone.timedelta(days=1)
+        if day is None
+        else timezone.datetime.fromisoformat(day).date()
+    )
     rows = AuditEntry.objects.filter(created_at__date=date).values("action").annotate(n=Count("id"))
     return {row["action"]: row["n"] for row in rows}
 

@@ -83,6 +83,4 @@ def audit_log_list(request: HttpRequest) -> HttpResponse:
     if filters["object_id"]:
         entries = entries.filter(object_id=filters["object_id"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "core/audit_log.html", {"page": page, "filters": filters, "actions": AuditAction.choices}
-    )
+    return render(request, "core/audit_log.html", {"page": page, "filters": filters, "actions": AuditAction.choices})

@@ -37,9 +37,12 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """Per user: which kinds are not emailed, and a daily digest instead of single mails."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
-    email_off_kinds = ArrayField(models.CharField(max_length=50), default=list, blank=True,
-                                 verbose_name=_("kinds not sent by email"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_off_kinds = ArrayField(
+        models.CharField(max_length=50), default=list, blank=True, verbose_name=_("kinds not sent by email")
+    )
     daily_digest = models.BooleanField(_("one daily email instead of single emails"), default=False)
 
     class Meta:

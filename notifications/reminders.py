@@ -42,9 +42,20 @@ def _managers() -> list[int]:
     return list(User.objects.filter(role__in=[Role.MANAGER], is_active=True).values_list("pk", flat=True))
 
 
-def _insert_select(*, source: QuerySet, kind: str, text: str, tokens: dict[str, str], link_name: str,
-                   object_type: str, key: str, user_column: str = "s.lead_worker_id", join: str = "",
-                   where: str = "", where_params: list[Any] | None = None) -> int:
+def _insert_select(
+    *,
+    source: QuerySet,
+    kind: str,
+    text: str,
+    tokens: dict[str, str],
+    link_name: str,
+    object_type: str,
+    key: str,
+    user_column: str = "s.lead_worker_id",
+    join: str = "",
+    where: str = "",
+    where_params: list[Any] | None = None,
+) -> int:
     """INSERT ... SELECT ... ON CONFLICT DO NOTHING: the due set never leaves PostgreSQL.
 
     ``text`` is the translated message; each ``tokens`` placeholder (e.g. "%(n)s") is replaced in SQL by
@@ -76,16 +87,26 @@ def visits_due(*, today: dt.date) -> int:
         .values("pk", "number", "lead_worker_id", "next_visit_due")
     )
     inserted = _insert_select(
-        source=due, kind="visit_due", text=_("Home visit due for case %(n)s (since %(d)s)."),
-        tokens={"%(n)s": "s.number", "%(d)s": "s.next_visit_due"}, link_name="cases:detail", object_type="case",
+        source=due,
+        kind="visit_due",
+        text=_("Home visit due for case %(n)s (since %(d)s)."),
+        tokens={"%(n)s": "s.number", "%(d)s": "s.next_visit_due"},
+        link_name="cases:detail",
+        object_type="case",
         key="'visit:' || s.pk || ':' || s.next_visit_due",
     )
     inserted += _insert_select(
-        source=due, kind="visit_overdue", text=_("Home visit for case %(n)s is more than a week overdue."),
-        tokens={"%(n)s": "s.number"}, link_name="cases:detail", object_type="case",
-        key="'visit-overdue:' || s.pk || ':' || s.next_visit_due", user_column="m.id",
+        source=due,
+        kind="visit_overdue",
+        text=_("Home visit for case %(n)s is more than a week overdue."),
+        tokens={"%(n)s": "s.number"},
+        link_name="cases:detail",
+        object_type="case",
+        key="'visit-overdue:' || s.pk || ':' || s.next_visit_due",
+        user_column="m.id",
         join="CROSS JOIN (SELECT id FROM accounts_user WHERE role = 'manager' AND is_active) AS m",
-        where="WHERE s.next_visit_due <= %s", where_params=[today - dt.timedelta(days=7)],
+        where="WHERE s.next_visit_due <= %s",
+        where_params=[today - dt.timedelta(days=7)],
     )
     return inserted
 
@@ -98,25 +119,37 @@ def referrals_waiting(*, now: dt.datetime) -> int:
     waiting = Referral.objects.filter(status=ReferralStatus.NEW).filter(late).values_list("pk", "reference")
     managers = _managers()
     rows = [
-        Notification(user_id=manager_id, kind="referral_waiting", link=reverse("referrals:detail", args=[pk]),
-                     object_type="referral", object_id=str(pk),
-                     text=_("Referral %(r)s is waiting past its triage limit.") % {"r": reference},
-                     dedupe_key=f"referral-waiting:{pk}")
-        for pk, reference in waiting for manager_id in managers
+        Notification(
+            user_id=manager_id,
+            kind="referral_waiting",
+            link=reverse("referrals:detail", args=[pk]),
+            object_type="referral",
+            object_id=str(pk),
+            text=_("Referral %(r)s is waiting past its triage limit.") % {"r": reference},
+            dedupe_key=f"referral-waiting:{pk}",
+        )
+        for pk, reference in waiting
+        for manager_id in managers
     ]
     return _insert(rows)
 
 
 def pledge_requests_unanswered(*, today: dt.date) -> int:
     waiting = PledgeRequest.objects.filter(
-        status=PledgeRequestStatus.REQUESTED, requested_on__lte=today - dt.timedelta(days=7),
+        status=PledgeRequestStatus.REQUESTED,
+        requested_on__lte=today - dt.timedelta(days=7),
         requested_by__is_active=True,
     ).values_list("pk", "case_id", "requested_by_id", "pledge__member__name")
     rows = [
-        Notification(user_id=worker_id, kind="pledge_unanswered", link=reverse("cases:detail", args=[case_id]),
-                     object_type="pledge-request", object_id=str(pk),
-                     text=_("%(m)s has not answered a request for a week.") % {"m": member},
-                     dedupe_key=f"pledge-unanswered:{pk}")
+        Notification(
+            user_id=worker_id,
+            kind="pledge_unanswered",
+            link=reverse("cases:detail", args=[case_id]),
+            object_type="pledge-request",
+            object_id=str(pk),
+            text=_("%(m)s has not answered a request for a week.") % {"m": member},
+            dedupe_key=f"pledge-unanswered:{pk}",
+        )
         for pk, case_id, worker_id, member in waiting
     ]
     return _insert(rows)
@@ -131,8 +164,12 @@ def cases_quiet(*, today: dt.date) -> int:
         .values("pk", "number", "lead_worker_id")
     )
     return _insert_select(
-        source=quiet, kind="case_quiet", text=_("Case %(n)s has had no activity for 30 days."),
-        tokens={"%(n)s": "s.number"}, link_name="cases:detail", object_type="case",
+        source=quiet,
+        kind="case_quiet",
+        text=_("Case %(n)s has had no activity for 30 days."),
+        tokens={"%(n)s": "s.number"},
+        link_name="cases:detail",
+        object_type="case",
         key=f"'quiet:' || s.pk || ':{today:%Y-%m}'",
     )
 
@@ -141,23 +178,45 @@ def care_plans_due(*, today: dt.date) -> int:
     """Care plan reviews and plan actions reaching their due date → the lead worker."""
     from cases.models_work import ActionStatus, CarePlan, CarePlanAction
 
-    reviews = CarePlan.objects.filter(is_current=True, review_on__lte=today, case__lead_worker__is_active=True).exclude(
-        case__status=CaseStatus.CLOSED).values_list("pk", "case_id", "case__number", "case__lead_worker_id", "review_on")
-    rows = [Notification(user_id=worker, kind="plan_review", link=reverse("cases:detail", args=[case_id]),
-                         object_type="case", object_id=str(case_id),
-                         text=_("The care plan of case %(n)s is due for review (%(d)s).") % {"n": number, "d": due},
-                         dedupe_key=f"plan-review:{pk}:{due}")
-            for pk, case_id, number, worker, due in reviews]
-    actions = CarePlanAction.objects.filter(
-        plan__is_current=True, due_on__lte=today, status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
-        plan__case__lead_worker__is_active=True,
-    ).exclude(plan__case__status=CaseStatus.CLOSED).values_list(
-        "pk", "plan__case_id", "plan__case__number", "plan__case__lead_worker_id", "due_on")
-    rows += [Notification(user_id=worker, kind="plan_action_due", link=reverse("cases:detail", args=[case_id]),
-                          object_type="case", object_id=str(case_id),
-                          text=_("A care plan action of case %(n)s is due (%(d)s).") % {"n": number, "d": due},
-                          dedupe_key=f"plan-action:{pk}:{due}")
-             for pk, case_id, number, worker, due in actions]
+    reviews = (
+        CarePlan.objects.filter(is_current=True, review_on__lte=today, case__lead_worker__is_active=True)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("pk", "case_id", "case__number", "case__lead_worker_id", "review_on")
+    )
+    rows = [
+        Notification(
+            user_id=worker,
+            kind="plan_review",
+            link=reverse("cases:detail", args=[case_id]),
+            object_type="case",
+            object_id=str(case_id),
+            text=_("The care plan of case %(n)s is due for review (%(d)s).") % {"n": number, "d": due},
+            dedupe_key=f"plan-review:{pk}:{due}",
+        )
+        for pk, case_id, number, worker, due in reviews
+    ]
+    actions = (
+        CarePlanAction.objects.filter(
+            plan__is_current=True,
+            due_on__lte=today,
+            status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+            plan__case__lead_worker__is_active=True,
+        )
+        .exclude(plan__case__status=CaseStatus.CLOSED)
+        .values_list("pk", "plan__case_id", "plan__case__number", "plan__case__lead_worker_id", "due_on")
+    )
+    rows += [
+        Notification(
+            user_id=worker,
+            kind="plan_action_due",
+            link=reverse("cases:detail", args=[case_id]),
+            object_type="case",
+            object_id=str(case_id),
+            text=_("A care plan action of case %(n)s is due (%(d)s).") % {"n": number, "d": due},
+            dedupe_key=f"plan-action:{pk}:{due}",
+        )
+        for pk, case_id, number, worker, due in actions
+    ]
     return _insert(rows)
 
 
@@ -171,15 +230,26 @@ def directors_without_meeting(*, today: dt.date) -> int:
     if today.day <= last_day - 7:
         return 0
     month_start = today.replace(day=1)
-    met = Event.objects.filter(kind=EventKind.DIRECTOR_MEETING, date__gte=month_start, date__lte=today,
-                               members=OuterRef("pk"))
-    missing = (Member.objects.filter(sector=Sector.WF_DIRECTOR, is_active=True, responsible_worker__is_active=True)
-               .exclude(Exists(met)).values_list("pk", "name", "responsible_worker_id"))
-    rows = [Notification(user_id=worker, kind="director_meeting_due", link=reverse("alliance:events"),
-                         object_type="member", object_id=str(pk),
-                         text=_("No monthly meeting with %(m)s yet this month.") % {"m": name},
-                         dedupe_key=f"director-meeting:{pk}:{today:%Y-%m}")
-            for pk, name, worker in missing]
+    met = Event.objects.filter(
+        kind=EventKind.DIRECTOR_MEETING, date__gte=month_start, date__lte=today, members=OuterRef("pk")
+    )
+    missing = (
+        Member.objects.filter(sector=Sector.WF_DIRECTOR, is_active=True, responsible_worker__is_active=True)
+        .exclude(Exists(met))
+        .values_list("pk", "name", "responsible_worker_id")
+    )
+    rows = [
+        Notification(
+            user_id=worker,
+            kind="director_meeting_due",
+            link=reverse("alliance:events"),
+            object_type="member",
+            object_id=str(pk),
+            text=_("No monthly meeting with %(m)s yet this month.") % {"m": name},
+            dedupe_key=f"director-meeting:{pk}:{today:%Y-%m}",
+        )
+        for pk, name, worker in missing
+    ]
     return _insert(rows)
 
 
@@ -194,12 +264,19 @@ def caseload_pace(*, today: dt.date) -> int:
         expected = contract.caseload_target * (today - contract.start).days / days
         opened = Case.objects.filter(contract=contract).count()
         if opened + 1 <= expected:
-            rows += [Notification(user_id=manager_id, kind="caseload_pace", link=reverse("cases:caseload"),
-                                  object_type="contract", object_id=str(contract.pk),
-                                  text=_("%(c)s: %(n)s cases so far, %(e)s expected by now against the target %(t)s.")
-                                  % {"c": contract.name, "n": opened, "e": int(expected), "t": contract.caseload_target},
-                                  dedupe_key=f"pace:{contract.pk}:{today:%Y-%m}")
-                     for manager_id in managers]
+            rows += [
+                Notification(
+                    user_id=manager_id,
+                    kind="caseload_pace",
+                    link=reverse("cases:caseload"),
+                    object_type="contract",
+                    object_id=str(contract.pk),
+                    text=_("%(c)s: %(n)s cases so far, %(e)s expected by now against the target %(t)s.")
+                    % {"c": contract.name, "n": opened, "e": int(expected), "t": contract.caseload_target},
+                    dedupe_key=f"pace:{contract.pk}:{today:%Y-%m}",
+                )
+                for manager_id in managers
+            ]
     return _insert(rows)
 
 
@@ -208,12 +285,27 @@ def resolve_done(*, now: dt.datetime) -> int:
     open_ = Notification.objects.filter(resolved_at__isnull=True)
     case_id = Cast(OuterRef("object_id"), IntegerField())
     resolved = 0
-    resolved += open_.filter(kind__in=["visit_due", "visit_overdue"]).filter(Exists(Activity.objects.filter(
-        case_id=case_id, kind=ActivityKind.HOME_VISIT, created_at__gte=OuterRef("created_at")))).update(resolved_at=now)
-    resolved += open_.filter(kind="referral_waiting").exclude(Exists(Referral.objects.filter(
-        pk=case_id, status=ReferralStatus.NEW))).update(resolved_at=now)
-    resolved += open_.filter(kind="pledge_unanswered").exclude(Exists(PledgeRequest.objects.filter(
-        pk=case_id, status=PledgeRequestStatus.REQUESTED))).update(resolved_at=now)
+    resolved += (
+        open_.filter(kind__in=["visit_due", "visit_overdue"])
+        .filter(
+            Exists(
+                Activity.objects.filter(
+                    case_id=case_id, kind=ActivityKind.HOME_VISIT, created_at__gte=OuterRef("created_at")
+                )
+            )
+        )
+        .update(resolved_at=now)
+    )
+    resolved += (
+        open_.filter(kind="referral_waiting")
+        .exclude(Exists(Referral.objects.filter(pk=case_id, status=ReferralStatus.NEW)))
+        .update(resolved_at=now)
+    )
+    resolved += (
+        open_.filter(kind="pledge_unanswered")
+        .exclude(Exists(PledgeRequest.objects.filter(pk=case_id, status=PledgeRequestStatus.REQUESTED)))
+        .update(resolved_at=now)
+    )
     return resolved
 
 

@@ -20,8 +20,12 @@ def send_notification_email(notification_id: int) -> bool:
     notification = Notification.objects.select_related("user").filter(pk=notification_id, emailed_at=None).first()
     if notification is None or not notification.user.email:
         return False
-    send_mail(subject=notification.text[:80], message=notification.text, from_email=None,
-              recipient_list=[notification.user.email])
+    send_mail(
+        subject=notification.text[:80],
+        message=notification.text,
+        from_email=None,
+        recipient_list=[notification.user.email],
+    )
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return True
 
@@ -44,11 +48,17 @@ def daily_digest() -> int:
     since = tz.now() - tz.timedelta(days=1)
     for pref in NotificationPreference.objects.filter(daily_digest=True, user__is_active=True).select_related("user"):
         user = pref.user
-        pending = list(Notification.objects.filter(user=user, emailed_at=None, created_at__gte=since, read_at=None)[:50])
+        pending = list(
+            Notification.objects.filter(user=user, emailed_at=None, created_at__gte=since, read_at=None)[:50]
+        )
         if not user.email or not pending:
             continue
-        send_mail(subject="守护 Shouhu", message="\n".join(f"- {n.text}" for n in pending), from_email=None,
-                  recipient_list=[user.email])
+        send_mail(
+            subject="守护 Shouhu",
+            message="\n".join(f"- {n.text}" for n in pending),
+            from_email=None,
+            recipient_list=[user.email],
+        )
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=tz.now())
         sent += 1
     return sent

@@ -30,8 +30,9 @@ class ReferralSerializer(serializers.ModelSerializer):
     location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.filter(kind__in=["village", "community"]))
     caregiver_situation = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
     concerns = serializers.CharField(max_length=MAX_TEXT)
-    indicators = serializers.ListField(child=serializers.ChoiceField(choices=Indicator.choices), required=False,
-                                       max_length=len(Indicator.choices))
+    indicators = serializers.ListField(
+        child=serializers.ChoiceField(choices=Indicator.choices), required=False, max_length=len(Indicator.choices)
+    )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     referrer_member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
@@ -40,9 +41,24 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "reference", "child_name", "child_sex", "child_age", "child_birth_date", "location",
-                  "caregiver_situation", "concerns", "indicators", "urgency", "channel", "referrer_member", "status",
-                  "received_on", "case"]
+        fields = [
+            "id",
+            "reference",
+            "child_name",
+            "child_sex",
+            "child_age",
+            "child_birth_date",
+            "location",
+            "caregiver_situation",
+            "concerns",
+            "indicators",
+            "urgency",
+            "channel",
+            "referrer_member",
+            "status",
+            "received_on",
+            "case",
+        ]
         read_only_fields = ["id", "reference", "status", "case"]
 
     def get_case(self, referral: Referral) -> int | None:
@@ -53,7 +69,8 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 class AcceptSerializer(serializers.Serializer):
     lead_worker = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True), required=False,
+        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True),
+        required=False,
         allow_null=True,
     )
 
@@ -71,8 +88,9 @@ class QuestionSerializer(serializers.Serializer):
     question = serializers.CharField(max_length=MAX_TEXT)
 
 
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+class ReferralViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ReferralSerializer
     filterset_fields = ["status", "urgency", "channel", "location"]
     ordering_fields = ["received_on", "id"]
@@ -99,22 +117,28 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = (request.headers.get("Idempotency-Key") or "").strip()[:64] or None
-        referral, created = services.referral_submit(actor=request.user, submission_key=key,
-                                                     **serializer.validated_data)
-        return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        referral, created = services.referral_submit(
+            actor=request.user, submission_key=key, **serializer.validated_data
+        )
+        return Response(
+            self.get_serializer(referral).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     def _triage_object(self) -> Referral:
         return get_referral_for_user(self.request.user, self.kwargs["pk"], for_triage=True)
 
-    @extend_schema(request=AcceptSerializer,
-                   responses={200: inline_serializer("ReferralAccepted", {"case": serializers.IntegerField()})})
+    @extend_schema(
+        request=AcceptSerializer,
+        responses={200: inline_serializer("ReferralAccepted", {"case": serializers.IntegerField()})},
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
         referral = self._triage_object()
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        case = services.referral_accept(actor=request.user, referral=referral,
-                                        lead_worker=body.validated_data.get("lead_worker"))
+        case = services.referral_accept(
+            actor=request.user, referral=referral, lead_worker=body.validated_data.get("lead_worker")
+        )
         return Response({"case": case.pk})
 
     @extend_schema(request=ReasonSerializer, responses=ReferralSerializer)
@@ -143,6 +167,3 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         body.is_valid(raise_exception=True)
         referral = services.referral_needs_info(actor=request.user, referral=referral, **body.validated_data)
         return Response(self.get_serializer(referral).data)
-
-
-

@@ -15,24 +15,48 @@ from referrals.services import MAX_TEXT
 
 class ReferralForm(forms.ModelForm):
     indicators = forms.MultipleChoiceField(
-        label=_("What have you noticed? (tick all that apply)"), choices=Indicator.choices, required=False,
+        label=_("What have you noticed? (tick all that apply)"),
+        choices=Indicator.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    urgency = forms.ChoiceField(label=_("How urgent is it?"), choices=Urgency.choices, widget=forms.RadioSelect,
-                                initial=Urgency.ROUTINE)
-    child_age = forms.IntegerField(label=_("child's age"), required=False, min_value=0, max_value=25,
-                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    urgency = forms.ChoiceField(
+        label=_("How urgent is it?"), choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.ROUTINE
+    )
+    child_age = forms.IntegerField(
+        label=_("child's age"),
+        required=False,
+        min_value=0,
+        max_value=25,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     concerns = forms.CharField(label=_("what you saw"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
-    caregiver_situation = forms.CharField(label=_("who looks after the child"), max_length=MAX_TEXT, required=False,
-                                          widget=forms.Textarea(attrs={"rows": 2}))
+    caregiver_situation = forms.CharField(
+        label=_("who looks after the child"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     class Meta:
         model = Referral
-        fields = ["child_name", "child_sex", "child_age", "child_birth_date", "location", "where_found",
-                  "caregiver_situation", "concerns", "indicators", "urgency"]
-        widgets = {"child_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "child_sex": forms.RadioSelect}
+        fields = [
+            "child_name",
+            "child_sex",
+            "child_age",
+            "child_birth_date",
+            "location",
+            "where_found",
+            "caregiver_situation",
+            "concerns",
+            "indicators",
+            "urgency",
+        ]
+        widgets = {
+            "child_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "child_sex": forms.RadioSelect,
+        }
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,10 +78,14 @@ class StaffReferralForm(ReferralForm):
     """Staff enter hotline calls, police and government referrals, with the day it arrived."""
 
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
-    referrer_member = forms.ModelChoiceField(label=_("referring Alliance member"), required=False,
-                                             queryset=Member.objects.filter(is_active=True).order_by("name"))
-    received_on = forms.DateField(label=_("received on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    referrer_member = forms.ModelChoiceField(
+        label=_("referring Alliance member"),
+        required=False,
+        queryset=Member.objects.filter(is_active=True).order_by("name"),
+    )
+    received_on = forms.DateField(
+        label=_("received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     class Meta(ReferralForm.Meta):
         fields = [*ReferralForm.Meta.fields, "channel", "referrer_member", "received_on"]
@@ -69,4 +97,6 @@ class ReasonForm(forms.Form):
 
 class ReferOnForm(forms.Form):
     service = forms.CharField(label=_("service"), max_length=200)
-    note = forms.CharField(label=_("note"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("note"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

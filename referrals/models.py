@@ -62,7 +62,10 @@ class Referral(TimeStampedModel):
     caregiver_situation = models.TextField(_("who looks after the child"), blank=True)
     concerns = models.TextField(_("what you saw"))
     indicators = ArrayField(
-        models.CharField(max_length=30, choices=Indicator.choices), verbose_name=_("indicators"), default=list, blank=True
+        models.CharField(max_length=30, choices=Indicator.choices),
+        verbose_name=_("indicators"),
+        default=list,
+        blank=True,
     )
     urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ALLIANCE)
@@ -132,13 +135,23 @@ class OutgoingReferral(TimeStampedModel):
     """A case referred out to another service. Sharing a child's details outside the project needs recorded
     consent, or a manager's override with a reason."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="outgoing_referrals")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="outgoing_referrals"
+    )
     service = models.CharField(_("service"), max_length=30, choices=OutgoingService.choices)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(_("status"), max_length=20, default="sent",
-                              choices=(("sent", _("Sent")), ("in_progress", _("In progress")), ("done", _("Done")),
-                                       ("cancelled", _("Cancelled"))))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        default="sent",
+        choices=(
+            ("sent", _("Sent")),
+            ("in_progress", _("In progress")),
+            ("done", _("Done")),
+            ("cancelled", _("Cancelled")),
+        ),
+    )
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
     consent_basis = models.CharField(_("consent"), max_length=20, choices=ConsentBasis.choices)
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)

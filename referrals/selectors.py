@@ -19,19 +19,71 @@ from referrals.models import Referral, ReferralStatus
 from referrals.permissions import referrals_visible_to
 
 URGENCY_RANK = SqlCase(
-    When(urgency="immediate", then=Value(0)), When(urgency="soon", then=Value(1)), default=Value(2),
+    When(urgency="immediate", then=Value(0)),
+    When(urgency="soon", then=Value(1)),
+    default=Value(2),
     output_field=IntegerField(),
 )
 
 # Traditional forms that often appear in names, folded to simplified before comparing.
-TRADITIONAL_TO_SIMPLIFIED = str.maketrans({
-    "張": "张", "陳": "陈", "劉": "刘", "楊": "杨", "黃": "黄", "趙": "赵", "吳": "吴", "孫": "孙", "馬": "马",
-    "鄭": "郑", "謝": "谢", "韓": "韩", "馮": "冯", "鄧": "邓", "許": "许", "蕭": "萧", "羅": "罗", "蘇": "苏",
-    "葉": "叶", "呂": "吕", "蔣": "蒋", "錢": "钱", "盧": "卢", "龍": "龙", "萬": "万", "華": "华", "國": "国",
-    "偉": "伟", "麗": "丽", "傑": "杰", "軍": "军", "紅": "红", "貴": "贵", "蘭": "兰", "鳳": "凤", "雲": "云",
-    "強": "强", "寶": "宝", "東": "东", "興": "兴", "曉": "晓", "嬌": "娇", "寧": "宁", "濤": "涛", "鵬": "鹏",
-    "輝": "辉", "榮": "荣", "詩": "诗", "語": "语", "夢": "梦", "瑩": "莹", "嬋": "婵", "穎": "颖", "靜": "静",
-})
+TRADITIONAL_TO_SIMPLIFIED = str.maketrans(
+    {
+        "張": "张",
+        "陳": "陈",
+        "劉": "刘",
+        "楊": "杨",
+        "黃": "黄",
+        "趙": "赵",
+        "吳": "吴",
+        "孫": "孙",
+        "馬": "马",
+        "鄭": "郑",
+        "謝": "谢",
+        "韓": "韩",
+        "馮": "冯",
+        "鄧": "邓",
+        "許": "许",
+        "蕭": "萧",
+        "羅": "罗",
+        "蘇": "苏",
+        "葉": "叶",
+        "呂": "吕",
+        "蔣": "蒋",
+        "錢": "钱",
+        "盧": "卢",
+        "龍": "龙",
+        "萬": "万",
+        "華": "华",
+        "國": "国",
+        "偉": "伟",
+        "麗": "丽",
+        "傑": "杰",
+        "軍": "军",
+        "紅": "红",
+        "貴": "贵",
+        "蘭": "兰",
+        "鳳": "凤",
+        "雲": "云",
+        "強": "强",
+        "寶": "宝",
+        "東": "东",
+        "興": "兴",
+        "曉": "晓",
+        "嬌": "娇",
+        "寧": "宁",
+        "濤": "涛",
+        "鵬": "鹏",
+        "輝": "辉",
+        "榮": "荣",
+        "詩": "诗",
+        "語": "语",
+        "夢": "梦",
+        "瑩": "莹",
+        "嬋": "婵",
+        "穎": "颖",
+        "靜": "静",
+    }
+)
 
 
 def normalise_name(name: str) -> str:
@@ -114,8 +166,10 @@ def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> lis
             results.append(Candidate(child=child, score=score, reasons=reasons))
     results.sort(key=lambda c: -c.score)
     results = results[:limit]
-    open_cases = {c.child_id: c for c in cases_visible_to(user).filter(
-        child_id__in=[r.child.pk for r in results]).exclude(status="closed")}
+    open_cases = {
+        c.child_id: c
+        for c in cases_visible_to(user).filter(child_id__in=[r.child.pk for r in results]).exclude(status="closed")
+    }
     for result in results:
         result.open_case = open_cases.get(result.child.pk)
     return results

@@ -27,7 +27,12 @@ def _next_reference(year: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [730000 + year])
     prefix = f"R{year}-"
-    last = Referral.objects.filter(reference__startswith=prefix).order_by("-reference").values_list("reference", flat=True).first()
+    last = (
+        Referral.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
     return f"{prefix}{(int(last.split('-')[1]) + 1) if last else 1:05d}"
 
 
@@ -96,28 +101,44 @@ def referral_submit(
     if not is_staff:
         channel, referrer_member, received_on = Channel.ALLIANCE, actor.member, None
     fields = {
-        "child_name": (child_name or "").strip(), "child_sex": child_sex, "child_age": child_age,
-        "child_birth_date": child_birth_date, "location": location, "where_found": where_found.strip(),
-        "caregiver_situation": caregiver_situation.strip(), "concerns": (concerns or "").strip(),
-        "indicators": list(dict.fromkeys(indicators or [])), "urgency": urgency,
+        "child_name": (child_name or "").strip(),
+        "child_sex": child_sex,
+        "child_age": child_age,
+        "child_birth_date": child_birth_date,
+        "location": location,
+        "where_found": where_found.strip(),
+        "caregiver_situation": caregiver_situation.strip(),
+        "concerns": (concerns or "").strip(),
+        "indicators": list(dict.fromkeys(indicators or [])),
+        "urgency": urgency,
         "channel": channel or (Channel.ALLIANCE if referrer_member else Channel.OTHER),
-        "referrer_member": referrer_member, "received_on": received_on or timezone.localdate(),
+        "referrer_member": referrer_member,
+        "received_on": received_on or timezone.localdate(),
     }
     _validate(fields)
     try:
         with transaction.atomic():
-            referral = Referral(reference=_next_reference(fields["received_on"].year), created_by=actor,
-                                submission_key=submission_key or None, **fields)
+            referral = Referral(
+                reference=_next_reference(fields["received_on"].year),
+                created_by=actor,
+                submission_key=submission_key or None,
+                **fields,
+            )
             referral.full_clean(exclude=["submission_key"])
             referral.save()
             audit_log(action=AuditAction.CREATE, user=actor, obj=referral)
             if referral.urgency == Urgency.IMMEDIATE:
                 link = reverse("referrals:detail", args=[referral.pk])
                 for user in on_duty_staff():
-                    notify(user=user, kind="referral_immediate", obj=referral, link=link,
-                           text=_("Immediate referral %(ref)s: a child may be in danger now. Please triage at once.")
-                           % {"ref": referral.reference},
-                           dedupe_key=f"referral-immediate:{referral.pk}")
+                    notify(
+                        user=user,
+                        kind="referral_immediate",
+                        obj=referral,
+                        link=link,
+                        text=_("Immediate referral %(ref)s: a child may be in danger now. Please triage at once.")
+                        % {"ref": referral.reference},
+                        dedupe_key=f"referral-immediate:{referral.pk}",
+                    )
     except IntegrityError:
         # Two identical submissions raced: the other one won; return it.
         existing = Referral.objects.filter(submission_key=submission_key).first() if submission_key else None
@@ -130,10 +151,15 @@ def referral_submit(
 def _tell_referrer(referral: Referral) -> None:
     """The referrer learns the new status — never the case or the family's details."""
     if referral.created_by and referral.created_by.has_role(Role.REFERRER):
-        notify(user=referral.created_by, kind="referral_status", obj=referral,
-               link=reverse("referrals:mine"),
-               text=_("Your referral %(ref)s: %(status)s") % {"ref": referral.reference, "status": referral.get_status_display()},
-               dedupe_key=f"referral-status:{referral.pk}:{referral.status}:{referral.updated_at.timestamp():.0f}")
+        notify(
+            user=referral.created_by,
+            kind="referral_status",
+            obj=referral,
+            link=reverse("referrals:mine"),
+            text=_("Your referral %(ref)s: %(status)s")
+            % {"ref": referral.reference, "status": referral.get_status_display()},
+            dedupe_key=f"referral-status:{referral.pk}:{referral.status}:{referral.updated_at.timestamp():.0f}",
+        )
 
 
 def _triage(referral: Referral, actor: User, status: str, **fields: Any) -> Referral:
@@ -153,7 +179,11 @@ def _triage(referral: Referral, actor: User, status: str, **fields: Any) -> Refe
 
 @transaction.atomic
 def referral_accept(
-    *, actor: User, referral: Referral, lead_worker: User | None = None, child: Child | None = None,
+    *,
+    actor: User,
+    referral: Referral,
+    lead_worker: User | None = None,
+    child: Child | None = None,
     case: Case | None = None,
 ) -> Case:
     """Accept for assessment: open a case (on a new or an existing child), or link to an open case."""
@@ -170,10 +200,20 @@ def referral_accept(
         if birth is None and referral.child_age is not None:
             today = timezone.localdate()
             birth, estimated = dt.date(today.year - referral.child_age, 7, 1), True
-        child = Child.objects.create(name=referral.child_name, sex=referral.child_sex, birth_date=birth,
-                                     birth_date_estimated=estimated, location=referral.location)
-    case = case_open(actor=actor, child=child, lead_worker=lead_worker, referral=referral,
-                     risk_level="immediate" if referral.urgency == Urgency.IMMEDIATE else "medium")
+        child = Child.objects.create(
+            name=referral.child_name,
+            sex=referral.child_sex,
+            birth_date=birth,
+            birth_date_estimated=estimated,
+            location=referral.location,
+        )
+    case = case_open(
+        actor=actor,
+        child=child,
+        lead_worker=lead_worker,
+        referral=referral,
+        risk_level="immediate" if referral.urgency == Urgency.IMMEDIATE else "medium",
+    )
     _triage(referral, actor, ReferralStatus.ACCEPTED, case=case)
     return case
 
@@ -209,7 +249,9 @@ def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral
         raise ValidationError({"answer": _("Please write your answer (at most %(n)s characters).") % {"n": MAX_TEXT}})
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     question_label, answer_label = _("Question"), _("Answer")
-    referral.concerns = f"{referral.concerns}\n\n[{question_label}] {referral.question}\n[{answer_label}] {answer.strip()}"
+    referral.concerns = (
+        f"{referral.concerns}\n\n[{question_label}] {referral.question}\n[{answer_label}] {answer.strip()}"
+    )
     referral.status = ReferralStatus.NEW
     referral.save(update_fields=["concerns", "status", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=referral, detail={"answered": True})
@@ -217,9 +259,18 @@ def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral
 
 
 @transaction.atomic
-def outgoing_referral_create(*, actor: User, case: Any, service: str, consent_basis: str, organisation: str = "",
-                             note: str = "", follow_up_on: dt.date | None = None, consent_on: dt.date | None = None,
-                             override_reason: str = "") -> Any:
+def outgoing_referral_create(
+    *,
+    actor: User,
+    case: Any,
+    service: str,
+    consent_basis: str,
+    organisation: str = "",
+    note: str = "",
+    follow_up_on: dt.date | None = None,
+    consent_on: dt.date | None = None,
+    override_reason: str = "",
+) -> Any:
     """Refer a case out. Guardian's or child's consent needs its date; an override needs a manager and a reason."""
     from referrals.models import ConsentBasis, OutgoingReferral, OutgoingService
 
@@ -235,10 +286,20 @@ def outgoing_referral_create(*, actor: User, case: Any, service: str, consent_ba
     elif consent_on is None or consent_on > timezone.localdate():
         raise ValidationError({"consent_on": _("Give the date the consent was given.")})
     outgoing = OutgoingReferral.objects.create(
-        case=case, service=service, organisation=organisation.strip()[:200], note=note.strip()[:5000],
-        follow_up_on=follow_up_on, consent_basis=consent_basis, consent_on=consent_on,
-        override_reason=override_reason.strip()[:2000], created_by=actor,
+        case=case,
+        service=service,
+        organisation=organisation.strip()[:200],
+        note=note.strip()[:5000],
+        follow_up_on=follow_up_on,
+        consent_basis=consent_basis,
+        consent_on=consent_on,
+        override_reason=override_reason.strip()[:2000],
+        created_by=actor,
     )
-    audit_log(action=AuditAction.EXPORT, user=actor, obj=outgoing,
-              detail={"case": case.pk, "service": service, "consent": consent_basis})
+    audit_log(
+        action=AuditAction.EXPORT,
+        user=actor,
+        obj=outgoing,
+        detail={"case": case.pk, "service": service, "consent": consent_basis},
+    )
     return outgoing

@@ -52,7 +52,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def referral_thanks(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk)
-    return render(request, "referrals/thanks.html", {"referral": referral, "immediate": referral.urgency == Urgency.IMMEDIATE})
+    return render(
+        request, "referrals/thanks.html", {"referral": referral, "immediate": referral.urgency == Urgency.IMMEDIATE}
+    )
 
 
 @login_required
@@ -103,8 +105,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "referral": referral,
         "duplicates": selectors.possible_duplicates(request.user, referral)
-        if referral.status in (ReferralStatus.NEW, ReferralStatus.NEEDS_INFO) else [],
-        "workers": User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).order_by("full_name"),
+        if referral.status in (ReferralStatus.NEW, ReferralStatus.NEEDS_INFO)
+        else [],
+        "workers": User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).order_by(
+            "full_name"
+        ),
         "overdue": selectors.is_overdue(referral),
         "can_see_case": referral.case_id and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
     }
@@ -128,22 +133,35 @@ def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "accept":
             lead = None
             if request.POST.get("lead_worker"):
-                lead = User.objects.filter(pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0,
-                                           role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).first()
+                lead = User.objects.filter(
+                    pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0,
+                    role__in=[Role.SOCIAL_WORKER, Role.MANAGER],
+                    is_active=True,
+                ).first()
                 if lead is None:
                     raise ValidationError(_("Choose an active social worker."))
             child = case = None
             link = request.POST.get("link_child", "")
             if link.isdigit():
-                visible_children = Child.objects.all() if sees_all_cases(request.user) else Child.objects.filter(
-                    pk__in=cases_visible_to(request.user).values("child_id"))
+                visible_children = (
+                    Child.objects.all()
+                    if sees_all_cases(request.user)
+                    else Child.objects.filter(pk__in=cases_visible_to(request.user).values("child_id"))
+                )
                 child = visible_children.filter(pk=link).first()
                 if child is None:
                     raise ValidationError(_("That child is not one you may link to."))
                 case = cases_visible_to(request.user).filter(child=child).exclude(status="closed").first()
-            opened: Case = services.referral_accept(actor=request.user, referral=referral, lead_worker=lead,
-                                                    child=child if case is None else None, case=case)
-            return _after_triage(request, referral.pk, _("Accepted: case %(n)s is in assessment.") % {"n": opened.number})
+            opened: Case = services.referral_accept(
+                actor=request.user,
+                referral=referral,
+                lead_worker=lead,
+                child=child if case is None else None,
+                case=case,
+            )
+            return _after_triage(
+                request, referral.pk, _("Accepted: case %(n)s is in assessment.") % {"n": opened.number}
+            )
         form = ReferOnForm(request.POST) if action == "refer-on" else ReasonForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Please fill in the text."))
@@ -174,17 +192,30 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.outgoing_referral_create(
-                actor=request.user, case=case, service=request.POST.get("service", ""),
-                consent_basis=request.POST.get("consent_basis", ""), organisation=request.POST.get("organisation", ""),
-                note=request.POST.get("note", ""), follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
+                actor=request.user,
+                case=case,
+                service=request.POST.get("service", ""),
+                consent_basis=request.POST.get("consent_basis", ""),
+                organisation=request.POST.get("organisation", ""),
+                note=request.POST.get("note", ""),
+                follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
                 consent_on=parse_date(request.POST.get("consent_on", "") or ""),
-                override_reason=request.POST.get("override_reason", ""))
+                override_reason=request.POST.get("override_reason", ""),
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Referred out; the consent is recorded."))
         return redirect("cases:detail", pk=case.pk)
-    return render(request, "referrals/_case_panel_body.html", {
-        "case": case, "incoming": case.referrals.all(), "outgoing": case.outgoing_referrals.all(),
-        "services": OutgoingService.choices, "bases": ConsentBasis.choices, "may_change": may_change_case(request.user, case),
-    })
+    return render(
+        request,
+        "referrals/_case_panel_body.html",
+        {
+            "case": case,
+            "incoming": case.referrals.all(),
+            "outgoing": case.outgoing_referrals.all(),
+            "services": OutgoingService.choices,
+            "bases": ConsentBasis.choices,
+            "may_change": may_change_case(request.user, case),
+        },
+    )

@@ -38,9 +38,11 @@ class PeriodSerializer(serializers.Serializer):
 
 class SummaryView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("start", OpenApiTypes.DATE, required=True),
-                    OpenApiParameter("end", OpenApiTypes.DATE, required=True),
-                    OpenApiParameter("contract", OpenApiTypes.INT, required=False)],
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("contract", OpenApiTypes.INT, required=False),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
@@ -90,8 +92,9 @@ class ReportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.Cre
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.report_request(actor=request.user, **serializer.validated_data)
-        return Response({"id": report.pk, "status": report.status, "progress": report.progress},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"id": report.pk, "status": report.status, "progress": report.progress}, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -100,5 +103,8 @@ class ReportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.Cre
         if report.status != ReportStatus.DONE or not report.file:
             raise Http404
         audit_log(action=AuditAction.EXPORT, obj=report, request=request._request)
-        return FileResponse(report.file.open("rb"), as_attachment=True,
-                            filename=f"shouhu-report-{report.start}-{report.end}.{report.format}")
+        return FileResponse(
+            report.file.open("rb"),
+            as_attachment=True,
+            filename=f"shouhu-report-{report.start}-{report.end}.{report.format}",
+        )

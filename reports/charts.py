@@ -7,21 +7,27 @@ from django.utils.html import escape
 PATTERNS = ["#333333", "#777777", "#aaaaaa", "#555555", "#999999", "#cccccc"]
 
 
-def bar_chart(rows: list[tuple[str, float]], *, width: int = 460, bar: int = 18, gap: int = 6, label_width: int = 150) -> str:
+def bar_chart(
+    rows: list[tuple[str, float]], *, width: int = 460, bar: int = 18, gap: int = 6, label_width: int = 150
+) -> str:
     """Horizontal bars with their values written at the end (so grey levels never carry the meaning)."""
     if not rows:
         return ""
     top = max((value for _, value in rows), default=0) or 1
     height = len(rows) * (bar + gap) + gap
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'role="img" font-size="11" font-family="Noto Sans CJK SC, sans-serif">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" font-size="11" font-family="Noto Sans CJK SC, sans-serif">'
+    ]
     span = width - label_width - 60
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar + gap)
         length = max(1, int(span * value / top)) if value else 0
         parts.append(f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar}" fill="{PATTERNS[i % len(PATTERNS)]}" '
-                     f'stroke="#000" stroke-width="0.5"/>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar}" fill="{PATTERNS[i % len(PATTERNS)]}" '
+            f'stroke="#000" stroke-width="0.5"/>'
+        )
         parts.append(f'<text x="{label_width + length + 4}" y="{y + bar - 5}">{escape(_fmt(value))}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -108,7 +108,9 @@ class AgeInYears(Func):
 def age_bands(cases: QuerySet[Case]) -> dict[str, int]:
     """Children by age at opening, in bands (one query)."""
     annotated = cases.annotate(age_years=AgeInYears(F("opened_on"), F("child__birth_date")))
-    aggregates = {label: Count("pk", filter=Q(age_years__gte=low, age_years__lte=high)) for label, low, high in AGE_BANDS}
+    aggregates = {
+        label: Count("pk", filter=Q(age_years__gte=low, age_years__lte=high)) for label, low, high in AGE_BANDS
+    }
     aggregates["unknown"] = Count("pk", filter=Q(child__birth_date__isnull=True))
     result = annotated.aggregate(**aggregates)
     return {k: v for k, v in result.items() if v or k != "unknown"}
@@ -174,19 +176,27 @@ def referral_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
     rows = Referral.objects.filter(received_on__gte=start, received_on__lte=end).aggregate(
         received=Count("pk"),
         through_alliance=Count("pk", filter=Q(channel="alliance")),
-        triage=Avg(ExpressionWrapper(F("triaged_at") - F("received_at"), output_field=DurationField()),
-                   filter=Q(triaged_at__isnull=False)),
+        triage=Avg(
+            ExpressionWrapper(F("triaged_at") - F("received_at"), output_field=DurationField()),
+            filter=Q(triaged_at__isnull=False),
+        ),
     )
     hours = round(rows["triage"].total_seconds() / 3600, 1) if rows["triage"] else None
-    return {"received": rows["received"], "through_alliance": rows["through_alliance"],
-            "average_hours_to_triage": hours}
+    return {
+        "received": rows["received"],
+        "through_alliance": rows["through_alliance"],
+        "average_hours_to_triage": hours,
+    }
 
 
 def summary(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
     """The funder report's figures as in shared/api-v1.md."""
     promise = promise_figures(start, end, contract)
-    amount = contract.amount if contract is not None else Contract.objects.filter(
-        start__lte=end, end__gte=start).aggregate(a=Sum("amount"))["a"]
+    amount = (
+        contract.amount
+        if contract is not None
+        else Contract.objects.filter(start__lte=end, end__gte=start).aggregate(a=Sum("amount"))["a"]
+    )
     total_value = Decimal(promise["value"]["total"])
     ratio = float((total_value / amount).quantize(TWO, ROUND_HALF_UP)) if amount else None
     return {
@@ -197,6 +207,5 @@ def summary(start: dt.date, end: dt.date, contract: Contract | None = None) -> d
         "promise_first": promise,
         "activities": activity_figures(start, end, contract),
         "referrals": referral_figures(start, end),
-        "funding": {"contract_amount": _money(amount) if amount is not None else None,
-                    "community_value_ratio": ratio},
+        "funding": {"contract_amount": _money(amount) if amount is not None else None, "community_value_ratio": ratio},
     }

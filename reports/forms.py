@@ -16,9 +16,13 @@ class ReportForm(forms.Form):
     end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     format = forms.ChoiceField(label=_("format"), choices=ReportFormat.choices, initial=ReportFormat.PDF)
     language = forms.ChoiceField(label=_("language"), choices=[("zh-hans", "简体中文"), ("en", "English")])
-    narrative = forms.CharField(label=_("narrative"), required=False, max_length=5000,
-                                widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text=_("A few paragraphs for the funder. Name no child, family or village."))
+    narrative = forms.CharField(
+        label=_("narrative"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("A few paragraphs for the funder. Name no child, family or village."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -27,7 +27,12 @@ class Report(TimeStampedModel):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     contract = models.ForeignKey(
-        "core.Contract", verbose_name=_("contract"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        "core.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices, default=ReportFormat.PDF)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")

@@ -18,7 +18,11 @@ ROLE_PERMISSIONS = {
 
 
 def may_see_reports(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER, Role.FUNDER))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_role(Role.ADMIN, Role.MANAGER, Role.FUNDER)
+    )
 
 
 def may_generate(user: Any) -> bool:

@@ -37,14 +37,30 @@ def _check_period(start: dt.date, end: dt.date) -> None:
 
 
 @transaction.atomic
-def report_request(*, actor: User, start: dt.date, end: dt.date, contract: Contract | None = None,
-                   format: str = ReportFormat.PDF, language: str = "zh-hans", narrative: str = "",
-                   kind: str = "funder") -> Report:
+def report_request(
+    *,
+    actor: User,
+    start: dt.date,
+    end: dt.date,
+    contract: Contract | None = None,
+    format: str = ReportFormat.PDF,
+    language: str = "zh-hans",
+    narrative: str = "",
+    kind: str = "funder",
+) -> Report:
     _check_period(start, end)
     if language not in ("zh-hans", "en"):
         raise ValidationError({"language": _("Choose Chinese or English.")})
-    report = Report.objects.create(kind=kind, start=start, end=end, contract=contract, format=format,
-                                   language=language, narrative=narrative.strip()[:5000], created_by=actor)
+    report = Report.objects.create(
+        kind=kind,
+        start=start,
+        end=end,
+        contract=contract,
+        format=format,
+        language=language,
+        narrative=narrative.strip()[:5000],
+        created_by=actor,
+    )
     audit_log(action=AuditAction.CREATE, user=actor, obj=report)
     enqueue("reports.tasks.generate_report", report.pk)
     return report
@@ -64,21 +80,41 @@ def _labels() -> dict[str, str]:
 
 def _table(counts: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any]]:
     rows = sorted(counts.items(), key=lambda kv: -kv[1])
-    return [{"label": labels.get(code, code), "n": n,
-             "shown": (f"<{SUPPRESS_BELOW}" if 0 < n < SUPPRESS_BELOW else str(n))} for code, n in rows]
+    return [
+        {"label": labels.get(code, code), "n": n, "shown": (f"<{SUPPRESS_BELOW}" if 0 < n < SUPPRESS_BELOW else str(n))}
+        for code, n in rows
+    ]
 
 
 def report_context(summary: dict[str, Any], report: Report | None = None) -> dict[str, Any]:
     labels = _labels()
     cases = summary["cases"]
-    tables = {key: _table(cases[key], labels) for key in
-              ("by_referral_source", "by_presenting_issue", "by_family_situation", "by_category", "by_sex", "by_age_band")}
+    tables = {
+        key: _table(cases[key], labels)
+        for key in (
+            "by_referral_source",
+            "by_presenting_issue",
+            "by_family_situation",
+            "by_category",
+            "by_sex",
+            "by_age_band",
+        )
+    }
     value = summary["promise_first"]["value"]
-    value_rows = [(str(labels.get(k, k)) if k not in ("money", "goods", "service") else {
-        "money": _("Money"), "goods": _("Goods"), "service": _("Service")}[k], float(value[k]))
-        for k in ("money", "goods", "service")]
+    value_rows = [
+        (
+            str(labels.get(k, k))
+            if k not in ("money", "goods", "service")
+            else {"money": _("Money"), "goods": _("Goods"), "service": _("Service")}[k],
+            float(value[k]),
+        )
+        for k in ("money", "goods", "service")
+    ]
     return {
-        "summary": summary, "report": report, "tables": tables, "suppress_below": SUPPRESS_BELOW,
+        "summary": summary,
+        "report": report,
+        "tables": tables,
+        "suppress_below": SUPPRESS_BELOW,
         "charts": {
             "source": charts.bar_chart([(row["label"], row["n"]) for row in tables["by_referral_source"]]),
             "issue": charts.bar_chart([(row["label"], row["n"]) for row in tables["by_presenting_issue"]]),
@@ -136,8 +172,9 @@ def report_generate(*, report_id: int) -> Report:
                 content, extension = render_pdf(context), "pdf"
         _progress(report, 90)
         report.file.save(f"report-{report.pk}.{extension}", ContentFile(content), save=False)
-        Report.objects.filter(pk=report.pk).update(file=report.file.name, status=ReportStatus.DONE, progress=100,
-                                                   finished_at=timezone.now(), error="")
+        Report.objects.filter(pk=report.pk).update(
+            file=report.file.name, status=ReportStatus.DONE, progress=100, finished_at=timezone.now(), error=""
+        )
     except Exception as exc:
         log.exception("report %s failed", report.pk)
         Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:1000])

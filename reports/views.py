@@ -75,11 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = contract.start if contract else today.replace(month=1, day=1)
     summary = figures.summary(start, today, contract)
     context = services.report_context(summary)
-    context.update({"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)})
+    context.update(
+        {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
+    )
     return render(request, "reports/dashboard.html", context)
-
-
-
 
 
 @login_required
@@ -95,7 +94,11 @@ def summary_export(request: HttpRequest) -> HttpResponse:
     start, end = parse_date(request.GET.get("start", "") or ""), parse_date(request.GET.get("end", "") or "")
     if start is None or end is None or end < start:
         return HttpResponse(_("Give a valid start and end date (YYYY-MM-DD)."), status=400)
-    contract = Contract.objects.filter(pk=request.GET["contract"]).first() if request.GET.get("contract", "").isdigit() else None
+    contract = (
+        Contract.objects.filter(pk=request.GET["contract"]).first()
+        if request.GET.get("contract", "").isdigit()
+        else None
+    )
     summary = figures.summary(start, end, contract)
     rows = []
     for section in ("cases", "alliance", "promise_first", "activities", "funding"):
@@ -104,7 +107,13 @@ def summary_export(request: HttpRequest) -> HttpResponse:
                 rows += [(section, f"{key}.{sub}", v) for sub, v in value.items()]
             else:
                 rows.append((section, key, value))
-    audit_log(action=AuditAction.EXPORT, request=request, object_type="report-summary",
-              detail={"start": str(start), "end": str(end)})
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="report-summary",
+        detail={"start": str(start), "end": str(end)},
+    )
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    return export_response(rows=rows, header=[_("Section"), _("Figure"), _("Value")], filename=f"summary-{start}-{end}", fmt=fmt)
+    return export_response(
+        rows=rows, header=[_("Section"), _("Figure"), _("Value")], filename=f"summary-{start}-{end}", fmt=fmt
+    )

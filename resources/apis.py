@@ -61,8 +61,13 @@ class PledgeSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class PledgeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = PledgeSerializer
     filterset_fields = ["member", "kind", "is_active"]
     ordering_fields = ["valid_from", "id"]
@@ -126,8 +131,9 @@ class FulfilSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class PledgeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                           viewsets.GenericViewSet):
+class PledgeRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     filterset_fields = ["status", "pledge"]
     ordering_fields = ["requested_on", "id"]
     queryset = PledgeRequest.objects.none()
@@ -153,8 +159,9 @@ class PledgeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
         serializer = PledgeRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        created = services.request_create(actor=request.user, case=data["case"], pledge=data["pledge"],
-                                          need=data["need"], what=data["need"])
+        created = services.request_create(
+            actor=request.user, case=data["case"], pledge=data["pledge"], need=data["need"], what=data["need"]
+        )
         return Response(PledgeRequestSerializer(created, context={"request": request}).data, status=201)
 
     @extend_schema(request=FulfilSerializer, responses=PledgeRequestSerializer)

@@ -28,7 +28,9 @@ class PledgeRequestStatus(models.TextChoices):
 class Pledge(TimeStampedModel):
     """Promise First (承诺在先): an Alliance member's promise of one kind of help."""
 
-    member = models.ForeignKey("alliance.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="pledges")
+    member = models.ForeignKey(
+        "alliance.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="pledges"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=PledgeKind.choices)
     description = models.TextField(_("what is promised"))
     estimated_value = models.DecimalField(
@@ -65,13 +67,20 @@ class Pledge(TimeStampedModel):
 class PledgeRequest(TimeStampedModel):
     """A social worker asks a member to fulfil their promise for a need on a case."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="pledge_requests")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="pledge_requests"
+    )
     pledge = models.ForeignKey(Pledge, verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="requests")
     need = models.TextField(_("need"))
-    need_urgency = models.CharField(_("how urgent the need is"), max_length=20, default="soon",
-                                    choices=(("immediate", _("Immediate")), ("soon", _("Soon")), ("routine", _("Routine"))))
-    need_estimated_value = models.DecimalField(_("estimated value of the need (yuan)"), max_digits=12, decimal_places=2,
-                                               null=True, blank=True)
+    need_urgency = models.CharField(
+        _("how urgent the need is"),
+        max_length=20,
+        default="soon",
+        choices=(("immediate", _("Immediate")), ("soon", _("Soon")), ("routine", _("Routine"))),
+    )
+    need_estimated_value = models.DecimalField(
+        _("estimated value of the need (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     # What the member is told: anonymised ("a 9-year-old girl in Village 7 needs meals").
     public_text = models.CharField(_("what the member sees"), max_length=300, blank=True)
     status = models.CharField(
@@ -91,7 +100,9 @@ class PledgeRequest(TimeStampedModel):
         verbose_name_plural = _("pledge requests")
         ordering = ["-requested_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gt=0), name="pledgerequest_value_positive"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gt=0), name="pledgerequest_value_positive"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="fulfilled") | (Q(value__isnull=False) & Q(fulfilled_on__isnull=False)),
                 name="pledgerequest_fulfilled_has_value",

@@ -11,11 +11,22 @@ from accounts.models import Role
 from resources.models import Pledge, PledgeRequest
 
 ROLE_PERMISSIONS = {
-    Role.MANAGER: ["resources.view_pledge", "resources.add_pledge", "resources.change_pledge",
-                   "resources.view_pledgerequest", "resources.add_pledgerequest", "resources.change_pledgerequest"],
-    Role.SOCIAL_WORKER: ["resources.view_pledge", "resources.add_pledge", "resources.change_pledge",
-                         "resources.view_pledgerequest", "resources.add_pledgerequest",
-                         "resources.change_pledgerequest"],
+    Role.MANAGER: [
+        "resources.view_pledge",
+        "resources.add_pledge",
+        "resources.change_pledge",
+        "resources.view_pledgerequest",
+        "resources.add_pledgerequest",
+        "resources.change_pledgerequest",
+    ],
+    Role.SOCIAL_WORKER: [
+        "resources.view_pledge",
+        "resources.add_pledge",
+        "resources.change_pledge",
+        "resources.view_pledgerequest",
+        "resources.add_pledgerequest",
+        "resources.change_pledgerequest",
+    ],
     Role.PLEDGER: ["resources.view_pledge", "resources.change_pledge", "resources.view_pledgerequest"],
 }
 
@@ -27,8 +38,9 @@ def is_staff(user: Any) -> bool:
 
 
 def is_pledger(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.PLEDGER)
-                and user.member_id)
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.PLEDGER) and user.member_id
+    )
 
 
 def pledges_visible_to(user: Any) -> QuerySet[Pledge]:

@@ -45,15 +45,32 @@ def parse_yuan(value: Any, *, field: str = "value") -> Decimal:
 
 
 @transaction.atomic
-def pledge_create(*, actor: User, member: Member, kind: str, description: str, valid_from: dt.date,
-                  estimated_value: Any = None, capacity: int | None = None, valid_until: dt.date | None = None,
-                  is_active: bool = True) -> Pledge:
+def pledge_create(
+    *,
+    actor: User,
+    member: Member,
+    kind: str,
+    description: str,
+    valid_from: dt.date,
+    estimated_value: Any = None,
+    capacity: int | None = None,
+    valid_until: dt.date | None = None,
+    is_active: bool = True,
+) -> Pledge:
     if estimated_value not in (None, ""):
         estimated_value = parse_yuan(estimated_value, field="estimated_value")
     else:
         estimated_value = None
-    pledge = Pledge(member=member, kind=kind, description=description.strip(), estimated_value=estimated_value,
-                    capacity=capacity, valid_from=valid_from, valid_until=valid_until, is_active=is_active)
+    pledge = Pledge(
+        member=member,
+        kind=kind,
+        description=description.strip(),
+        estimated_value=estimated_value,
+        capacity=capacity,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        is_active=is_active,
+    )
     pledge.full_clean()
     pledge.save()
     if not member.is_pledger:
@@ -77,14 +94,19 @@ def pledges_matching_need(*, case: Case, kind: str, today: dt.date | None = None
     return (
         Pledge.objects.filter(kind=kind, is_active=True, member__is_active=True, valid_from__lte=today)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .annotate(used=Count("requests", filter=Q(requests__status__in=[*OPEN_STATUSES, PledgeRequestStatus.FULFILLED])))
+        .annotate(
+            used=Count("requests", filter=Q(requests__status__in=[*OPEN_STATUSES, PledgeRequestStatus.FULFILLED]))
+        )
         .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("used")))
-        .annotate(distance=SqlCase(
-            When(member__location_id=location.pk if location else -1, then=Value(0)),
-            When(member__location__parent_id=town_id or -1, then=Value(1)),
-            When(member__location_id=town_id or -1, then=Value(1)),
-            default=Value(2), output_field=IntegerField(),
-        ))
+        .annotate(
+            distance=SqlCase(
+                When(member__location_id=location.pk if location else -1, then=Value(0)),
+                When(member__location__parent_id=town_id or -1, then=Value(1)),
+                When(member__location_id=town_id or -1, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
         .select_related("member", "member__location")
         .order_by("distance", "used", "-valid_from", "pk")
     )
@@ -100,13 +122,17 @@ def public_text_for(case: Case, what: str) -> str:
     sex = {"female": _("girl"), "male": _("boy")}.get(child.sex, _("child"))
     village = child.location.name if child.location else ""
     return _("A %(age)s %(sex)s in %(village)s needs: %(what)s") % {
-        "age": age, "sex": sex, "village": village, "what": what,
+        "age": age,
+        "sex": sex,
+        "village": village,
+        "what": what,
     }
 
 
 @transaction.atomic
-def request_create(*, actor: User, case: Case, pledge: Pledge, need: str, what: str, urgency: str = "soon",
-                   estimated_value: Any = None) -> PledgeRequest:
+def request_create(
+    *, actor: User, case: Case, pledge: Pledge, need: str, what: str, urgency: str = "soon", estimated_value: Any = None
+) -> PledgeRequest:
     """Ask a member to fulfil their promise for a need on a case; they are told only the public text."""
     what = (what or "").strip()
     if not what:
@@ -123,15 +149,28 @@ def request_create(*, actor: User, case: Case, pledge: Pledge, need: str, what: 
     if urgency not in ("immediate", "soon", "routine"):
         raise ValidationError({"urgency": _("Choose how urgent the need is.")})
     value = parse_yuan(estimated_value, field="estimated_value") if estimated_value not in (None, "") else None
-    request = PledgeRequest(case=case, pledge=pledge, need=(need or what).strip()[:5000], requested_on=today,
-                            requested_by=actor, public_text=public_text_for(case, what)[:300], need_urgency=urgency,
-                            need_estimated_value=value)
+    request = PledgeRequest(
+        case=case,
+        pledge=pledge,
+        need=(need or what).strip()[:5000],
+        requested_on=today,
+        requested_by=actor,
+        public_text=public_text_for(case, what)[:300],
+        need_urgency=urgency,
+        need_estimated_value=value,
+    )
     request.full_clean()
     request.save()
     audit_log(action=AuditAction.CREATE, user=actor, obj=request, detail={"case": case.pk})
     for account in pledge.member.accounts.filter(is_active=True):
-        notify(user=account, kind="pledge_request", obj=request, link=reverse("resources:my-requests"),
-               text=request.public_text, dedupe_key=f"pledge-request:{request.pk}")
+        notify(
+            user=account,
+            kind="pledge_request",
+            obj=request,
+            link=reverse("resources:my-requests"),
+            text=request.public_text,
+            dedupe_key=f"pledge-request:{request.pk}",
+        )
     return request
 
 
@@ -154,7 +193,9 @@ def request_answer(*, actor: User, request: PledgeRequest, accept: bool, note: s
 
 
 @transaction.atomic
-def request_fulfil(*, actor: User, request: PledgeRequest, fulfilled_on: dt.date, value: Any, note: str = "") -> PledgeRequest:
+def request_fulfil(
+    *, actor: User, request: PledgeRequest, fulfilled_on: dt.date, value: Any, note: str = ""
+) -> PledgeRequest:
     """Record that the help was given, valued in yuan (exact to the fen)."""
     amount = parse_yuan(value)
     if fulfilled_on > timezone.localdate():
@@ -172,10 +213,14 @@ def request_fulfil(*, actor: User, request: PledgeRequest, fulfilled_on: dt.date
     request.save(update_fields=["status", "fulfilled_on", "value", "answered_on", "note", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=request, detail={"fulfilled": str(amount)})
     if request.requested_by_id and request.requested_by_id != actor.pk:
-        notify(user=request.requested_by, kind="pledge_fulfilled", obj=request,
-               link=reverse("cases:detail", args=[request.case_id]),
-               text=_("%(m)s fulfilled a promise: %(v)s yuan") % {"m": request.pledge.member, "v": amount},
-               dedupe_key=f"pledge-fulfilled:{request.pk}")
+        notify(
+            user=request.requested_by,
+            kind="pledge_fulfilled",
+            obj=request,
+            link=reverse("cases:detail", args=[request.case_id]),
+            text=_("%(m)s fulfilled a promise: %(v)s yuan") % {"m": request.pledge.member, "v": amount},
+            dedupe_key=f"pledge-fulfilled:{request.pk}",
+        )
     return request
 
 
@@ -189,6 +234,3 @@ def request_cancel(*, actor: User, request: PledgeRequest, note: str = "") -> Pl
     request.save(update_fields=["status", "note", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=request, detail={"status": "cancelled"})
     return request
-
-
-

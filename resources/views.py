@@ -33,10 +33,16 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     requests = requests_visible_to(request.user).order_by("-requested_on", "-pk")
     pledges = pledges_visible_to(request.user)
     fulfilled = [r for r in requests if r.status == PledgeRequestStatus.FULFILLED]
-    return render(request, "resources/my_requests.html", {
-        "requests": requests, "pledges": pledges, "today": timezone.localdate(),
-        "total_given": sum((r.value for r in fulfilled), start=services.Decimal("0")),
-    })
+    return render(
+        request,
+        "resources/my_requests.html",
+        {
+            "requests": requests,
+            "pledges": pledges,
+            "today": timezone.localdate(),
+            "total_given": sum((r.value for r in fulfilled), start=services.Decimal("0")),
+        },
+    )
 
 
 @login_required
@@ -45,12 +51,18 @@ def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     pledge_request = _get_request(request.user, pk)
     try:
         if action in ("accept", "decline"):
-            services.request_answer(actor=request.user, request=pledge_request, accept=action == "accept",
-                                    note=request.POST.get("note", ""))
+            services.request_answer(
+                actor=request.user, request=pledge_request, accept=action == "accept", note=request.POST.get("note", "")
+            )
         elif action == "fulfil":
             day = parse_date(request.POST.get("fulfilled_on", "") or "") or timezone.localdate()
-            services.request_fulfil(actor=request.user, request=pledge_request, fulfilled_on=day,
-                                    value=request.POST.get("value", ""), note=request.POST.get("note", ""))
+            services.request_fulfil(
+                actor=request.user,
+                request=pledge_request,
+                fulfilled_on=day,
+                value=request.POST.get("value", ""),
+                note=request.POST.get("note", ""),
+            )
         elif action == "cancel" and is_staff(request.user):
             services.request_cancel(actor=request.user, request=pledge_request, note=request.POST.get("note", ""))
         else:
@@ -73,7 +85,9 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in PledgeKind.values:
         pledges = pledges.filter(kind=kind)
-    return render(request, "resources/pledges.html", {"pledges": pledges[:300], "kind": kind, "kinds": PledgeKind.choices})
+    return render(
+        request, "resources/pledges.html", {"pledges": pledges[:300], "kind": kind, "kinds": PledgeKind.choices}
+    )
 
 
 @login_required
@@ -82,28 +96,46 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     kind = request.GET.get("kind", "")
     matches = services.pledges_matching_need(case=case, kind=kind)[:10] if kind in PledgeKind.values else []
-    return render(request, "resources/_case_panel_body.html", {
-        "case": case, "requests": case.pledge_requests.select_related("pledge__member").order_by("-requested_on"),
-        "kinds": PledgeKind.choices, "kind": kind, "matches": matches,
-        "urgencies": PledgeRequest._meta.get_field("need_urgency").choices,
-        "may_change": may_change_case(request.user, case), "what": request.GET.get("what", "")[:200],
-        "urgency": request.GET.get("urgency", "soon"), "estimated_value": request.GET.get("estimated_value", "")[:20],
-    })
+    return render(
+        request,
+        "resources/_case_panel_body.html",
+        {
+            "case": case,
+            "requests": case.pledge_requests.select_related("pledge__member").order_by("-requested_on"),
+            "kinds": PledgeKind.choices,
+            "kind": kind,
+            "matches": matches,
+            "urgencies": PledgeRequest._meta.get_field("need_urgency").choices,
+            "may_change": may_change_case(request.user, case),
+            "what": request.GET.get("what", "")[:200],
+            "urgency": request.GET.get("urgency", "soon"),
+            "estimated_value": request.GET.get("estimated_value", "")[:20],
+        },
+    )
 
 
 @login_required
 @require_POST
 def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, for_change=True)
-    pledge = pledges_visible_to(request.user).filter(pk=request.POST.get("pledge") or 0).first() if (
-        request.POST.get("pledge", "").isdigit()) else None
+    pledge = (
+        pledges_visible_to(request.user).filter(pk=request.POST.get("pledge") or 0).first()
+        if (request.POST.get("pledge", "").isdigit())
+        else None
+    )
     if pledge is None:
         messages.error(request, _("Choose a promise."))
         return redirect("cases:detail", pk=case.pk)
     try:
-        services.request_create(actor=request.user, case=case, pledge=pledge, need=request.POST.get("need", ""),
-                                what=request.POST.get("what", ""), urgency=request.POST.get("urgency", "soon"),
-                                estimated_value=request.POST.get("estimated_value", ""))
+        services.request_create(
+            actor=request.user,
+            case=case,
+            pledge=pledge,
+            need=request.POST.get("need", ""),
+            what=request.POST.get("what", ""),
+            urgency=request.POST.get("urgency", "soon"),
+            estimated_value=request.POST.get("estimated_value", ""),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -28,7 +28,9 @@ def main() -> int:
             errors.append(f"{name}: REDIS_URL must point at the redis service")
     if "gunicorn" not in " ".join(services.get("web", {}).get("command", [])):
         errors.append("web must run gunicorn")
-    if "worker" not in services.get("worker", {}).get("command", []) or "beat" not in services.get("beat", {}).get("command", []):
+    if "worker" not in services.get("worker", {}).get("command", []) or "beat" not in services.get("beat", {}).get(
+        "command", []
+    ):
         errors.append("worker and beat must run celery worker and celery beat")
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in ("fonts-noto-cjk", "libpango-1.0-0"):
@@ -40,7 +42,9 @@ def main() -> int:
         if created:
             env_file.write_text("SECRET_KEY=x\n")
         try:
-            result = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=ROOT, capture_output=True, text=True)
+            result = subprocess.run(
+                ["docker", "compose", "config", "--quiet"], cwd=ROOT, capture_output=True, text=True
+            )
         finally:
             if created:
                 env_file.unlink()

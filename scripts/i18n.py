@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ["core", "accounts", "alliance", "cases", "referrals", "resources", "notifications", "reports"]
 LANG = "zh_Hans"
 PROJECT_IGNORES = [f"--ignore=./{app}/*" for app in APPS] + [
-    "--ignore=./.venv/*", "--ignore=./.local/*", "--ignore=./tests/*", "--ignore=./scripts/*", "--ignore=./bench/*",
-    "--ignore=./staticfiles/*", "--ignore=./static/*", "--ignore=./docs/*",
+    "--ignore=./.venv/*",
+    "--ignore=./.local/*",
+    "--ignore=./tests/*",
+    "--ignore=./scripts/*",
+    "--ignore=./bench/*",
+    "--ignore=./staticfiles/*",
+    "--ignore=./static/*",
+    "--ignore=./docs/*",
 ]
 
 
@@ -52,7 +58,9 @@ def check() -> int:
         print(f"{'MISSING' if bad else 'ok':8} {po.relative_to(ROOT)}: {out}")
         failed += bool(bad)
     if failed:
-        print("Translate what is missing (msgstr) and remove '#, fuzzy' marks, then run `python scripts/i18n.py compile`.")
+        print(
+            "Translate what is missing (msgstr) and remove '#, fuzzy' marks, then run `python scripts/i18n.py compile`."
+        )
     return 1 if failed else 0
 
 

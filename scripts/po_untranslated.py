@@ -1,7 +1,7 @@
 """List (or fill) untranslated entries of the zh_Hans catalogues.
 
-    python scripts/po_untranslated.py            # print untranslated msgids, one repr per line
-    python scripts/po_untranslated.py fill F.py  # fill from a dict TR = {msgid: msgstr} in F.py
+python scripts/po_untranslated.py            # print untranslated msgids, one repr per line
+python scripts/po_untranslated.py fill F.py  # fill from a dict TR = {msgid: msgstr} in F.py
 """
 
 from __future__ import annotations

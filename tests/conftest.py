@@ -69,7 +69,9 @@ def cast(db: Any) -> Cast:
     pledger_member = MemberFactory(
         name="赵记饭馆", kind="organisation", sector="enterprise", location=village, is_referrer=False, is_pledger=True
     )
-    volunteer_member = MemberFactory(name="孙阿姨", sector="resident", location=village, is_referrer=False, is_volunteer=True)
+    volunteer_member = MemberFactory(
+        name="孙阿姨", sector="resident", location=village, is_referrer=False, is_volunteer=True
+    )
     worker = UserFactory(username="xiaochen", full_name="小陈", role=Role.SOCIAL_WORKER)
     return Cast(
         admin=UserFactory(username="admin1", full_name="管理员", role=Role.ADMIN),
@@ -149,11 +151,36 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
     with django_db_blocker.unblock():
         db_url = _test_database_url()
     env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=settings.CELERY_BROKER_URL)
-    log = open(Path(settings.BASE_DIR) / ".local" / f"worker-{queue}.log", "w") if (Path(settings.BASE_DIR) / ".local").is_dir() else subprocess.DEVNULL
+    log = (
+        open(Path(settings.BASE_DIR) / ".local" / f"worker-{queue}.log", "w")
+        if (Path(settings.BASE_DIR) / ".local").is_dir()
+        else subprocess.DEVNULL
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
-         "--concurrency", "1", "--pool", "solo", "-l", "info", "--without-gossip", "--without-mingle"],
-        env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--concurrency",
+            "1",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -201,8 +228,14 @@ def wait_for(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> An
 # --- A real browser ------------------------------------------------------------------------------
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -229,7 +262,9 @@ def page(browser: Any, live_server: Any):
 @pytest.fixture
 def phone_page(browser: Any, live_server: Any):
     """A 360-px-wide phone, as Director Wang's."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url

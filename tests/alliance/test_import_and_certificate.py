@@ -21,7 +21,10 @@ def _csv(text: str, name: str = "roster.csv") -> SimpleUploadedFile:
 def test_good_csv_is_previewed_then_imported(cast, client_for):
     client = client_for(cast.worker)
     before = Member.objects.count()
-    body = HEADER + "陈主任,妇联主席/妇女主任,七里村,转介人,13912345678,2026-03-01\n李老板,enterprise,七里村,承诺人、志愿者,,\n"
+    body = (
+        HEADER
+        + "陈主任,妇联主席/妇女主任,七里村,转介人,13912345678,2026-03-01\n李老板,enterprise,七里村,承诺人、志愿者,,\n"
+    )
     preview = client.post("/alliance/import/", {"file": _csv(body)})
     assert preview.status_code == 200 and not preview.context["has_errors"]
     assert Member.objects.count() == before  # nothing saved yet
@@ -31,13 +34,16 @@ def test_good_csv_is_previewed_then_imported(cast, client_for):
     assert (li.sector, li.is_pledger, li.is_volunteer, li.location) == ("enterprise", True, True, cast.village)
 
 
-@pytest.mark.parametrize("body, problem", [
-    (HEADER + "陈主任,妇联主席/妇女主任,火星村,转介人,13912345678,\n", "火星村"),
-    (HEADER + "陈主任,妇联主席/妇女主任,七里村,转介人,12345,\n", "12345"),
-    (HEADER + "=cmd|' /C calc'!A0,school,七里村,,,\n", "公式"),
-    (HEADER + "陈主任,宇航员,七里村,,,\n", "宇航员"),
-    ("名字,电话\n陈主任,13912345678\n", "缺少"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        (HEADER + "陈主任,妇联主席/妇女主任,火星村,转介人,13912345678,\n", "火星村"),
+        (HEADER + "陈主任,妇联主席/妇女主任,七里村,转介人,12345,\n", "12345"),
+        (HEADER + "=cmd|' /C calc'!A0,school,七里村,,,\n", "公式"),
+        (HEADER + "陈主任,宇航员,七里村,,,\n", "宇航员"),
+        ("名字,电话\n陈主任,13912345678\n", "缺少"),
+    ],
+)
 def test_bad_rows_are_reported_and_nothing_is_saved(cast, client_for, body, problem):
     before = Member.objects.count()
     good = "王五,school,七里村,转介人,13900000000,\n"
@@ -100,7 +106,9 @@ def test_member_export_escapes_formulas(cast, client_for):
 
     MemberFactory(name="@SUM(A1:A9)", location=cast.village)
     response = client_for(cast.worker).get("/alliance/export/?format=xlsx")
-    names = [row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)]
+    names = [
+        row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+    ]
     assert "'@SUM(A1:A9)" in names and "王主任" in names
     assert client_for(cast.pledger).get("/alliance/export/").status_code == 403
 

@@ -25,4 +25,6 @@ def test_social_worker_records_a_home_visit_from_the_caseload(cast, phone_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     cast.case.refresh_from_db()
     assert cast.case.activities.get().duration_minutes == 40
-    page.screenshot(path="test-artifacts/case-page-phone.png", full_page=False) if __import__("os").path.isdir("test-artifacts") else None
+    page.screenshot(path="test-artifacts/case-page-phone.png", full_page=False) if __import__("os").path.isdir(
+        "test-artifacts"
+    ) else None

@@ -14,7 +14,9 @@ def test_need_to_request_to_fulfilment(cast, page, browser):
     today = timezone.localdate()
     cast.case.child.location = cast.village
     cast.case.child.save()
-    pledge = PledgeFactory(member=cast.pledger.member, kind="goods", description="书包和文具", valid_from=today.replace(day=1))
+    pledge = PledgeFactory(
+        member=cast.pledger.member, kind="goods", description="书包和文具", valid_from=today.replace(day=1)
+    )
     # the social worker records a need on the case and sends a request to the matching promise
     browser_login(page, "xiaochen")
     page.goto(page.base_url + f"/cases/{cast.case.pk}/")

@@ -9,8 +9,16 @@ from tests.factories import ActivityFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
-SEES_CASE = {"admin": True, "manager": True, "worker": True, "colleague": False,
-             "referrer": False, "pledger": False, "volunteer": False, "funder": False}
+SEES_CASE = {
+    "admin": True,
+    "manager": True,
+    "worker": True,
+    "colleague": False,
+    "referrer": False,
+    "pledger": False,
+    "volunteer": False,
+    "funder": False,
+}
 NOT_STAFF = ("referrer", "pledger", "volunteer", "funder")
 
 
@@ -72,7 +80,9 @@ def test_search_and_autocomplete_respect_permissions(cast, client_for):
     assert theirs == [other]
     auto = client_for(cast.worker).get("/cases/children/autocomplete/", {"q": name}).json()
     assert auto == {"results": []}
-    assert client_for(cast.manager).get("/cases/children/autocomplete/", {"q": name}).json()["results"][0]["name"] == name
+    assert (
+        client_for(cast.manager).get("/cases/children/autocomplete/", {"q": name}).json()["results"][0]["name"] == name
+    )
 
 
 def test_search_finds_words_in_notes_but_not_in_others_sensitive_notes(cast, client_for):
@@ -82,6 +92,7 @@ def test_search_finds_words_in_notes_but_not_in_others_sensitive_notes(cast, cli
     from cases.services import grant_case_access
 
     grant_case_access(case=cast.case, user=cast.colleague)
+
     def found(user, q):
         return client_for(user).get("/cases/search/", {"q": q}).context["results"]
 
@@ -107,8 +118,9 @@ def test_sensitive_activities_only_for_lead_and_managers(cast, client_for, api_f
 
 
 def test_reassignment_moves_access(cast, client_for, api_for):
-    response = api_for(cast.manager).post(f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk},
-                                          format="json")
+    response = api_for(cast.manager).post(
+        f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json"
+    )
     assert response.status_code == 200
     cast.case.refresh_from_db()
     assert cast.case.lead_worker == cast.colleague
@@ -119,10 +131,28 @@ def test_reassignment_moves_access(cast, client_for, api_for):
 
 def test_only_managers_assign_and_close(cast, api_for, client_for):
     worker_api = api_for(cast.worker)
-    assert worker_api.post(f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json").status_code == 403
-    assert worker_api.post(f"/api/v1/cases/{cast.case.pk}/close/", {"closed_on": "2026-01-01", "closure_reason": "x"}, format="json").status_code == 403
-    assert api_for(cast.colleague).post(f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json").status_code == 404
-    assert client_for(cast.worker).post(f"/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}).status_code == 403
+    assert (
+        worker_api.post(
+            f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        worker_api.post(
+            f"/api/v1/cases/{cast.case.pk}/close/", {"closed_on": "2026-01-01", "closure_reason": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        api_for(cast.colleague)
+        .post(f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(cast.worker).post(f"/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}).status_code
+        == 403
+    )
     cast.case.refresh_from_db()
     assert cast.case.lead_worker == cast.worker and cast.case.status == "assessment"
 
@@ -143,10 +173,13 @@ def test_reads_are_audited(cast, client_for, api_for):
 
 def test_colleague_cannot_write_through_the_api(cast, api_for):
     response = api_for(cast.colleague).post(
-        "/api/v1/activities/", {"case": cast.case.pk, "kind": "home_visit", "date": "2026-01-02", "summary": "x"},
-        format="json")
+        "/api/v1/activities/",
+        {"case": cast.case.pk, "kind": "home_visit", "date": "2026-01-02", "summary": "x"},
+        format="json",
+    )
     assert response.status_code == 400
     assert not cast.case.activities.exists()
-    patch = api_for(cast.colleague).patch(f"/api/v1/cases/{cast.case.pk}/", {"risk_level": "low", "version": 1},
-                                          format="json")
+    patch = api_for(cast.colleague).patch(
+        f"/api/v1/cases/{cast.case.pk}/", {"risk_level": "low", "version": 1}, format="json"
+    )
     assert patch.status_code == 404

@@ -15,10 +15,21 @@ TODAY = timezone.localdate()
 
 def _new_case_body(cast, **overrides):
     body = {
-        "child": {"name": "新来的孩子", "sex": "female", "birth_date": "2015-03-04", "location": cast.village.pk,
-                  "hukou_status": "none", "left_behind": True, "school_status": "out_of_school"},
-        "status": "active", "risk_level": "high", "presenting_issues": ["neglect", "poverty"],
-        "family_situation": "skip_generation", "category": "custody_need", "opened_on": "2025-06-01",
+        "child": {
+            "name": "新来的孩子",
+            "sex": "female",
+            "birth_date": "2015-03-04",
+            "location": cast.village.pk,
+            "hukou_status": "none",
+            "left_behind": True,
+            "school_status": "out_of_school",
+        },
+        "status": "active",
+        "risk_level": "high",
+        "presenting_issues": ["neglect", "poverty"],
+        "family_situation": "skip_generation",
+        "category": "custody_need",
+        "opened_on": "2025-06-01",
     }
     body.update(overrides)
     return body
@@ -81,8 +92,9 @@ def test_patch_needs_the_version_and_a_stale_one_answers_409(cast, api_for):
     first = client.patch(url, {"risk_level": "high", "version": 1}, format="json")
     assert first.status_code == 200 and first.json()["version"] == 2
     # a second editor who read version 1 is stopped, and nothing of theirs is written
-    second = api_for(cast.manager).patch(url, {"risk_level": "low", "family_situation": "living_alone", "version": 1},
-                                         format="json")
+    second = api_for(cast.manager).patch(
+        url, {"risk_level": "low", "family_situation": "living_alone", "version": 1}, format="json"
+    )
     assert second.status_code == 409
     assert second.json()["current"]["risk_level"] == "high"
     cast.case.refresh_from_db()
@@ -94,10 +106,16 @@ def test_second_web_editor_is_stopped_and_sees_what_changed(cast, client_for):
     url = f"/cases/{cast.case.pk}/edit/"
     form = client_for(cast.worker).get(url).context["case_form"]
     base = {
-        "child-name": cast.case.child.name, "child-sex": "female", "child-birth_date": "2016-05-01",
-        "child-location": cast.case.child.location_id, "child-hukou_status": "local", "child-school_status": "in_school",
-        "case-family_situation": "skip_generation", "case-category": "custody_need",
-        "case-opened_on": cast.case.opened_on.isoformat(), "case-presenting_issues": ["neglect"],
+        "child-name": cast.case.child.name,
+        "child-sex": "female",
+        "child-birth_date": "2016-05-01",
+        "child-location": cast.case.child.location_id,
+        "child-hukou_status": "local",
+        "child-school_status": "in_school",
+        "case-family_situation": "skip_generation",
+        "case-category": "custody_need",
+        "case-opened_on": cast.case.opened_on.isoformat(),
+        "case-presenting_issues": ["neglect"],
         "case-version": form.initial["version"],
     }
     first = client_for(cast.manager).post(url, {**base, "case-risk_level": "immediate", "case-risk_reason": "孩子被打"})
@@ -113,8 +131,11 @@ def test_second_web_editor_is_stopped_and_sees_what_changed(cast, client_for):
 
 def test_close_action(cast, api_for):
     url = f"/api/v1/cases/{cast.case.pk}/close/"
-    bad = api_for(cast.manager).post(url, {"closed_on": (cast.case.opened_on - dt.timedelta(days=1)).isoformat(),
-                                           "closure_reason": "目标达成"}, format="json")
+    bad = api_for(cast.manager).post(
+        url,
+        {"closed_on": (cast.case.opened_on - dt.timedelta(days=1)).isoformat(), "closure_reason": "目标达成"},
+        format="json",
+    )
     assert bad.status_code == 400
     cast.case.refresh_from_db()
     assert cast.case.status == "assessment"
@@ -127,22 +148,35 @@ def test_close_action(cast, api_for):
 
 
 def test_activity_api_records_a_visit(cast, api_for):
-    body = {"case": cast.case.pk, "kind": "home_visit", "date": TODAY.isoformat(), "duration_minutes": 45,
-            "summary": "奶奶身体好转", "sensitive": False}
+    body = {
+        "case": cast.case.pk,
+        "kind": "home_visit",
+        "date": TODAY.isoformat(),
+        "duration_minutes": 45,
+        "summary": "奶奶身体好转",
+        "sensitive": False,
+    }
     response = api_for(cast.worker).post("/api/v1/activities/", body, format="json")
     assert response.status_code == 201
     activity = Activity.objects.get(pk=response.json()["id"])
     assert activity.recorded_by == cast.worker and activity.duration_minutes == 45
-    for bad in ({"kind": "party"}, {"date": (TODAY + dt.timedelta(days=2)).isoformat()}, {"duration_minutes": -5},
-                {"summary": ""}, {"case": 99999999}):
+    for bad in (
+        {"kind": "party"},
+        {"date": (TODAY + dt.timedelta(days=2)).isoformat()},
+        {"duration_minutes": -5},
+        {"summary": ""},
+        {"case": 99999999},
+    ):
         assert api_for(cast.worker).post("/api/v1/activities/", {**body, **bad}, format="json").status_code == 400
     assert Activity.objects.count() == 1
 
 
 def test_quick_visit_from_the_phone_page(cast, client_for):
     client = client_for(cast.worker)
-    response = client.post(f"/cases/{cast.case.pk}/visit/", {"kind": "home_visit", "date": TODAY.isoformat(),
-                                                              "duration_minutes": "30", "summary": "孩子在写作业"})
+    response = client.post(
+        f"/cases/{cast.case.pk}/visit/",
+        {"kind": "home_visit", "date": TODAY.isoformat(), "duration_minutes": "30", "summary": "孩子在写作业"},
+    )
     assert response.status_code == 302
     assert cast.case.activities.get().summary == "孩子在写作业"
     bad = client.post(f"/cases/{cast.case.pk}/visit/", {"kind": "home_visit", "date": "2099-01-01", "summary": ""})
@@ -227,15 +261,27 @@ def test_manager_team_view_shows_caseloads_against_the_target(cast, client_for):
 
 
 def test_new_case_page_creates_child_and_case(cast, client_for):
-    response = client_for(cast.worker).post("/cases/new/", {
-        "child-name": "小花", "child-sex": "female", "child-birth_date": "2017-01-01", "child-location": cast.village.pk,
-        "child-hukou_status": "local", "child-school_status": "in_school",
-        "case-risk_level": "medium", "case-opened_on": TODAY.isoformat(), "case-presenting_issues": ["poverty", "neglect"],
-        "case-primary_issue": "neglect", "case-family_situation": "with_one_parent", "case-category": "family_need",
-    })
+    response = client_for(cast.worker).post(
+        "/cases/new/",
+        {
+            "child-name": "小花",
+            "child-sex": "female",
+            "child-birth_date": "2017-01-01",
+            "child-location": cast.village.pk,
+            "child-hukou_status": "local",
+            "child-school_status": "in_school",
+            "case-risk_level": "medium",
+            "case-opened_on": TODAY.isoformat(),
+            "case-presenting_issues": ["poverty", "neglect"],
+            "case-primary_issue": "neglect",
+            "case-family_situation": "with_one_parent",
+            "case-category": "family_need",
+        },
+    )
     assert response.status_code == 302
     case = Case.objects.get(child__name="小花")
     assert case.presenting_issues == ["neglect", "poverty"] and case.lead_worker == cast.worker
-    future = client_for(cast.worker).post("/cases/new/", {"child-name": "小草", "child-birth_date": "2099-01-01",
-                                                          "child-location": cast.village.pk})
+    future = client_for(cast.worker).post(
+        "/cases/new/", {"child-name": "小草", "child-birth_date": "2099-01-01", "child-location": cast.village.pk}
+    )
     assert future.status_code == 200 and not Child.objects.filter(name="小草").exists()

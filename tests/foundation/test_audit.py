@@ -13,7 +13,10 @@ def test_audit_row_records_who_what_and_where(cast):
     entry = audit_log(action=AuditAction.VIEW, user=cast.worker, obj=cast.case)
     entry.refresh_from_db()
     assert (entry.username, entry.action, entry.object_type, entry.object_id) == (
-        "xiaochen", "view", "case", str(cast.case.pk)
+        "xiaochen",
+        "view",
+        "case",
+        str(cast.case.pk),
     )
 
 
@@ -71,6 +74,8 @@ def test_a_refusal_is_audited_with_its_path(cast, client_for):
 
 
 def test_api_token_login_is_audited(cast, api_for):
-    response = api_for(None).post("/api/v1/auth/token/", {"username": "xiaoli", "password": "Shouhu-test-1"}, format="json")
+    response = api_for(None).post(
+        "/api/v1/auth/token/", {"username": "xiaoli", "password": "Shouhu-test-1"}, format="json"
+    )
     assert response.status_code == 200
     assert AuditEntry.objects.filter(action="login", username="xiaoli", detail__via="api-token").exists()

@@ -36,7 +36,10 @@ def test_others_may_not_write_locations(cast, api_for):
 def test_location_bad_input(cast, api_for):
     client = api_for(cast.manager)
     assert client.post("/api/v1/locations/", {"name": "Y", "kind": "planet"}, format="json").status_code == 400
-    assert client.post("/api/v1/locations/", {"name": "Y", "kind": "village", "parent": 999999}, format="json").status_code == 400
+    assert (
+        client.post("/api/v1/locations/", {"name": "Y", "kind": "village", "parent": 999999}, format="json").status_code
+        == 400
+    )
     town = cast.village.parent
     cycle = client.patch(f"/api/v1/locations/{town.pk}/", {"parent": cast.village.pk}, format="json")
     assert cycle.status_code == 400
@@ -45,8 +48,14 @@ def test_location_bad_input(cast, api_for):
 
 
 def test_contracts(cast, api_for):
-    body = {"name": "2026 项目", "funder": "镇妇联", "start": "2026-01-01", "end": "2026-12-31",
-            "amount": "240000.00", "caseload_target": 20}
+    body = {
+        "name": "2026 项目",
+        "funder": "镇妇联",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "amount": "240000.00",
+        "caseload_target": 20,
+    }
     created = api_for(cast.manager).post("/api/v1/contracts/", body, format="json")
     assert created.status_code == 201
     assert created.json()["amount"] == "240000.00"
@@ -58,9 +67,22 @@ def test_contracts(cast, api_for):
 def test_contract_bad_input_writes_nothing(cast, api_for):
     client = api_for(cast.manager)
     before = Contract.objects.count()
-    base = {"name": "X", "funder": "Y", "start": "2026-01-01", "end": "2026-12-31", "amount": "1.00", "caseload_target": 1}
-    for change in ({"end": "2025-01-01"}, {"amount": "-5"}, {"amount": "abc"}, {"amount": "NaN"}, {"caseload_target": -1},
-                   {"start": "2026-13-01"}):
+    base = {
+        "name": "X",
+        "funder": "Y",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "amount": "1.00",
+        "caseload_target": 1,
+    }
+    for change in (
+        {"end": "2025-01-01"},
+        {"amount": "-5"},
+        {"amount": "abc"},
+        {"amount": "NaN"},
+        {"caseload_target": -1},
+        {"start": "2026-13-01"},
+    ):
         response = client.post("/api/v1/contracts/", {**base, **change}, format="json")
         assert response.status_code == 400, change
     assert Contract.objects.count() == before

@@ -49,7 +49,10 @@ def test_repeated_failures_lock_the_account(cast):
     assert "锁定" in locked.content.decode()
     # the right password does not get in while locked
     assert "_auth_user_id" not in Client().session
-    assert AuditEntry.objects.filter(action="login_failed", detail__username="xiaochen").count() >= settings.AXES_FAILURE_LIMIT
+    assert (
+        AuditEntry.objects.filter(action="login_failed", detail__username="xiaochen").count()
+        >= settings.AXES_FAILURE_LIMIT
+    )
     # another account is not affected
     assert _login(Client(), "xiaoli", PASSWORD).status_code == 302
 

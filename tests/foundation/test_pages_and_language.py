@@ -43,7 +43,13 @@ def test_seed_demo_is_idempotent(db):
     call_command("seed_demo")
     assert counts == (User.objects.count(), Location.objects.count(), Contract.objects.count(), Member.objects.count())
     assert set(User.objects.values_list("role", flat=True)) == {
-        "admin", "manager", "social_worker", "referrer", "pledger", "volunteer", "funder"
+        "admin",
+        "manager",
+        "social_worker",
+        "referrer",
+        "pledger",
+        "volunteer",
+        "funder",
     }
     assert User.objects.get(username="wang").check_password("Shouhu-demo-2026")
 

@@ -39,7 +39,13 @@ def test_navigation_shows_each_role_only_what_it_may_use(cast, client_for):
 def test_manager_creates_a_user_in_the_web_ui(cast, client_for):
     response = client_for(cast.manager).post(
         "/users/new/",
-        {"username": "newsw", "full_name": "新社工", "role": "social_worker", "password": "Good-pass-2026", "is_active": "on"},
+        {
+            "username": "newsw",
+            "full_name": "新社工",
+            "role": "social_worker",
+            "password": "Good-pass-2026",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="newsw")
@@ -85,7 +91,9 @@ def test_unknown_user_id_is_404(cast, client_for):
 
 
 def test_token_login(cast, api_for):
-    response = api_for(None).post("/api/v1/auth/token/", {"username": "xiaochen", "password": "Shouhu-test-1"}, format="json")
+    response = api_for(None).post(
+        "/api/v1/auth/token/", {"username": "xiaochen", "password": "Shouhu-test-1"}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     from rest_framework.test import APIClient
@@ -104,7 +112,9 @@ def test_token_wrong_credentials_400(cast, api_for):
 def test_token_locked_out_says_so(cast, api_for, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api_for(None).post("/api/v1/auth/token/", {"username": "xiaochen", "password": "bad"}, format="json")
-    response = api_for(None).post("/api/v1/auth/token/", {"username": "xiaochen", "password": "Shouhu-test-1"}, format="json")
+    response = api_for(None).post(
+        "/api/v1/auth/token/", {"username": "xiaochen", "password": "Shouhu-test-1"}, format="json"
+    )
     assert response.status_code in (403, 429)
     assert "锁定" in response.content.decode()
 
@@ -118,8 +128,14 @@ def test_users_api_for_managers(cast, api_for):
     assert set(row) == {"id", "username", "full_name", "role", "member", "is_active"}
     created = client.post(
         "/api/v1/users/",
-        {"username": "vol2", "password": "Good-pass-2026", "full_name": "志愿者二", "role": "volunteer",
-         "member": None, "is_active": True},
+        {
+            "username": "vol2",
+            "password": "Good-pass-2026",
+            "full_name": "志愿者二",
+            "role": "volunteer",
+            "member": None,
+            "is_active": True,
+        },
         format="json",
     )
     assert created.status_code == 201, created.content

@@ -30,8 +30,11 @@ def _free_port() -> int:
 
 
 def _redis(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -51,10 +54,26 @@ def test_web_app_keeps_working_without_redis_and_delivers_once_after(cast, clien
     app.conf.task_default_queue = queue
     monkeypatch.setattr(outbox, "celery_app", lambda: app)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool", "solo", "-l", "warning",
-         "--without-gossip", "--without-mingle"],
-        env=dict(os.environ, DATABASE_URL=_test_database_url(), REDIS_URL=url), cwd=settings.BASE_DIR,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=dict(os.environ, DATABASE_URL=_test_database_url(), REDIS_URL=url),
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for user in (cast.worker, cast.colleague, cast.manager):
@@ -65,10 +84,18 @@ def test_web_app_keeps_working_without_redis_and_delivers_once_after(cast, clien
         broker.wait(timeout=10)
         # when: a director sends an immediate referral, and staff keep using pages
         started = time.monotonic()
-        response = client_for(cast.referrer).post("/referrals/new/", {
-            "child_name": "小雪", "child_sex": "female", "child_age": "6", "location": cast.village.pk,
-            "concerns": "孩子一个人在河边", "urgency": "immediate", "submission_key": "outage-1",
-        })
+        response = client_for(cast.referrer).post(
+            "/referrals/new/",
+            {
+                "child_name": "小雪",
+                "child_sex": "female",
+                "child_age": "6",
+                "location": cast.village.pk,
+                "concerns": "孩子一个人在河边",
+                "urgency": "immediate",
+                "submission_key": "outage-1",
+            },
+        )
         assert response.status_code == 302 and time.monotonic() - started < 10
         for path in ("/cases/", "/referrals/queue/", "/notifications/"):
             assert client_for(cast.worker).get(path).status_code == 200

@@ -42,7 +42,9 @@ def test_others_cannot_read_or_open_my_notifications(cast, client_for, api_for):
 
 def test_a_link_to_a_case_no_longer_mine_answers_404(cast, client_for, api_for):
     note = notify(user=cast.worker, kind="visit_due", text="家访提醒", link=f"/cases/{cast.case.pk}/", obj=cast.case)
-    api_for(cast.manager).post(f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json")
+    api_for(cast.manager).post(
+        f"/api/v1/cases/{cast.case.pk}/assign/", {"lead_worker": cast.colleague.pk}, format="json"
+    )
     response = client_for(cast.worker).get(f"/notifications/{note.pk}/open/", follow=True)
     assert response.status_code == 404
 
@@ -68,7 +70,9 @@ def test_preferences_turn_email_off_per_kind_and_choose_the_digest(cast, client_
     assert not OutboxMessage.objects.exists()
     notify(user=cast.worker, kind="referral_immediate", text="y")
     assert OutboxMessage.objects.count() == 1
-    client_for(cast.worker).post("/notifications/settings/", {"email": ["visit_due", "referral_immediate"], "daily_digest": "on"})
+    client_for(cast.worker).post(
+        "/notifications/settings/", {"email": ["visit_due", "referral_immediate"], "daily_digest": "on"}
+    )
     notify(user=cast.worker, kind="visit_due", text="z")
     assert OutboxMessage.objects.count() == 1  # the digest will carry it
 
@@ -135,7 +139,9 @@ def test_unanswered_pledge_request_after_a_week(cast):
     request = PledgeRequestFactory(case=cast.case, requested_by=cast.worker, requested_on=TODAY - dt.timedelta(days=8))
     PledgeRequestFactory(case=cast.case, requested_by=cast.worker, requested_on=TODAY - dt.timedelta(days=2))
     sweep(now=NOW)
-    assert list(Notification.objects.filter(kind="pledge_unanswered").values_list("object_id", flat=True)) == [str(request.pk)]
+    assert list(Notification.objects.filter(kind="pledge_unanswered").values_list("object_id", flat=True)) == [
+        str(request.pk)
+    ]
 
 
 def test_quiet_case_after_30_days(cast):
@@ -150,8 +156,11 @@ def test_quiet_case_after_30_days(cast):
 def test_visit_reminder_resolves_when_the_visit_is_recorded(cast, api_for):
     sweep(now=NOW)
     note = Notification.objects.get(kind="visit_due", object_id=str(cast.case.pk))
-    api_for(cast.worker).post("/api/v1/activities/", {"case": cast.case.pk, "kind": "home_visit", "date": TODAY.isoformat(),
-                                                      "summary": "家访"}, format="json")
+    api_for(cast.worker).post(
+        "/api/v1/activities/",
+        {"case": cast.case.pk, "kind": "home_visit", "date": TODAY.isoformat(), "summary": "家访"},
+        format="json",
+    )
     sweep(now=NOW + dt.timedelta(minutes=1))
     note.refresh_from_db()
     assert note.resolved_at is not None
@@ -174,7 +183,7 @@ def test_director_meeting_reminder_only_in_the_last_week(cast):
     member.responsible_worker = cast.worker
     member.save(update_fields=["responsible_worker"])
     assert directors_without_meeting(today=TODAY.replace(day=10)) == 0
-    last_week = (TODAY.replace(day=28))
+    last_week = TODAY.replace(day=28)
     assert directors_without_meeting(today=last_week) >= 1
     assert Notification.objects.filter(user=cast.worker, kind="director_meeting_due", object_id=str(member.pk)).exists()
 

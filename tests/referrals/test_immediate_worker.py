@@ -13,11 +13,19 @@ def test_immediate_referral_emails_on_duty_staff_through_a_real_worker(cast, cel
     for user in (cast.worker, cast.colleague, cast.manager):
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
-    response = client_for(cast.referrer).post("/referrals/new/", {
-        "child_name": "小华", "child_sex": "female", "child_age": "7", "location": cast.village.pk,
-        "concerns": "孩子说继父打她", "indicators": ["visible_injuries"], "urgency": "immediate",
-        "submission_key": "imm-1",
-    })
+    response = client_for(cast.referrer).post(
+        "/referrals/new/",
+        {
+            "child_name": "小华",
+            "child_sex": "female",
+            "child_age": "7",
+            "location": cast.village.pk,
+            "concerns": "孩子说继父打她",
+            "indicators": ["visible_injuries"],
+            "urgency": "immediate",
+            "submission_key": "imm-1",
+        },
+    )
     assert response.status_code == 302
     referral = Referral.objects.get()
     notes = Notification.objects.filter(kind="referral_immediate", object_id=str(referral.pk))

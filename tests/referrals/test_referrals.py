@@ -17,16 +17,32 @@ TODAY = timezone.localdate()
 
 
 def _form(cast, **overrides):
-    data = {"child_name": "小明", "child_sex": "male", "child_age": "9", "location": cast.village.pk,
-            "where_found": "村口小卖部", "caregiver_situation": "爷爷，腿脚不便", "concerns": "晚上一个人在家",
-            "indicators": ["no_adult_at_night", "hunger"], "urgency": "soon", "submission_key": "k-1"}
+    data = {
+        "child_name": "小明",
+        "child_sex": "male",
+        "child_age": "9",
+        "location": cast.village.pk,
+        "where_found": "村口小卖部",
+        "caregiver_situation": "爷爷，腿脚不便",
+        "concerns": "晚上一个人在家",
+        "indicators": ["no_adult_at_night", "hunger"],
+        "urgency": "soon",
+        "submission_key": "k-1",
+    }
     data.update(overrides)
     return data
 
 
 def _api_body(cast, **overrides):
-    body = {"child_name": "小红", "child_sex": "female", "child_age": 8, "location": cast.village.pk,
-            "concerns": "身上有伤", "indicators": ["visible_injuries"], "urgency": "soon"}
+    body = {
+        "child_name": "小红",
+        "child_sex": "female",
+        "child_age": 8,
+        "location": cast.village.pk,
+        "concerns": "身上有伤",
+        "indicators": ["visible_injuries"],
+        "urgency": "soon",
+    }
     body.update(overrides)
     return body
 
@@ -42,7 +58,11 @@ def test_referrer_submits_and_gets_a_reference(cast, client_for):
     response = client.post("/referrals/new/", _form(cast))
     assert response.status_code == 302
     referral = Referral.objects.get()
-    assert (referral.channel, referral.referrer_member, referral.created_by) == ("alliance", cast.referrer.member, cast.referrer)
+    assert (referral.channel, referral.referrer_member, referral.created_by) == (
+        "alliance",
+        cast.referrer.member,
+        cast.referrer,
+    )
     assert referral.indicators == ["no_adult_at_night", "hunger"] and referral.status == "new"
     thanks = client.get(response["Location"])
     assert referral.reference in thanks.content.decode()
@@ -65,15 +85,18 @@ def test_api_retry_with_the_same_idempotency_key_creates_one(cast, api_for):
     assert a.json()["id"] == b.json()["id"] and Referral.objects.count() == 1
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({"child_age": "300"}, "child_age"),
-    ({"child_birth_date": (TODAY + dt.timedelta(days=10)).isoformat()}, "child_birth_date"),
-    ({"location": "999999"}, "location"),
-    ({"concerns": ""}, "concerns"),
-    ({"concerns": "x" * (1024 * 1024)}, "concerns"),
-    ({"indicators": ["aliens"]}, "indicators"),
-    ({"child_name": "名" * 101}, "child_name"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({"child_age": "300"}, "child_age"),
+        ({"child_birth_date": (TODAY + dt.timedelta(days=10)).isoformat()}, "child_birth_date"),
+        ({"location": "999999"}, "location"),
+        ({"concerns": ""}, "concerns"),
+        ({"concerns": "x" * (1024 * 1024)}, "concerns"),
+        ({"indicators": ["aliens"]}, "indicators"),
+        ({"child_name": "名" * 101}, "child_name"),
+    ],
+)
 def test_bad_form_input_is_refused_in_chinese_and_stores_nothing(cast, client_for, bad, field):
     response = client_for(cast.referrer).post("/referrals/new/", _form(cast, **bad))
     assert response.status_code == 200
@@ -88,12 +111,16 @@ def test_a_town_is_not_a_village(cast, client_for):
 
 
 def test_script_tags_are_stored_as_text_and_rendered_escaped(cast, client_for):
-    client_for(cast.referrer).post("/referrals/new/", _form(cast, child_name="<script>x()</script>",
-                                                              concerns="<img src=x onerror=alert(1)>"))
+    client_for(cast.referrer).post(
+        "/referrals/new/", _form(cast, child_name="<script>x()</script>", concerns="<img src=x onerror=alert(1)>")
+    )
     referral = Referral.objects.get()
     for user in (cast.worker, cast.referrer):
-        page = client_for(user).get(
-            f"/referrals/{referral.pk}/" if user == cast.worker else "/referrals/").content.decode()
+        page = (
+            client_for(user)
+            .get(f"/referrals/{referral.pk}/" if user == cast.worker else "/referrals/")
+            .content.decode()
+        )
         assert "<script>x()</script>" not in page and "&lt;script&gt;" in page
         assert "<img src=x" not in page
 
@@ -114,8 +141,12 @@ def test_immediate_referral_tells_to_call_110_and_notifies_staff(cast, client_fo
 
 def test_referrer_sees_only_their_own(cast, client_for, api_for):
     mine = ReferralFactory(created_by=cast.referrer, referrer_member=cast.referrer.member, location=cast.village)
-    theirs = ReferralFactory(created_by=cast.other_referrer, referrer_member=cast.other_referrer.member,
-                             location=cast.village, child_name="别人的转介")
+    theirs = ReferralFactory(
+        created_by=cast.other_referrer,
+        referrer_member=cast.other_referrer.member,
+        location=cast.village,
+        child_name="别人的转介",
+    )
     page = client_for(cast.referrer).get("/referrals/").content.decode()
     assert mine.child_name in page and "别人的转介" not in page
     api = api_for(cast.referrer)
@@ -178,8 +209,12 @@ def test_staff_enter_a_hotline_call_received_earlier(cast, api_for):
 
 
 def test_a_referrer_cannot_pretend_to_be_someone_else(cast, api_for):
-    body = _api_body(cast, channel="police", referrer_member=cast.other_referrer.member.pk,
-                     received_on=(TODAY - dt.timedelta(days=30)).isoformat())
+    body = _api_body(
+        cast,
+        channel="police",
+        referrer_member=cast.other_referrer.member.pk,
+        received_on=(TODAY - dt.timedelta(days=30)).isoformat(),
+    )
     api_for(cast.referrer).post("/api/v1/referrals/", body, format="json")
     referral = Referral.objects.get()
     assert referral.channel == "alliance" and referral.referrer_member == cast.referrer.member
@@ -197,8 +232,9 @@ def test_queue_puts_immediate_first_and_warns_past_the_limit(cast, client_for):
 
 def test_accept_opens_a_case_in_assessment_for_the_lead_worker(cast, api_for):
     referral = ReferralFactory(created_by=cast.referrer, location=cast.village, child_age=9)
-    response = api_for(cast.manager).post(f"/api/v1/referrals/{referral.pk}/accept/", {"lead_worker": cast.colleague.pk},
-                                          format="json")
+    response = api_for(cast.manager).post(
+        f"/api/v1/referrals/{referral.pk}/accept/", {"lead_worker": cast.colleague.pk}, format="json"
+    )
     assert response.status_code == 200
     case = Case.objects.get(pk=response.json()["case"])
     assert case.status == "assessment" and case.lead_worker == cast.colleague and case.referral == referral
@@ -210,11 +246,14 @@ def test_accept_opens_a_case_in_assessment_for_the_lead_worker(cast, api_for):
     assert again.status_code == 400 and Case.objects.filter(referral=referral).count() == 1
 
 
-@pytest.mark.parametrize("path, body, status", [
-    ("decline", {"reason": "不属于本项目范围"}, "declined"),
-    ("refer-on", {"service": "法律援助", "note": "监护纠纷"}, "referred_on"),
-    ("needs-info", {"question": "孩子现在住在哪里？"}, "needs_info"),
-])
+@pytest.mark.parametrize(
+    "path, body, status",
+    [
+        ("decline", {"reason": "不属于本项目范围"}, "declined"),
+        ("refer-on", {"service": "法律援助", "note": "监护纠纷"}, "referred_on"),
+        ("needs-info", {"question": "孩子现在住在哪里？"}, "needs_info"),
+    ],
+)
 def test_triage_actions(cast, api_for, path, body, status):
     referral = ReferralFactory(created_by=cast.referrer, location=cast.village)
     response = api_for(cast.worker).post(f"/api/v1/referrals/{referral.pk}/{path}/", body, format="json")
@@ -222,8 +261,9 @@ def test_triage_actions(cast, api_for, path, body, status):
     referral.refresh_from_db()
     assert referral.status == status
     assert AuditEntry.objects.filter(action="update", object_type="referral", detail__triage=status).exists()
-    empty = api_for(cast.worker).post(f"/api/v1/referrals/{ReferralFactory(location=cast.village).pk}/{path}/", {},
-                                      format="json")
+    empty = api_for(cast.worker).post(
+        f"/api/v1/referrals/{ReferralFactory(location=cast.village).pk}/{path}/", {}, format="json"
+    )
     assert empty.status_code == 400
 
 
@@ -238,8 +278,10 @@ def test_referrer_answers_a_question_and_it_goes_back_to_the_queue(cast, client_
 
 
 def test_possible_duplicates_by_pinyin_traditional_village_and_age(cast, client_for):
-    known = make_case(lead_worker=cast.worker, child=ChildFactory(name="张小明", location=cast.village,
-                                                                 birth_date=dt.date(TODAY.year - 9, 3, 1)))
+    known = make_case(
+        lead_worker=cast.worker,
+        child=ChildFactory(name="张小明", location=cast.village, birth_date=dt.date(TODAY.year - 9, 3, 1)),
+    )
     ChildFactory(name="李四", location=LocationFactory(name="远方村"))
     referral = ReferralFactory(child_name="張小明", location=cast.village, child_age=10)
     dups = client_for(cast.worker).get(f"/referrals/{referral.pk}/").context["duplicates"]
@@ -280,19 +322,40 @@ def test_outgoing_referral_needs_consent_or_a_managers_override(cast, client_for
     url = f"/referrals/case/{cast.case.pk}/"
     worker = client_for(cast.worker)
     worker.post(url, {"service": "legal_aid", "consent_basis": "guardian"})  # no date: refused
-    worker.post(url, {"service": "legal_aid", "consent_basis": "manager_override", "override_reason": "紧急"})  # not a manager
+    worker.post(
+        url, {"service": "legal_aid", "consent_basis": "manager_override", "override_reason": "紧急"}
+    )  # not a manager
     assert not OutgoingReferral.objects.exists()
-    worker.post(url, {"service": "legal_aid", "consent_basis": "guardian", "consent_on": TODAY.isoformat(),
-                      "organisation": "县法律援助中心"})
+    worker.post(
+        url,
+        {
+            "service": "legal_aid",
+            "consent_basis": "guardian",
+            "consent_on": TODAY.isoformat(),
+            "organisation": "县法律援助中心",
+        },
+    )
     client_for(cast.manager).post(url, {"service": "one_stop_centre", "consent_basis": "manager_override"})  # no reason
-    client_for(cast.manager).post(url, {"service": "one_stop_centre", "consent_basis": "manager_override",
-                                        "override_reason": "孩子有危险，监护人是施害者"})
+    client_for(cast.manager).post(
+        url,
+        {
+            "service": "one_stop_centre",
+            "consent_basis": "manager_override",
+            "override_reason": "孩子有危险，监护人是施害者",
+        },
+    )
     assert list(OutgoingReferral.objects.order_by("pk").values_list("service", "consent_basis")) == [
-        ("legal_aid", "guardian"), ("one_stop_centre", "manager_override")]
+        ("legal_aid", "guardian"),
+        ("one_stop_centre", "manager_override"),
+    ]
     assert AuditEntry.objects.filter(action="export", object_type="outgoingreferral").count() == 2
     assert client_for(cast.colleague).get(url).status_code == 404
-    assert client_for(cast.colleague).post(url, {"service": "police", "consent_basis": "child",
-                                                 "consent_on": TODAY.isoformat()}).status_code == 404
+    assert (
+        client_for(cast.colleague)
+        .post(url, {"service": "police", "consent_basis": "child", "consent_on": TODAY.isoformat()})
+        .status_code
+        == 404
+    )
     assert "县法律援助中心" in worker.get(url).content.decode()
 
 

@@ -38,11 +38,16 @@ def test_summary_is_for_managers_and_funders_only(cast, api_for, known):
     assert _summary(api_for(None), known).status_code == 401
 
 
-@pytest.mark.parametrize("params", [
-    {"start": "2026-12-31", "end": "2026-01-01"}, {"start": "not-a-date", "end": "2026-01-01"},
-    {"start": "2026-01-01"}, {"start": "2026-01-01", "end": "2026-02-01", "contract": 99999},
-    {"start": "1900-01-01", "end": "2026-01-01"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-12-31", "end": "2026-01-01"},
+        {"start": "not-a-date", "end": "2026-01-01"},
+        {"start": "2026-01-01"},
+        {"start": "2026-01-01", "end": "2026-02-01", "contract": 99999},
+        {"start": "1900-01-01", "end": "2026-01-01"},
+    ],
+)
 def test_summary_bad_input(cast, api_for, params):
     assert api_for(cast.manager).get("/api/v1/reports/summary/", params).status_code == 400
 
@@ -64,16 +69,40 @@ def test_pdf_carries_the_same_figures_in_chinese_with_an_embedded_cjk_font(cast,
     summary = _summary_for(known)
     pdf = render_pdf(report_context(summary))
     text = _pdf_text(pdf, tmp_path)
-    for expected in ("测试项目", "测试妇联", "¥350.35", "¥300.30", "¥50.05", "¥100,000.00", "40.0%", "社区儿童保护项目"):
+    for expected in (
+        "测试项目",
+        "测试妇联",
+        "¥350.35",
+        "¥300.30",
+        "¥50.05",
+        "¥100,000.00",
+        "40.0%",
+        "社区儿童保护项目",
+    ):
         assert expected in text, expected
     assert "个案" in text and "承诺在先" in text
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "report.pdf")], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert "CJK" in fonts and " yes " in fonts
     # a person can look at the first page
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(ARTIFACTS / "report.pdf"),
-                    str(ARTIFACTS / "report-page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            str(ARTIFACTS / "report.pdf"),
+            str(ARTIFACTS / "report-page"),
+        ],
+        check=True,
+    )
     assert (ARTIFACTS / "report-page-1.png").stat().st_size > 1000
 
 
@@ -104,9 +133,17 @@ def test_small_counts_are_suppressed_in_tables(cast, known):
 @pytest.mark.worker
 def test_report_is_generated_by_a_real_worker_with_progress(cast, celery_worker, api_for, client_for, known):
     api = api_for(cast.manager)
-    response = api.post("/api/v1/reports/", {"kind": "funder", "start": known.start.isoformat(),
-                                             "end": known.end.isoformat(), "contract": known.contract, "format": "pdf"},
-                        format="json")
+    response = api.post(
+        "/api/v1/reports/",
+        {
+            "kind": "funder",
+            "start": known.start.isoformat(),
+            "end": known.end.isoformat(),
+            "contract": known.contract,
+            "format": "pdf",
+        },
+        format="json",
+    )
     assert response.status_code == 202
     body = response.json()
     assert set(body) == {"id", "status", "progress"} and body["status"] == "queued"
@@ -121,21 +158,35 @@ def test_report_is_generated_by_a_real_worker_with_progress(cast, celery_worker,
     for user in (cast.worker, cast.referrer, cast.pledger):
         assert api_for(user).get(f"/api/v1/reports/{report_id}/download/").status_code == 403
         assert client_for(user).get(f"/reports/{report_id}/download/").status_code == 403
-    assert api_for(cast.funder).post("/api/v1/reports/", {"start": "2026-01-01", "end": "2026-02-01"},
-                                     format="json").status_code == 403
+    assert (
+        api_for(cast.funder)
+        .post("/api/v1/reports/", {"start": "2026-01-01", "end": "2026-02-01"}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_report_pages(cast, client_for, known):
     manager = client_for(cast.manager)
-    response = manager.post("/reports/new/", {"contract": known.contract, "start": known.start.isoformat(),
-                                              "end": known.end.isoformat(), "format": "xlsx", "language": "en",
-                                              "narrative": "今年社区参与度提高。"})
+    response = manager.post(
+        "/reports/new/",
+        {
+            "contract": known.contract,
+            "start": known.start.isoformat(),
+            "end": known.end.isoformat(),
+            "format": "xlsx",
+            "language": "en",
+            "narrative": "今年社区参与度提高。",
+        },
+    )
     assert response.status_code == 302
     report = Report.objects.get()
     assert (report.format, report.language, report.status) == ("xlsx", "en", "queued")
     page = manager.get(f"/reports/{report.pk}/")
     assert 'role="progressbar"' in page.content.decode()
-    bad = manager.post("/reports/new/", {"start": "2026-05-01", "end": "2026-01-01", "format": "pdf", "language": "zh-hans"})
+    bad = manager.post(
+        "/reports/new/", {"start": "2026-05-01", "end": "2026-01-01", "format": "pdf", "language": "zh-hans"}
+    )
     assert bad.status_code == 200 and Report.objects.count() == 1
     assert client_for(cast.funder).get("/reports/new/").status_code == 403
     assert client_for(cast.funder).get("/reports/").status_code == 200
