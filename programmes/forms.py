@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from alliance.models import Member
+from programmes.models import Programme, ProgrammeSession
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "kind",
+            "title",
+            "location",
+            "venue",
+            "target_group",
+            "planned_sessions",
+            "starts_on",
+            "ends_on",
+            "facilitators",
+            "volunteers",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = User.objects.filter(
+            role__in=[Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMIN], is_active=True
+        ).order_by("full_name")
+        self.fields["volunteers"].queryset = Member.objects.filter(is_volunteer=True, is_active=True)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeSession
+        fields = ["date", "duration_minutes", "topic", "notes", "tutors"]
+        widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, programme: Programme | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["duration_minutes"].initial = 90
+        tutors = Member.objects.filter(is_volunteer=True, is_active=True)
+        if programme is not None:
+            tutors = programme.volunteers.all()
+        self.fields["tutors"].queryset = tutors
+        self.fields["tutors"].required = False
+        self.fields["tutors"].widget = forms.CheckboxSelectMultiple()
+        self.fields["tutors"].queryset = tutors
+        self.fields["tutors"].label = _("volunteer tutors present")
