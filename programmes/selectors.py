@@ -68,3 +68,17 @@ def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:
         .prefetch_related(Prefetch("attendees", queryset=Case.objects.only("pk")))
         .order_by("-date", "-pk")
     )
+
+
+def tutor_minutes(*, member: Any = None, start: Any = None, end: Any = None) -> int:
+    """Volunteer tutors' time at sessions: each tutor present is credited the session's length (one sum)."""
+    from django.db.models import Sum
+
+    through = ProgrammeSession.tutors.through.objects.all()
+    if member is not None:
+        through = through.filter(member=member)
+    if start is not None:
+        through = through.filter(programmesession__date__gte=start)
+    if end is not None:
+        through = through.filter(programmesession__date__lte=end)
+    return through.aggregate(m=Sum("programmesession__duration_minutes"))["m"] or 0
