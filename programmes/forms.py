@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from alliance.models import Member
-from programmes.models import Programme, ProgrammeSession
+from programmes.models import Programme, ProgrammeSession, PupilProfile
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,3 +57,22 @@ class SessionForm(forms.ModelForm):
         self.fields["tutors"].widget = forms.CheckboxSelectMultiple()
         self.fields["tutors"].queryset = tutors
         self.fields["tutors"].label = _("volunteer tutors present")
+
+
+class PupilProfileForm(forms.ModelForm):
+    class Meta:
+        model = PupilProfile
+        fields = ["school", "grade", "subjects_needing_support", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class TutorNoteForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=ProgrammeSession.objects.none(), label=_("session"))
+    text = forms.CharField(max_length=1000, label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sessions = programme.sessions.order_by("-date", "-pk")
+        self.fields["session"].queryset = sessions
+        self.fields["session"].initial = sessions.first()
+        self.fields["session"].label_from_instance = lambda s: f"{s.date:%Y-%m-%d} {s.topic}".strip()

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cases.models import Case
 from programmes.models import Enrolment, Programme, ProgrammeSession
-from programmes.permissions import programmes_visible_to, roster_ids_visible_to
+from programmes.permissions import is_facilitator, is_staff, programmes_visible_to, roster_ids_visible_to
 
 
 def programme_list(user: Any) -> QuerySet[Programme]:
@@ -28,6 +28,7 @@ class RosterRow:
     enrolment: Enrolment
     case: Case | None  # None: the user may not see who this is
     present: bool = False
+    profile_visible: bool = False  # the pupil profile: facilitators and the lead worker only
 
 
 def roster(user: Any, programme: Programme, *, session: ProgrammeSession | None = None) -> list[RosterRow]:
@@ -39,7 +40,16 @@ def roster(user: Any, programme: Programme, *, session: ProgrammeSession | None 
     )
     visible = roster_ids_visible_to(user, programme, [e.case_id for e in enrolments])
     present = set(session.attendees.values_list("pk", flat=True)) if session is not None else set()
-    return [RosterRow(e, e.case if e.case_id in visible else None, e.case_id in present) for e in enrolments]
+    facilitating = is_staff(user) and is_facilitator(user, programme)
+    return [
+        RosterRow(
+            e,
+            e.case if e.case_id in visible else None,
+            e.case_id in present,
+            facilitating or (is_staff(user) and e.case.lead_worker_id == user.pk),
+        )
+        for e in enrolments
+    ]
 
 
 def sessions_of(programme: Programme) -> QuerySet[ProgrammeSession]:

@@ -19,7 +19,7 @@ from core.audit import audit_log
 from core.models import AuditAction, Location
 from core.services import model_update
 from notifications.services import notify
-from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession
+from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession, PupilProfile, TutorNote
 
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
 STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
@@ -265,3 +265,45 @@ def absence_streaks_check(*, programme: Programme) -> int:
         )
         sent += note is not None
     return sent
+
+
+@transaction.atomic
+def pupil_profile_save(
+    *,
+    actor: User,
+    programme: Programme,
+    case: Case,
+    school: str = "",
+    grade: str = "",
+    subjects_needing_support: str = "",
+    notes: str = "",
+) -> PupilProfile:
+    """Create or update a classroom pupil's profile (the caller has checked may_see_pupil_profile)."""
+    if not programme.enrolments.filter(case=case).exists():
+        raise ValidationError({"case": _("The child is not on this programme's roster.")})
+    profile, created = PupilProfile.objects.get_or_create(programme=programme, case=case)
+    fields = {
+        "school": school.strip()[:200],
+        "grade": grade.strip()[:50],
+        "subjects_needing_support": subjects_needing_support.strip()[:300],
+        "notes": notes.strip()[:5000],
+    }
+    if created:
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.full_clean()
+        profile.save()
+        audit_log(action=AuditAction.CREATE, user=actor, obj=profile, detail={"case": case.pk})
+        return profile
+    return model_update(actor=actor, obj=profile, fields=fields)
+
+
+@transaction.atomic
+def tutor_note_add(*, actor: User, session: ProgrammeSession, case: Case, text: str) -> TutorNote:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the note.")})
+    if not session.programme.enrolments.filter(case=case).exists():
+        raise ValidationError({"case": _("The child is not on this programme's roster.")})
+    note = TutorNote.objects.create(session=session, case=case, text=text.strip()[:1000], written_by=actor)
+    audit_log(action=AuditAction.CREATE, user=actor, obj=note, detail={"case": case.pk})
+    return note

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/enrol/", views.enrol, name="enrol"),
     path("<int:pk>/sessions/new/", views.session_new, name="session-new"),
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/pupils/<int:case_id>/", views.pupil_profile, name="pupil"),
     path("case/<int:case_id>/", views.case_panel, name="case-panel"),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,13 +15,14 @@ from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log
 from core.models import AuditAction
 from programmes import selectors, services
-from programmes.forms import ProgrammeForm, SessionForm
-from programmes.models import ProgrammeKind
+from programmes.forms import ProgrammeForm, PupilProfileForm, SessionForm, TutorNoteForm
+from programmes.models import ProgrammeKind, PupilProfile, TutorNote
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
     is_staff,
     may_run_programme,
+    may_see_pupil_profile,
 )
 
 
@@ -190,3 +191,47 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     rows = selectors.attendance_for_case(case)
     audit_log(action=AuditAction.VIEW, object_type="case-programmes", object_id=case.pk, request=request)
     return render(request, "programmes/_case_programmes.html", {"case": case, "rows": rows})
+
+
+def _pupil(request: HttpRequest, pk: int, case_id: int) -> tuple[Any, Any]:
+    programme = get_programme_for_user(request.user, pk)
+    enrolment = programme.enrolments.select_related("case__child", "case__lead_worker").filter(case_id=case_id).first()
+    if enrolment is None or not may_see_pupil_profile(request.user, programme, enrolment.case):
+        raise Http404
+    return programme, enrolment.case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_profile(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
+    """School, grade, subjects needing support and tutors' notes: facilitators and the lead worker only."""
+    programme, case = _pupil(request, pk, case_id)
+    profile = PupilProfile.objects.filter(programme=programme, case=case).first()
+    form = PupilProfileForm(request.POST or None, instance=profile)
+    note_form = TutorNoteForm(programme=programme)
+    if request.method == "POST":
+        if request.POST.get("form") == "note":
+            note_form = TutorNoteForm(request.POST, programme=programme)
+            if note_form.is_valid():
+                services.tutor_note_add(
+                    actor=request.user,
+                    session=note_form.cleaned_data["session"],
+                    case=case,
+                    text=note_form.cleaned_data["text"],
+                )
+                messages.success(request, _("Note saved."))
+                return redirect("programmes:pupil", pk=programme.pk, case_id=case.pk)
+            form = PupilProfileForm(instance=profile)
+        elif form.is_valid():
+            services.pupil_profile_save(actor=request.user, programme=programme, case=case, **form.cleaned_data)
+            messages.success(request, _("Profile saved."))
+            return redirect("programmes:pupil", pk=programme.pk, case_id=case.pk)
+    audit_log(action=AuditAction.VIEW, object_type="pupilprofile", object_id=case.pk, request=request)
+    notes = TutorNote.objects.filter(session__programme=programme, case=case).select_related("session", "written_by")
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "programmes/pupil.html",
+        {"programme": programme, "case": case, "form": form, "note_form": note_form, "notes": notes},
+        status=400 if invalid else 200,
+    )
