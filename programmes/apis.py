@@ -1,4 +1,4 @@
-"""`programmes/`, `programme-sessions/` (shared/api-v1.md, "Organisations and programmes")."""
+"""`programmes/`, `programme-sessions/`, `parent-calls/` (shared/api-v1.md, "Organisations and programmes")."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from rest_framework.response import Response
 from accounts.models import User
 from alliance.models import Member
 from cases.models import Case
+from cases.permissions import get_case_for_user
 from core.audit import audit_log
 from core.models import AuditAction, Location
-from programmes import services
-from programmes.models import Programme, ProgrammeKind, ProgrammeSession
+from programmes import parent_calls, services
+from programmes.models import CallKind, ParentCall, Programme, ProgrammeKind, ProgrammeSession
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
@@ -254,3 +255,66 @@ class ProgrammeSessionViewSet(
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
         serializer.instance = ProgrammeSession.objects.get(pk=session.pk)
+
+
+class ParentCallSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    kind = serializers.ChoiceField(choices=CallKind.choices)
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
+    held = serializers.BooleanField(default=True)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    arranged_by = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    participants = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    conflict_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    class Meta:
+        model = ParentCall
+        fields = [
+            "id",
+            "case",
+            "date",
+            "kind",
+            "duration_minutes",
+            "held",
+            "note",
+            "arranged_by",
+            "participants",
+            "conflict_note",
+            "follow_up_action",
+        ]
+        read_only_fields = ["follow_up_action"]
+
+    def validate_case(self, case: Case) -> Case:
+        try:
+            return get_case_for_user(self.context["request"].user, case.pk, for_change=True)
+        except Http404:
+            raise serializers.ValidationError(_("No such case.")) from None
+
+
+class ParentCallViewSet(
+    StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ParentCallSerializer
+    filterset_fields = ["case", "date", "held", "kind"]
+    ordering_fields = ["date", "id"]
+    queryset = ParentCall.objects.none()
+
+    def get_queryset(self) -> QuerySet[ParentCall]:  # type: ignore[override]
+        return parent_calls.calls_visible_to(self.request.user).order_by("-date", "-pk")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        call = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=call, request=request._request, detail={"case": call.case_id})
+        return Response(self.get_serializer(call).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data.get("results", [])]
+        audit_log(action=AuditAction.VIEW, object_type="parentcall", request=request._request, detail={"ids": ids})
+        return response
+
+    def perform_create(self, serializer: ParentCallSerializer) -> None:
+        try:
+            serializer.instance = parent_calls.parent_call_record(actor=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from alliance.models import Member
-from programmes.models import Programme, ProgrammeSession, PupilProfile
+from cases.models import Case
+from programmes.models import ParentCall, Programme, ProgrammeSession, PupilProfile
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -76,3 +77,32 @@ class TutorNoteForm(forms.Form):
         self.fields["session"].queryset = sessions
         self.fields["session"].initial = sessions.first()
         self.fields["session"].label_from_instance = lambda s: f"{s.date:%Y-%m-%d} {s.topic}".strip()
+
+
+class ParentCallForm(forms.ModelForm):
+    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("child"))
+
+    class Meta:
+        model = ParentCall
+        fields = [
+            "case",
+            "date",
+            "kind",
+            "held",
+            "duration_minutes",
+            "arranged_by",
+            "participants",
+            "note",
+            "conflict_note",
+        ]
+        widgets = {
+            "date": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "conflict_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: f"{c.child.name} ({c.number})"
+        self.fields["date"].initial = timezone.localdate()

@@ -7,6 +7,7 @@ app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="list"),
     path("new/", views.programme_new, name="new"),
+    path("calls/", views.calls, name="calls"),
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/enrol/", views.enrol, name="enrol"),
     path("<int:pk>/sessions/new/", views.session_new, name="session-new"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,8 +17,8 @@ from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log
 from core.models import AuditAction
-from programmes import selectors, services
-from programmes.forms import ProgrammeForm, PupilProfileForm, SessionForm, TutorNoteForm
+from programmes import parent_calls, selectors, services
+from programmes.forms import ParentCallForm, ProgrammeForm, PupilProfileForm, SessionForm, TutorNoteForm
 from programmes.models import ProgrammeKind, PupilProfile, TutorNote
 from programmes.permissions import (
     get_programme_for_user,
@@ -234,4 +237,46 @@ def pupil_profile(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
         "programmes/pupil.html",
         {"programme": programme, "case": case, "form": form, "note_form": note_form, "notes": notes},
         status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calls(request: HttpRequest) -> HttpResponse:
+    """The family window: this week's calls against each child's target, what was missed, record a call."""
+    _staff_only(request)
+    day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    week_start, week_end = parent_calls.week_of(day)
+    visible = cases_visible_to(request.user)
+    form = ParentCallForm(request.POST or None, cases=parent_calls.weekly_target_cases(visible).select_related("child"))
+    if request.method == "POST" and form.is_valid():
+        case = get_case_for_user(request.user, form.cleaned_data["case"].pk, for_change=True)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "case"}
+        try:
+            parent_calls.parent_call_record(actor=request.user, case=case, **data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Call recorded."))
+            return redirect(f"{request.path}?week={week_start.isoformat()}")
+    rows = parent_calls.weekly_calls(visible, week_start=week_start)
+    audit_log(
+        action=AuditAction.VIEW,
+        object_type="parentcall-week",
+        request=request,
+        detail={"week": week_start.isoformat(), "cases": [r.case.pk for r in rows]},
+    )
+    return render(
+        request,
+        "programmes/calls.html",
+        {
+            "form": form,
+            "rows": rows,
+            "missed": [r for r in rows if r.missed],
+            "week_start": week_start,
+            "week_end": week_end,
+            "previous_week": week_start - dt.timedelta(days=7),
+            "next_week": week_start + dt.timedelta(days=7),
+        },
+        status=400 if request.method == "POST" else 200,
     )
