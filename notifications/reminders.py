@@ -176,7 +176,7 @@ def cases_quiet(*, today: dt.date) -> int:
 
 def care_plans_due(*, today: dt.date) -> int:
     """Care plan reviews and plan actions reaching their due date → the lead worker."""
-    from cases.models_work import ActionStatus, CarePlan, CarePlanAction
+    from cases.models.casework import ActionStatus, CarePlan, CarePlanAction
 
     reviews = (
         CarePlan.objects.filter(is_current=True, review_on__lte=today, case__lead_worker__is_active=True)

@@ -167,7 +167,7 @@ def test_visit_reminder_resolves_when_the_visit_is_recorded(cast, api_for):
 
 
 def test_care_plan_review_and_actions_due(cast):
-    from cases.services_work import careplan_action_add, careplan_save
+    from cases.services.casework import careplan_action_add, careplan_save
 
     plan = careplan_save(actor=cast.worker, case=cast.case, goals="目标", review_on=TODAY)
     careplan_action_add(actor=cast.worker, plan=plan, description="联系学校", actor_kind="social_worker", due_on=TODAY)

@@ -12,9 +12,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import services_work as work
 from cases.models import RiskLevel
-from cases.models_work import (
+from cases.models.casework import (
     ActionStatus,
     ActorKind,
     ApprovalStatus,
@@ -27,6 +26,7 @@ from cases.models_work import (
     Rating,
 )
 from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, sees_all_cases
+from cases.services import casework as work
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -40,7 +40,7 @@ def case_sections(request: HttpRequest, pk: int) -> HttpResponse:
     plan = case.care_plans.filter(is_current=True).prefetch_related("actions").first()
     return render(
         request,
-        "cases/work/_sections_body.html",
+        "cases/casework/_sections_body.html",
         {
             "case": case,
             "assessments": case.assessments.select_related("assessed_by", "approved_by")[:5],
@@ -87,7 +87,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:detail", pk=case.pk)
     return render(
         request,
-        "cases/work/assessment_form.html",
+        "cases/casework/assessment_form.html",
         {
             "case": case,
             "domains": [(d, Assessment._meta.get_field(d).verbose_name) for d in work.DOMAINS],
@@ -233,7 +233,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
             "case", "case__child", "requested_by"
         ),
     }
-    template = "cases/work/_approvals.html" if request.htmx else "cases/work/approvals.html"
+    template = "cases/casework/_approvals.html" if request.htmx else "cases/casework/approvals.html"
     return render(request, template, context)
 
 

@@ -7,7 +7,7 @@ import random
 
 from cases import services
 from cases.models import Activity, Child, HouseholdMember
-from core.demo import DemoContext
+from demo.base import DemoContext
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.demo import DemoContext
+from demo.base import DemoContext
 from referrals import services
 from referrals.models import Referral
 

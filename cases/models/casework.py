@@ -1,6 +1,6 @@
 """The social work on a case: assessments, care plans, documents, entitlements, closure approvals.
 
-Imported by cases.models so Django registers these models under the ``cases`` app.
+Re-exported by ``cases/models/__init__.py`` so Django registers these models under the ``cases`` app.
 """
 
 from __future__ import annotations

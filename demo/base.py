@@ -1,7 +1,8 @@
 """The base of the demo town: places, the contract, one user per role, a few Alliance members.
 
-Every app may add to the demo in its own ``<app>/demo.py`` with ``seed(ctx: DemoContext)``;
-each step must be idempotent (get_or_create on natural keys).
+Each app's part of the demo is a module of this package (``demo/cases.py``, …) with
+``seed(ctx: DemoContext)``, listed in the ``seed_demo`` command; each step must be idempotent
+(get_or_create on natural keys).
 """
 
 from __future__ import annotations

@@ -315,6 +315,3 @@ class RiskChange(models.Model):
         verbose_name = _("risk level change")
         verbose_name_plural = _("risk level changes")
         ordering = ["-changed_at", "-pk"]
-
-
-from cases.models_work import *  # noqa: E402,F401,F403  (assessments, care plans …: same app)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, CaseStatus, RiskChange, RiskLevel
-from cases.models_work import (
+from cases.models.casework import (
     ActionStatus,
     ActorKind,
     ApprovalStatus,
@@ -23,7 +23,7 @@ from cases.models_work import (
     Rating,
 )
 from cases.permissions import sees_all_cases
-from cases.services import case_close
+from cases.services.case import case_close
 from core.audit import audit_log
 from core.models import AuditAction
 
@@ -215,7 +215,7 @@ def document_add(*, actor: User, case: Case, upload: Any, kind: str) -> Any:
     """Store an attachment after checking its size and that its content is what its name says."""
     from django.conf import settings
 
-    from cases.models_work import CaseDocument, DocumentKind
+    from cases.models.casework import CaseDocument, DocumentKind
 
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
@@ -255,7 +255,7 @@ def entitlement_set(
 ) -> Any:
     from decimal import Decimal, InvalidOperation
 
-    from cases.models_work import Entitlement, EntitlementKind, EntitlementStatus
+    from cases.models.casework import Entitlement, EntitlementKind, EntitlementStatus
 
     if kind not in EntitlementKind.values or status not in EntitlementStatus.values:
         raise ValidationError(_("Choose the entitlement and its status."))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from alliance import services as alliance_services
 from alliance.models import Event, Member
 from cases.models import Case
-from core.demo import DemoContext
+from demo.base import DemoContext
 from resources import services
 from resources.models import Pledge
 
