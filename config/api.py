@@ -1,4 +1,5 @@
-"""Shared API pieces: pagination as in the contract, and errors that never leak a 500."""
+"""The REST API's project-wide pieces, named in settings.REST_FRAMEWORK: pagination as in the contract,
+and errors that never leak a 500. (Kept apart from any viewset: DRF imports it while building them.)"""
 
 from __future__ import annotations
 
