@@ -7,6 +7,7 @@ from django.http import Http404
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role, User
+from accounts.roles import MANAGERS
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
@@ -14,7 +15,7 @@ ROLE_PERMISSIONS = {
 
 
 def may_manage_users(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN, Role.MANAGER))
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
 
 
 def users_visible_to(user: Any):

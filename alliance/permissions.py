@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from alliance.models import Event, Member, VolunteerLog
 
 ROLE_PERMISSIONS = {
@@ -33,11 +34,9 @@ ROLE_PERMISSIONS = {
     Role.VOLUNTEER: ["alliance.add_volunteerlog"],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role, User
+from accounts.roles import PROJECT_STAFF, case_workers
 from cases import services
 from cases.models import (
     Activity,
@@ -36,14 +36,12 @@ from cases.permissions import cases_visible_to, get_case_for_user, may_change_ca
 from core.audit import audit_log
 from core.models import AuditAction, Contract, Location
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 class StaffOnly:
     """Roles that never see case files get 403 on these endpoints; hidden objects are 404."""
 
     def check_staff(self, request: Request) -> None:
-        if not request.user.has_role(*STAFF):
+        if not request.user.has_role(*PROJECT_STAFF):
             raise PermissionDenied
 
 
@@ -72,7 +70,7 @@ class CaseSerializer(serializers.ModelSerializer):
     family_situation = serializers.ChoiceField(choices=FamilySituation.choices, required=False, allow_blank=True)
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     lead_worker = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True),
+        queryset=case_workers(),
         required=False,
         allow_null=True,
     )
@@ -210,9 +208,7 @@ class CaseViewSet(
         case = self.get_object()
         if not sees_all_cases(request.user):
             raise PermissionDenied
-        field = serializers.PrimaryKeyRelatedField(
-            queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True)
-        )
+        field = serializers.PrimaryKeyRelatedField(queryset=case_workers())
         try:
             worker = field.to_internal_value(request.data.get("lead_worker"))
         except serializers.ValidationError as exc:

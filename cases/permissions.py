@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import MANAGERS
+from cases.choices import CaseStatus
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 ROLE_PERMISSIONS = {
@@ -44,7 +46,7 @@ def permission_id(codename: str) -> QuerySet:
 
 
 def sees_all_cases(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*MANAGERS))
 
 
 def visible_case_ids(user: Any, codename: str = "view_case") -> QuerySet:
@@ -71,7 +73,7 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 def may_change_case(user: Any, case: Case) -> bool:
     if sees_all_cases(user):
         return True
-    if not user.has_role(Role.SOCIAL_WORKER) or case.status == "closed":
+    if not user.has_role(Role.SOCIAL_WORKER) or case.status == CaseStatus.CLOSED:
         return False
     return (
         CaseUserObjectPermission.objects.filter(

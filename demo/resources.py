@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from alliance import services as alliance_services
 from alliance.models import Event, Member
+from cases.choices import CaseStatus
 from cases.models import Case
 from demo.base import DemoContext
 from resources import services
@@ -37,7 +38,7 @@ def seed(ctx: DemoContext) -> None:
             capacity=capacity,
             valid_from=start,
         )
-    cases = list(Case.objects.exclude(status="closed").select_related("child__location").order_by("pk")[:8])
+    cases = list(Case.objects.exclude(status=CaseStatus.CLOSED).select_related("child__location").order_by("pk")[:8])
     for i, case in enumerate(cases):
         name = ["新华文具店", "赵记饭馆", "镇卫生院", "明德律师事务所"][i % 4]
         what = ["书包和文具", "两周午餐", "体检", "监护问题的法律咨询"][i % 4]

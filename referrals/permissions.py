@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from referrals.models import Referral
 
 ROLE_PERMISSIONS = {
@@ -17,15 +18,13 @@ ROLE_PERMISSIONS = {
     Role.REFERRER: ["referrals.add_referral"],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 def is_triage_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROJECT_STAFF))
 
 
 def may_refer(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REFERRER, *STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REFERRER, *PROJECT_STAFF))
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:

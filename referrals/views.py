@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.roles import case_workers
+from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_all_cases
 from core.audit import audit_log
@@ -107,9 +109,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": selectors.possible_duplicates(request.user, referral)
         if referral.status in (ReferralStatus.NEW, ReferralStatus.NEEDS_INFO)
         else [],
-        "workers": User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).order_by(
-            "full_name"
-        ),
+        "workers": case_workers().order_by("full_name"),
         "overdue": selectors.is_overdue(referral),
         "can_see_case": referral.case_id and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
     }
@@ -133,11 +133,11 @@ def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "accept":
             lead = None
             if request.POST.get("lead_worker"):
-                lead = User.objects.filter(
-                    pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0,
-                    role__in=[Role.SOCIAL_WORKER, Role.MANAGER],
-                    is_active=True,
-                ).first()
+                lead = (
+                    case_workers()
+                    .filter(pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0)
+                    .first()
+                )
                 if lead is None:
                     raise ValidationError(_("Choose an active social worker."))
             child = case = None
@@ -151,7 +151,7 @@ def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 child = visible_children.filter(pk=link).first()
                 if child is None:
                     raise ValidationError(_("That child is not one you may link to."))
-                case = cases_visible_to(request.user).filter(child=child).exclude(status="closed").first()
+                case = cases_visible_to(request.user).filter(child=child).exclude(status=CaseStatus.CLOSED).first()
             opened: Case = services.referral_accept(
                 actor=request.user,
                 referral=referral,

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import MANAGERS, REPORT_READERS
 from reports.models import Report
 
 ROLE_PERMISSIONS = {
@@ -18,15 +19,11 @@ ROLE_PERMISSIONS = {
 
 
 def may_see_reports(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.has_role(Role.ADMIN, Role.MANAGER, Role.FUNDER)
-    )
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*REPORT_READERS))
 
 
 def may_generate(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*MANAGERS))
 
 
 def reports_visible_to(user: Any) -> QuerySet[Report]:

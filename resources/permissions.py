@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from resources.models import Pledge, PledgeRequest
 
 ROLE_PERMISSIONS = {
@@ -30,11 +31,9 @@ ROLE_PERMISSIONS = {
     Role.PLEDGER: ["resources.view_pledge", "resources.change_pledge", "resources.view_pledgerequest"],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
 def is_pledger(user: Any) -> bool:

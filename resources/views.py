@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.choices import Urgency
 from cases.permissions import get_case_for_user, may_change_case
 from resources import services
 from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
@@ -108,7 +109,7 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
             "urgencies": PledgeRequest._meta.get_field("need_urgency").choices,
             "may_change": may_change_case(request.user, case),
             "what": request.GET.get("what", "")[:200],
-            "urgency": request.GET.get("urgency", "soon"),
+            "urgency": request.GET.get("urgency", Urgency.SOON),
             "estimated_value": request.GET.get("estimated_value", "")[:20],
         },
     )
@@ -133,7 +134,7 @@ def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
             pledge=pledge,
             need=request.POST.get("need", ""),
             what=request.POST.get("what", ""),
-            urgency=request.POST.get("urgency", "soon"),
+            urgency=request.POST.get("urgency", Urgency.SOON),
             estimated_value=request.POST.get("estimated_value", ""),
         )
     except ValidationError as exc:

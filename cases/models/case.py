@@ -8,13 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from cases.choices import RISK_ORDER, CaseStatus, RiskLevel, Sex  # noqa: F401  (re-exported)
 from core.models import TimeStampedModel
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class HukouStatus(models.TextChoices):
@@ -29,22 +24,6 @@ class SchoolStatus(models.TextChoices):
     OUT_OF_SCHOOL = "out_of_school", _("Out of school / dropped out")
     GRADUATED = "graduated", _("Finished school / working")
     UNKNOWN = "unknown", _("Not known")
-
-
-class CaseStatus(models.TextChoices):
-    ASSESSMENT = "assessment", _("Assessment")
-    ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
-
-
-class RiskLevel(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    IMMEDIATE = "immediate", _("Immediate")
-
-
-RISK_ORDER = {RiskLevel.IMMEDIATE: 0, RiskLevel.HIGH: 1, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 3}
 
 
 class PresentingIssue(models.TextChoices):
@@ -186,7 +165,7 @@ class Case(TimeStampedModel):
                 name="case_closed_after_opened",
             ),
             models.CheckConstraint(
-                condition=~Q(status="closed") | Q(closed_on__isnull=False), name="case_closed_has_date"
+                condition=~Q(status=CaseStatus.CLOSED) | Q(closed_on__isnull=False), name="case_closed_has_date"
             ),
         ]
         indexes = [

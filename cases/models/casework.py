@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import RiskLevel
 from core.models import TimeStampedModel
 
 
@@ -53,7 +54,7 @@ class Assessment(TimeStampedModel):
     risk_level = models.CharField(
         _("risk level"),
         max_length=20,
-        choices=(("low", _("Low")), ("medium", _("Medium")), ("high", _("High")), ("immediate", _("Immediate"))),
+        choices=RiskLevel.choices,
     )
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT)

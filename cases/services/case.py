@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.roles import may_lead_cases
 from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, HouseholdMember, PresentingIssue, RiskChange
 from cases.permissions import CASE_OBJECT_PERMS
 from core.audit import audit_log
@@ -41,7 +42,7 @@ def revoke_case_access(*, case: Case, user: User) -> None:
 
 
 def _check_worker(user: User | None) -> None:
-    if user is not None and not (user.is_active and user.has_role(Role.SOCIAL_WORKER, Role.MANAGER, Role.ADMIN)):
+    if user is not None and not may_lead_cases(user):
         raise ValidationError({"lead_worker": _("The lead worker must be an active social worker or manager.")})
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from cases import selectors, services
+from cases.choices import CaseStatus
 from cases.forms import CaseForm, ChildForm, CloseForm, FlagForm, HouseholdMemberForm, LeadWorkerForm, QuickVisitForm
 from cases.models import Case, CaseFlag
 from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, may_read_sensitive, sees_all_cases
@@ -23,7 +24,7 @@ from core.models import AuditAction, Contract
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not request.user.has_role(Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER):
+    if not request.user.has_role(*PROJECT_STAFF):
         raise PermissionDenied
 
 
@@ -105,20 +106,6 @@ def case_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Case %(n)s opened.") % {"n": case.number})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"child_form": child_form, "case_form": case_form, "creating": True})
-
-
-def _changes_since(read_version_case: dict[str, Any], current: Case) -> list[tuple[str, Any, Any]]:
-    changes = []
-    for field in ("risk_level", "family_situation", "category", "opened_on", "contract"):
-        mine = read_version_case.get(field)
-        theirs = getattr(current, field)
-        if field == "contract":
-            theirs = current.contract
-        if mine != theirs:
-            label = str(Case._meta.get_field(field).verbose_name)
-            display = getattr(current, f"get_{field}_display", None)
-            changes.append((label, mine, display() if display else theirs))
-    return changes
 
 
 @login_required
@@ -321,7 +308,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     cases = selectors.with_due_dates(
-        cases_visible_to(request.user).exclude(status="closed")
+        cases_visible_to(request.user).exclude(status=CaseStatus.CLOSED)
         if request.GET.get("open")
         else cases_visible_to(request.user)
     ).order_by("number")

@@ -177,7 +177,7 @@ def test_care_plan_review_and_actions_due(cast):
 
 
 def test_director_meeting_reminder_only_in_the_last_week(cast):
-    from notifications.reminders import directors_without_meeting
+    from alliance.reminders import directors_without_meeting
 
     member = cast.referrer.member
     member.responsible_worker = cast.worker
@@ -189,7 +189,7 @@ def test_director_meeting_reminder_only_in_the_last_week(cast):
 
 
 def test_caseload_pace_behind_target_tells_managers(cast):
-    from notifications.reminders import caseload_pace
+    from cases.reminders import caseload_pace
     from tests.factories import ContractFactory
 
     ContractFactory(start=TODAY - dt.timedelta(days=180), end=TODAY + dt.timedelta(days=185), caseload_target=20)
