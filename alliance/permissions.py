@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import PROJECT_STAFF
@@ -43,6 +44,25 @@ def members_visible_to(user: Any) -> QuerySet[Member]:
     if is_staff(user):
         return Member.objects.select_related("location", "responsible_worker")
     return Member.objects.none()
+
+
+MemberAction = Literal["view", "certificate", "change"]
+
+
+def may_act_on_member(user: Any, member: Member, action: MemberAction) -> bool:
+    """Project staff see and change every member; a member may download their own certificate."""
+    if is_staff(user):
+        return True
+    return action == "certificate" and getattr(user, "member_id", None) == member.pk
+
+
+def get_member_for_user(user: Any, pk: Any, action: MemberAction = "view") -> Member:
+    """The member if the user may do ``action`` with them, else 404 (members outside the project's
+    staff see no one else, so there is nothing to refuse with 403)."""
+    member = Member.objects.select_related("location", "responsible_worker").filter(pk=pk).first()
+    if member is None or not may_act_on_member(user, member, action):
+        raise Http404
+    return member
 
 
 def events_visible_to(user: Any) -> QuerySet[Event]:

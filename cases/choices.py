@@ -33,7 +33,7 @@ class RiskLevel(models.TextChoices):
 
 
 # Most urgent first: the order of caseloads, and what "high risk" counts.
-RISK_ORDER = {RiskLevel.IMMEDIATE: 0, RiskLevel.HIGH: 1, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 3}
+RISK_ORDER: dict[str, int] = {RiskLevel.IMMEDIATE: 0, RiskLevel.HIGH: 1, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 3}
 HIGH_RISK = (RiskLevel.HIGH, RiskLevel.IMMEDIATE)
 
 
@@ -45,7 +45,7 @@ class Urgency(models.TextChoices):
     ROUTINE = "routine", _("Routine")
 
 
-URGENCY_ORDER = {Urgency.IMMEDIATE: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+URGENCY_ORDER: dict[str, int] = {Urgency.IMMEDIATE: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
 
 
 def rank(field: str, order: dict[str, int]) -> SqlCase:

@@ -6,6 +6,7 @@ DJANGO_ENV=production switches on the hardened defaults (secure cookies, HSTS, n
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -262,7 +263,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shouhu 守护 <noreply@shouhu.local>")
 
 # Project rules that a deployment may tune.
-SHOUHU = {
+SHOUHU: dict[str, Any] = {
     # Triage limits for a referral waiting, by urgency (hours).
     "TRIAGE_LIMIT_HOURS": {"immediate": 2, "soon": 48, "routine": 120},
     # Home visit interval by risk level (days).

@@ -93,13 +93,14 @@ def insert_select(
         text_sql = f"replace({text_sql}, %s, ({column})::text)"
         text_params.append(placeholder)
     link = reverse(link_name, args=[987654321]).replace("987654321", "{id}")
+    # The fragments are the rules' own SQL (never user input); every value travels as a parameter.
     insert = f"""
         INSERT INTO notifications_notification
             (user_id, kind, text, link, object_type, object_id, created_at, dedupe_key)
         SELECT {user_column}, %s, {text_sql}, replace(%s, '{{id}}', s.pk::text), %s, s.pk::text, now(), {key}
         FROM ({sql}) AS s {join} {where}
         ON CONFLICT (user_id, dedupe_key) DO NOTHING
-    """
+    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
             insert, [kind, *text_params, link, object_type, *params, *(join_params or []), *(where_params or [])]

@@ -101,7 +101,7 @@ class ReferralViewSet(
         if not may_refer(request.user):
             raise PermissionDenied
 
-    def get_queryset(self) -> QuerySet[Referral]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Referral]:
         return referrals_visible_to(self.request.user).order_by("-received_at", "-pk")
 
     def get_object(self) -> Referral:
@@ -125,7 +125,7 @@ class ReferralViewSet(
         )
 
     def _triage_object(self) -> Referral:
-        return get_referral_for_user(self.request.user, self.kwargs["pk"], for_triage=True)
+        return get_referral_for_user(self.request.user, self.kwargs["pk"], action="triage")
 
     @extend_schema(
         request=AcceptSerializer,

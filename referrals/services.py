@@ -102,7 +102,7 @@ def referral_submit(
     is_staff = actor.has_role(*PROJECT_STAFF)
     if not is_staff:
         channel, referrer_member, received_on = Channel.ALLIANCE, actor.member, None
-    fields = {
+    fields: dict[str, Any] = {
         "child_name": (child_name or "").strip(),
         "child_sex": child_sex,
         "child_age": child_age,

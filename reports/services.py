@@ -128,7 +128,7 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("reports/pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return bytes(HTML(string=html).write_pdf())
 
 
 def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:

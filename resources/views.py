@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -12,21 +12,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.choices import Urgency
 from cases.permissions import get_case_for_user, may_change_case
+from core.http import AuthenticatedHttpRequest
 from resources import services
 from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
-from resources.permissions import is_pledger, is_staff, pledges_visible_to, requests_visible_to
-
-
-def _get_request(user, pk: int):
-    try:
-        return requests_visible_to(user).get(pk=pk)
-    except Exception:  # noqa: BLE001 - DoesNotExist or a bad id: the same 404
-        raise Http404 from None
+from resources.permissions import (
+    get_pledge_request_for_user,
+    is_pledger,
+    is_staff,
+    pledges_visible_to,
+    requests_visible_to,
+)
 
 
 @login_required
 @require_GET
-def my_requests(request: HttpRequest) -> HttpResponse:
+def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_pledger(request.user):
         if is_staff(request.user):
             return redirect("resources:pledges")
@@ -48,8 +48,8 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    pledge_request = _get_request(request.user, pk)
+def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    pledge_request = get_pledge_request_for_user(request.user, pk, action="cancel" if action == "cancel" else "answer")
     try:
         if action in ("accept", "decline"):
             services.request_answer(
@@ -64,7 +64,7 @@ def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 value=request.POST.get("value", ""),
                 note=request.POST.get("note", ""),
             )
-        elif action == "cancel" and is_staff(request.user):
+        elif action == "cancel":
             services.request_cancel(actor=request.user, request=pledge_request, note=request.POST.get("note", ""))
         else:
             raise Http404
@@ -79,7 +79,7 @@ def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def pledge_list(request: HttpRequest) -> HttpResponse:
+def pledge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     pledges = pledges_visible_to(request.user).order_by("-valid_from", "pk")
@@ -93,7 +93,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     kind = request.GET.get("kind", "")
     matches = services.pledges_matching_need(case=case, kind=kind)[:10] if kind in PledgeKind.values else []
@@ -117,8 +117,8 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_change=True)
+def request_send(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, action="change")
     pledge = (
         pledges_visible_to(request.user).filter(pk=request.POST.get("pledge") or 0).first()
         if (request.POST.get("pledge", "").isdigit())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from cases.models.casework import (
     ClosureRequest,
     Rating,
 )
-from cases.permissions import sees_all_cases
+from cases.permissions import check_case_action
 from cases.services.case import case_close
 from core.audit import audit_log
 from core.models import AuditAction
@@ -61,8 +61,7 @@ def assessment_save(
 @transaction.atomic
 def assessment_decide(*, actor: User, assessment: Assessment, approve: bool, comment: str = "") -> Assessment:
     """A supervisor approves (the case becomes active at the assessed risk) or returns the assessment."""
-    if not sees_all_cases(actor):
-        raise PermissionDenied
+    check_case_action(actor, assessment.case, "approve")
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != ApprovalStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be approved or returned."))
@@ -175,8 +174,7 @@ def closure_request_create(
 
 @transaction.atomic
 def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comment: str = "") -> ClosureRequest:
-    if not sees_all_cases(actor):
-        raise PermissionDenied
+    check_case_action(actor, request.case, "approve")
     request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ApprovalStatus.SUBMITTED:
         raise ValidationError(_("This request was already decided."))

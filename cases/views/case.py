@@ -4,28 +4,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import PROJECT_STAFF
 from cases import selectors, services
 from cases.choices import CaseStatus
 from cases.forms import CaseForm, ChildForm, CloseForm, FlagForm, HouseholdMemberForm, LeadWorkerForm, QuickVisitForm
 from cases.models import Case, CaseFlag
-from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, may_read_sensitive, sees_all_cases
+from cases.permissions import (
+    cases_visible_to,
+    check_caseload_action,
+    check_works_on_cases,
+    get_case_for_user,
+    may_change_case,
+    may_read_sensitive,
+    sees_all_cases,
+)
 from core.audit import audit_log
+from core.http import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
-
-
-def _staff_only(request: HttpRequest) -> None:
-    if not request.user.has_role(*PROJECT_STAFF):
-        raise PermissionDenied
 
 
 def _form_errors_to(form: Any, exc: ValidationError) -> None:
@@ -38,8 +41,8 @@ def _form_errors_to(form: Any, exc: ValidationError) -> None:
 
 @login_required
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
     worker = None
     if sees_all_cases(request.user) and request.GET.get("worker"):
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
@@ -57,7 +60,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     audit_log(action=AuditAction.VIEW, obj=case, request=request)
     audit_log(action=AuditAction.VIEW, obj=case.child, request=request)
@@ -80,8 +83,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
     child_form = ChildForm(request.POST or None, prefix="child")
     case_form = CaseForm(request.POST or None, prefix="case")
     if request.method == "POST" and child_form.is_valid() and case_form.is_valid():
@@ -110,8 +113,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     child_form = ChildForm(request.POST or None, instance=case.child, prefix="child")
     case_form = CaseForm(request.POST or None, instance=case, prefix="case")
     conflict = None
@@ -165,8 +168,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visit_quick_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def visit_quick_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     form = QuickVisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -184,8 +187,8 @@ def visit_quick_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def flag_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     form = FlagForm(request.POST)
     if form.is_valid():
         services.flag_add(actor=request.user, case=case, **form.cleaned_data)
@@ -207,8 +210,8 @@ def flag_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_resolve(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def flag_resolve(request: AuthenticatedHttpRequest, pk: int, flag_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     flag = get_object_or_404(CaseFlag, pk=flag_id, case=case)
     services.flag_resolve(actor=request.user, flag=flag)
     if request.htmx:
@@ -227,8 +230,8 @@ def flag_resolve(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def household_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     form = HouseholdMemberForm(request.POST)
     if form.is_valid():
         services.household_member_add(actor=request.user, child=case.child, **form.cleaned_data)
@@ -240,10 +243,8 @@ def household_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    if not sees_all_cases(request.user):
-        raise PermissionDenied
+def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="assign")
     form = LeadWorkerForm(request.POST)
     if form.is_valid():
         services.case_assign(actor=request.user, case=case, lead_worker=form.cleaned_data["lead_worker"])
@@ -255,10 +256,8 @@ def case_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    if not sees_all_cases(request.user):
-        raise PermissionDenied
+def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="close")
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -275,8 +274,8 @@ def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_search(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+def case_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
     query = request.GET.get("q", "")
     results = list(selectors.case_search(request.user, query))
     if query.strip():
@@ -292,18 +291,17 @@ def case_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def child_autocomplete(request: HttpRequest) -> JsonResponse:
-    _staff_only(request)
+def child_autocomplete(request: AuthenticatedHttpRequest) -> JsonResponse:
+    check_works_on_cases(request.user)
     rows = selectors.children_for_autocomplete(request.user, request.GET.get("q", ""))
     return JsonResponse({"results": rows})
 
 
 @login_required
 @require_GET
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The manager's case list as CSV or XLSX: only cases the user may see, cells safe from formulas."""
-    if not sees_all_cases(request.user):
-        raise PermissionDenied
+    check_caseload_action(request.user, "export")
     from core.exports import export_response
 
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,8 +25,15 @@ from cases.models.casework import (
     EntitlementStatus,
     Rating,
 )
-from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, sees_all_cases
+from cases.permissions import (
+    check_caseload_action,
+    get_case_for_user,
+    get_closure_request_for_user,
+    may_change_case,
+    sees_all_cases,
+)
 from cases.services import casework as work
+from core.http import AuthenticatedHttpRequest
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -35,7 +42,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 @login_required
 @require_GET
-def case_sections(request: HttpRequest, pk: int) -> HttpResponse:
+def case_sections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     plan = case.care_plans.filter(is_current=True).prefetch_related("actions").first()
     return render(
@@ -63,8 +70,8 @@ def case_sections(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     if request.method == "POST":
         data = {d: request.POST.get(d, "0") for d in work.DOMAINS}
         data.update({f"{d}_notes": request.POST.get(f"{d}_notes", "") for d in work.DOMAINS})
@@ -100,10 +107,8 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assessment_decide(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk)
-    if not sees_all_cases(request.user):
-        raise PermissionDenied
+def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="approve")
     assessment = case.assessments.filter(pk=assessment_id).first()
     if assessment is None:
         raise Http404
@@ -125,8 +130,8 @@ def assessment_decide(request: HttpRequest, pk: int, assessment_id: int) -> Http
 
 @login_required
 @require_POST
-def careplan_save(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def careplan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     try:
         review_on = parse_date(request.POST.get("review_on", "") or "")
         if review_on is None:
@@ -141,8 +146,8 @@ def careplan_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def careplan_action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def careplan_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     plan = case.care_plans.filter(is_current=True).first()
     try:
         if plan is None:
@@ -167,8 +172,8 @@ def careplan_action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def careplan_action_status(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def careplan_action_status(request: AuthenticatedHttpRequest, pk: int, action_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     action = CarePlanAction.objects.filter(pk=action_id, plan__case=case).first()
     if action is None:
         raise Http404
@@ -181,8 +186,8 @@ def careplan_action_status(request: HttpRequest, pk: int, action_id: int) -> Htt
 
 @login_required
 @require_POST
-def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def closure_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     try:
         work.closure_request_create(
             actor=request.user,
@@ -200,12 +205,8 @@ def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def closure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    if not sees_all_cases(request.user):
-        raise PermissionDenied
-    closure = ClosureRequest.objects.filter(pk=request_id, case__in=cases_visible_to(request.user)).first()
-    if closure is None:
-        raise Http404
+def closure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    closure = get_closure_request_for_user(request.user, request_id, action="approve")
     try:
         work.closure_decide(
             actor=request.user,
@@ -222,9 +223,8 @@ def closure_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def approvals(request: HttpRequest) -> HttpResponse:
-    if not sees_all_cases(request.user):
-        raise PermissionDenied
+def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_caseload_action(request.user, "approve")
     context = {
         "assessments": Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
             "case", "case__child", "assessed_by"
@@ -239,8 +239,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -255,7 +255,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, pk: int, document_id: int):
+def document_download(request: AuthenticatedHttpRequest, pk: int, document_id: int):
     from django.http import FileResponse
 
     from core.audit import audit_log
@@ -278,8 +278,8 @@ def document_download(request: HttpRequest, pk: int, document_id: int):
 
 @login_required
 @require_POST
-def entitlement_save(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, pk, for_change=True)
+def entitlement_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
     try:
         work.entitlement_set(
             actor=request.user,
