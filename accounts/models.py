@@ -24,6 +24,15 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="accounts",
     )
+    # The area a children director (a village or community) or a children supervisor (a town) serves.
+    location = models.ForeignKey(
+        "core.Location",
+        verbose_name=_("area served"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="served_by",
+    )
 
     class Meta:
         verbose_name = _("user")

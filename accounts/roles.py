@@ -34,6 +34,8 @@ class Role(models.TextChoices):
     PLEDGER = "pledger", _("Pledger")
     VOLUNTEER = "volunteer", _("Volunteer")
     FUNDER = "funder", _("Funder")
+    CHILDREN_DIRECTOR = "children_director", _("Children director")
+    CHILDREN_SUPERVISOR = "children_supervisor", _("Children supervisor")
 
 
 # The NGO's own people: they see the Alliance, the triage queue, Promise First and (their) cases.
@@ -58,7 +60,18 @@ def may_lead_cases(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_role(*CASE_WORKERS, Role.ADMIN)
 
 
-ROLE_APPS = ("core", "accounts", "alliance", "cases", "referrals", "resources", "notifications", "reports")
+ROLE_APPS = (
+    "core",
+    "accounts",
+    "alliance",
+    "cases",
+    "referrals",
+    "resources",
+    "programmes",
+    "registry",
+    "notifications",
+    "reports",
+)
 
 
 def collected_role_permissions() -> dict[str, set[str]]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.forms import UserForm
 from accounts.permissions import get_user_for_manager, may_manage_users, users_visible_to
 from accounts.services import user_create, user_update
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 
 
 @login_required

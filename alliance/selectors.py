@@ -49,12 +49,32 @@ def contribution_source(source: ContributionSource) -> ContributionSource:
     return source
 
 
-def member_contribution(member: Member) -> dict[str, Any]:
-    """What a member gave: volunteer hours (database sum) and what each registered source adds."""
+# Other apps whose work counts as volunteering (the tutors of group sessions) register a function
+# (member=None, start=None, end=None) -> minutes here at AppConfig.ready().
+VOLUNTEER_MINUTES_SOURCES: list[Any] = []
+
+
+def volunteer_minutes(*, member: Member | None = None, start: Any = None, end: Any = None) -> int:
+    """Volunteer time in minutes: visit logs plus every registered source (one sum each)."""
     from django.db.models import Sum
 
-    minutes = member.volunteer_logs.aggregate(m=Sum("minutes"))["m"] or 0
-    figures: dict[str, Any] = {"hours": round(minutes / 60, 1)}
+    from alliance.models import VolunteerLog
+
+    logs = VolunteerLog.objects.all()
+    if member is not None:
+        logs = logs.filter(member=member)
+    if start is not None:
+        logs = logs.filter(date__gte=start)
+    if end is not None:
+        logs = logs.filter(date__lte=end)
+    minutes = logs.aggregate(m=Sum("minutes"))["m"] or 0
+    return int(minutes) + int(sum(source(member=member, start=start, end=end) for source in VOLUNTEER_MINUTES_SOURCES))
+
+
+def member_contribution(member: Member) -> dict[str, Any]:
+    """What a member gave: volunteer hours (database sum) and what each registered source adds."""
+
+    figures: dict[str, Any] = {"hours": round(volunteer_minutes(member=member) / 60, 1)}
     for source in CONTRIBUTION_SOURCES:
         figures.update(source(member))
     return figures

@@ -16,7 +16,7 @@ from alliance.forms import EventForm, MemberForm
 from alliance.models import Member, Sector, VolunteerAssignment
 from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
 
 
@@ -88,7 +88,7 @@ def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
         "case__child__location"
     )
     logs = request.user.member.volunteer_logs.order_by("-date")[:20]
-    total = sum(log.minutes for log in request.user.member.volunteer_logs.all())
+    total = selectors.volunteer_minutes(member=request.user.member)
     return render(
         request,
         "alliance/my_visits.html",

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "resources",
+    "programmes",
+    "registry",
     "notifications",
     "reports",
     "demo",  # on top of the others: the demo town and the scale dataset

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core import outbox
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, AuditEntry, OutboxMessage, ServiceHeartbeat
 from core.permissions import is_admin
 
@@ -25,6 +25,8 @@ HOME_BY_ROLE = {
     Role.PLEDGER: "resources:my-requests",
     Role.VOLUNTEER: "alliance:my-visits",
     Role.FUNDER: "reports:list",
+    Role.CHILDREN_DIRECTOR: "registry:home",
+    Role.CHILDREN_SUPERVISOR: "registry:town",
 }
 
 

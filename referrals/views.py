@@ -17,7 +17,7 @@ from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_all_cases
 from core.audit import audit_log
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from referrals import selectors, services
 from referrals.forms import ReasonForm, ReferOnForm, ReferralForm, StaffReferralForm

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_log
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
 from reports import figures, services
 from reports.forms import ReportForm
+from reports.labels import summary_rows
 from reports.models import ReportStatus
 from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+from reports.services import value_labels
 
 
 @login_required
@@ -101,13 +103,8 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         else None
     )
     summary = figures.summary(start, end, contract)
-    rows = []
-    for section in ("cases", "alliance", "promise_first", "activities", "funding"):
-        for key, value in summary[section].items():
-            if isinstance(value, dict):
-                rows += [(section, f"{key}.{sub}", v) for sub, v in value.items()]
-            else:
-                rows.append((section, key, value))
+    # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
+    rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(
         action=AuditAction.EXPORT,
         request=request,
@@ -116,5 +113,5 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return export_response(
-        rows=rows, header=[_("Section"), _("Figure"), _("Value")], filename=f"summary-{start}-{end}", fmt=fmt
+        rows=rows, header=[_("Section"), _("Figure"), _("Value"), _("Code")], filename=f"summary-{start}-{end}", fmt=fmt
     )

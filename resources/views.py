@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.choices import Urgency
 from cases.permissions import get_case_for_user, may_change_case
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 from resources import services
 from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
 from resources.permissions import (

@@ -27,7 +27,7 @@ from cases.permissions import (
     sees_all_cases,
 )
 from core.audit import audit_log
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
 
 

@@ -33,7 +33,7 @@ from cases.permissions import (
     sees_all_cases,
 )
 from cases.services import casework as work
-from core.http import AuthenticatedHttpRequest
+from core.http_types import AuthenticatedHttpRequest
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:

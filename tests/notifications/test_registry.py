@@ -33,7 +33,7 @@ def test_the_sweep_runs_every_rule_and_the_resolvers(cast):
 
 
 def test_promise_first_adds_to_the_case_timeline_and_the_member_page(cast):
-    assert [s.__module__ for s in TIMELINE_SOURCES] == ["resources.timeline"]
+    assert sorted(s.__module__ for s in TIMELINE_SOURCES) == ["programmes.timeline", "resources.timeline"]
     assert [s.__module__ for s in CONTRIBUTION_SOURCES] == ["resources.contributions"]
     figures = member_contribution(cast.pledger.member)
     assert {"hours", "given", "by_kind", "total_value", "times"} <= set(figures)
