@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from alliance.models import MemberKind, Sector
 from alliance.services import PHONE_RE
+from core.hygiene import clean_text
 from core.models import Location
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -45,15 +46,19 @@ class ParsedRow:
 
 def _read_rows(upload: Any) -> list[list[str]]:
     name = (upload.name or "").lower()
+    if getattr(upload, "size", None) == 0:
+        raise ValueError(_("The file is empty (0 bytes). Choose the file again."))
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
         book = load_workbook(upload, read_only=True, data_only=False)
         sheet = book.worksheets[0]
-        return [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
+        return [
+            ["" if c is None else clean_text(str(c)).strip() for c in row] for row in sheet.iter_rows(values_only=True)
+        ]
     if name.endswith(".csv"):
         text = upload.read().decode("utf-8-sig", errors="strict")
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        return [[clean_text(c).strip() for c in row] for row in csv.reader(io.StringIO(text))]
     raise ValueError(_("Upload a .csv or .xlsx file."))
 
 

@@ -1,4 +1,8 @@
-"""The Celery app: Redis broker and result backend from REDIS_URL, settings under CELERY_* in config.settings."""
+"""The Celery app: Redis broker and result backend from REDIS_URL, settings under CELERY_* in config.settings.
+
+Every task derives from core.celery_base.ResilientTask: retried on database and broker errors with
+backoff, bounded, ending in a visible failure.
+"""
 
 import os
 
@@ -6,6 +10,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("shouhu")
+app = Celery("shouhu", task_cls="core.celery_base:ResilientTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

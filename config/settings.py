@@ -62,10 +62,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # PostgreSQL unreachable → 503 with Retry-After, a page or JSON (core.errors), never a 500.
+    "core.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL and control characters removed from every GET/POST value, once, here (core.hygiene).
+    "core.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -194,6 +198,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies must be objects, and every string in them is cleaned of control characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.hygiene.JSONObjectParser",
+        "core.hygiene.CleanFormParser",
+        "core.hygiene.CleanMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -228,8 +238,9 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# No task may run longer than 11 minutes (reports and the digest declare 660 s; the rest less).
+CELERY_TASK_TIME_LIMIT = 11 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -237,13 +248,24 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 2, "visibility_timeout": 3600}
+# visibility_timeout: how long Redis waits before giving an unacknowledged message (acks_late) to
+# another worker. It must be longer than the longest task (time_limit 660 s, reports and the digest)
+# and than the longest retry countdown (retry_backoff_max 120 s, held unacked by the worker until its
+# ETA), or a task still running would be delivered and run twice. 15 minutes covers both with margin.
+# It no longer decides how long a crashed report lies: reports have a heartbeat and the recovery
+# sweep (core.tasks.recovery_sweep, every minute) re-queues a silent one within ~2 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 2, "visibility_timeout": 15 * 60}
 CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
-# Publishing never retries inside a web request: the outbox (core.outbox) keeps what could not be sent.
+# Publishing never happens inside a web request: requests write outbox rows (core.outbox); a relay
+# thread publishes them after commit and beat's outbox-drain (every 10 s) sends whatever is left.
 CELERY_TASK_PUBLISH_RETRY = False
+SHOUHU_OUTBOX_RELAY = env.str("SHOUHU_OUTBOX_RELAY", default="thread")
 CELERY_BEAT_SCHEDULE = {
-    "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 30.0},
+    # 10 s: an urgent referral's emails leave within ~10 s of Redis returning (the limit is a minute).
+    "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 10.0, "options": {"expires": 10}},
+    # Re-sends unsent notification emails, re-queues reports stuck or silent past their deadline.
+    "recovery-sweep": {"task": "core.tasks.recovery_sweep", "schedule": 60.0, "options": {"expires": 60}},
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},

@@ -9,13 +9,18 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from core.hygiene import clean_text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell that starts like a formula is written as text (prefixed with an apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """A cell that starts like a formula is written as text (prefixed with an apostrophe); control
+    characters (which openpyxl refuses with IllegalCharacterError) are removed."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_START):
+            value = "'" + value
+        return clean_text(value)
     return value
 
 

@@ -51,3 +51,34 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class EmailDelivery(models.Model):
+    """The send record of one notification's email: claimed (committed) before the mail goes out.
+
+    Unique per notification, so however often the task runs (retries, the recovery sweep, a redelivered
+    message after a crash) at most one attempt holds the claim, and a ``sent`` or ``uncertain`` record
+    is never sent again. ``uncertain`` means a worker died between claiming and recording the result:
+    the mail may have left, so it is not re-sent blind; the health page counts these for a person.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent again")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Unknown (the sender stopped)")
+
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="delivery")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.status}"

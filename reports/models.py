@@ -15,6 +15,13 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class FailureReason(models.TextChoices):
+    DATABASE = "database", _("The database could not be reached for several minutes.")
+    WORKER_LOST = "worker_lost", _("The background worker stopped several times while making it.")
+    NOT_STARTED = "not_started", _("No background worker picked it up. Tell the administrator.")
+    ERROR = "error", _("An unexpected error stopped it. The administrator has the details.")
+
+
 class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "XLSX"
@@ -45,6 +52,14 @@ class Report(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written every few seconds while a worker makes the report; silence means the worker died.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The Celery task id that holds the report; another delivery of an old message cannot overwrite it.
+    run_token = models.CharField(max_length=64, blank=True)
+    failure_reason = models.CharField(
+        _("why it failed"), max_length=20, choices=FailureReason.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("report")

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import threading
+import time
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,12 +23,13 @@ from accounts.models import User
 from alliance.models import Sector
 from cases.models import Category, FamilySituation, PresentingIssue, Sex
 from core.audit import audit_log
+from core.celery_base import is_retryable
 from core.exports import safe_cell
 from core.models import AuditAction, Contract
 from core.outbox import enqueue
 from referrals.models import Channel
 from reports import charts, figures, labels
-from reports.models import Report, ReportFormat, ReportStatus
+from reports.models import FailureReason, Report, ReportFormat, ReportStatus
 
 log = logging.getLogger(__name__)
 SUPPRESS_BELOW = 3  # small counts in a table cell could point at a child
@@ -190,30 +196,173 @@ def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def report_generate(*, report_id: int) -> Report:
-    """Compute, render and store one report, moving its progress from 0 to 100. Idempotent when done."""
+def _settings(key: str, default: float) -> float:
+    return float(getattr(settings, "SHOUHU", {}).get(key, default))
+
+
+def heartbeat_seconds() -> float:
+    return _settings("REPORT_HEARTBEAT_SECONDS", 10)
+
+
+def stale_after() -> dt.timedelta:
+    """A running report silent this long has lost its worker."""
+    return dt.timedelta(seconds=_settings("REPORT_STALE_SECONDS", 120))
+
+
+class _Heartbeat(threading.Thread):
+    """Proves the worker is alive while one long step (WeasyPrint) runs; dies with the process."""
+
+    def __init__(self, report_id: int, token: str) -> None:
+        super().__init__(name=f"report-{report_id}-heartbeat", daemon=True)
+        self.report_id, self.token, self.stopped = report_id, token, threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stopped.wait(heartbeat_seconds()):
+                try:
+                    Report.objects.filter(pk=self.report_id, run_token=self.token).update(heartbeat_at=timezone.now())
+                except Exception:  # noqa: BLE001 - a database blip: try again at the next beat
+                    connection.close()
+        finally:
+            connection.close()
+
+
+def _claim(report_id: int, token: str) -> bool:
+    """Take the report for this run: queued, already ours (a retry), or running but silent."""
+    now = timezone.now()
+    mine = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RUNNING, run_token=token)
+    silent = Q(status=ReportStatus.RUNNING) & (Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at=None))
+    return bool(
+        Report.objects.filter(pk=report_id)
+        .filter(mine | silent)
+        .update(status=ReportStatus.RUNNING, run_token=token, heartbeat_at=now, progress=0, failure_reason="")
+    )
+
+
+def _drill_pause() -> None:
+    # Failure drills (tests/drills) slow a report down so a worker can be killed in the middle of it.
+    pause = _settings("DRILL_REPORT_PAUSE_SECONDS", 0)
+    if pause:
+        time.sleep(pause)
+
+
+def report_generate(*, report_id: int, token: str = "") -> Report:
+    """Compute, render and store one report, moving its progress from 0 to 100. Idempotent when done.
+
+    Database and broker errors propagate (the task retries them); only other errors fail the report
+    here. The file has one fixed name per report, so a re-run after a crash replaces it, never adds one.
+    """
+    token = token or uuid.uuid4().hex
     report = Report.objects.select_related("contract").get(pk=report_id)
-    if report.status == ReportStatus.DONE:
+    if report.status == ReportStatus.DONE or not _claim(report_id, token):
+        report.refresh_from_db()
         return report
+    mine = Report.objects.filter(pk=report.pk, run_token=token)
+
+    def progress(value: int) -> None:
+        mine.update(progress=value, heartbeat_at=timezone.now())
+
+    beat = _Heartbeat(report.pk, token)
+    beat.start()
     try:
-        _progress(report, 10)
+        progress(10)
         with translation.override(report.language):
             summary = figures.summary(report.start, report.end, report.contract)
-            _progress(report, 40)
+            progress(40)
+            _drill_pause()
             context = report_context(summary, report)
-            _progress(report, 60)
+            progress(60)
+            _drill_pause()
             if report.format == ReportFormat.XLSX:
                 content, extension = render_xlsx(summary, context), "xlsx"
             else:
                 content, extension = render_pdf(context), "pdf"
-        _progress(report, 90)
-        report.file.save(f"report-{report.pk}.{extension}", ContentFile(content), save=False)
-        Report.objects.filter(pk=report.pk).update(
-            file=report.file.name, status=ReportStatus.DONE, progress=100, finished_at=timezone.now(), error=""
+        progress(90)
+        name = f"reports/report-{report.pk}.{extension}"
+        storage = report.file.storage
+        if storage.exists(name):
+            storage.delete(name)  # a crashed earlier run's file: replaced, so one file per report
+        saved = storage.save(name, ContentFile(content))
+        mine.update(
+            file=saved,
+            status=ReportStatus.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+            error="",
+            failure_reason="",
         )
     except Exception as exc:
+        if is_retryable(exc):
+            log.warning("report %s: %s; the task will retry", report.pk, exc)
+            raise
         log.exception("report %s failed", report.pk)
-        Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(exc)[:1000])
+        mine.update(status=ReportStatus.FAILED, error=str(exc)[:1000], failure_reason=FailureReason.ERROR)
         raise
+    finally:
+        beat.stopped.set()
     report.refresh_from_db()
     return report
+
+
+def report_mark_failed(*, report_id: int, reason: str, error: str = "") -> None:
+    """The last word on a report that cannot be made: failed, with a reason the user can act on."""
+    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.FAILED, failure_reason=reason, error=error[:1000], heartbeat_at=None
+    )
+
+
+@transaction.atomic
+def report_retry(*, actor: User, report: Report) -> Report:
+    """The retry button: a failed report is queued again from zero."""
+    if report.status != ReportStatus.FAILED:
+        raise ValidationError(_("Only a failed report can be tried again."))
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.QUEUED,
+        progress=0,
+        attempts=0,
+        error="",
+        failure_reason="",
+        run_token="",
+        heartbeat_at=None,
+        updated_at=timezone.now(),
+    )
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=report, detail={"retry": True})
+    enqueue("reports.tasks.generate_report", report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def reports_recover(now: dt.datetime | None = None, max_attempts: int = 3) -> dict[str, int]:
+    """The sweep: a running report gone silent is re-queued (or failed after ``max_attempts``);
+    a report queued for more than five minutes is sent again (or failed). Returns what it did."""
+    now = now or timezone.now()
+    done = {"requeued": 0, "failed": 0}
+    silent = Report.objects.filter(status=ReportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at=None, updated_at__lt=now - stale_after())
+    )
+    waiting = Report.objects.filter(status=ReportStatus.QUEUED, updated_at__lt=now - dt.timedelta(minutes=5))
+    for queryset, reason in ((silent, FailureReason.WORKER_LOST), (waiting, FailureReason.NOT_STARTED)):
+        for report in queryset[:100]:
+            with transaction.atomic():
+                if report.attempts + 1 >= max_attempts:
+                    report_mark_failed(report_id=report.pk, reason=reason)
+                    done["failed"] += 1
+                    continue
+                changed = (
+                    Report.objects.filter(pk=report.pk, status=report.status, run_token=report.run_token)
+                    .filter(Q(heartbeat_at=report.heartbeat_at))
+                    .update(
+                        status=ReportStatus.QUEUED,
+                        progress=0,
+                        attempts=report.attempts + 1,
+                        run_token="",
+                        heartbeat_at=None,
+                        updated_at=now,
+                    )
+                )
+                if changed:
+                    enqueue("reports.tasks.generate_report", report.pk)
+                    done["requeued"] += 1
+    return done

@@ -11,4 +11,5 @@ urlpatterns = [
     path("summary.csv", views.summary_export, name="summary-export"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/download/", views.report_download, name="download"),
+    path("<int:pk>/retry/", views.report_retry, name="retry"),
 ]

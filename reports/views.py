@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -7,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
@@ -51,10 +52,23 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     template = "reports/_progress.html" if request.htmx else "reports/detail.html"
-    response = render(request, template, {"report": report})
+    response = render(request, template, {"report": report, "may_generate": may_generate(request.user)})
     if request.htmx and report.status in (ReportStatus.DONE, ReportStatus.FAILED):
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk, action="generate")
+    try:
+        services.report_retry(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The report is being made again."))
+    return redirect("reports:detail", pk=report.pk)
 
 
 @login_required

@@ -33,6 +33,17 @@ def pytest_configure(config: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(autouse=True)
+def _outbox_relay_fresh():
+    """Each test starts with the outbox relay's circuit breaker closed, and leaves its relay idle."""
+    from core import outbox
+
+    outbox.reset_breaker()
+    yield
+    outbox.wait_for_relay(timeout=10)
+    outbox.reset_breaker()
+
+
 @dataclass
 class Cast:
     admin: Any

@@ -218,6 +218,8 @@ def document_add(*, actor: User, case: Case, upload: Any, kind: str) -> Any:
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
     limit = settings.SHOUHU["MAX_ATTACHMENT_BYTES"]
+    if not upload.size:
+        raise ValidationError({"file": _("The file is empty (0 bytes). Choose the file again.")})
     if upload.size > limit:
         raise ValidationError(
             {"file": _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}}
