@@ -22,10 +22,11 @@ def recovery_sweep() -> dict[str, int]:
     reports queued for more than five minutes or running with a silent heartbeat are re-queued, and
     failed with a reason after three attempts. Then the outbox is drained.
     """
-    from notifications.delivery import emails_recover
-    from reports.services import reports_recover
+    from core.recovery import RECOVERY_SWEEPS
 
-    done = {**emails_recover(), **reports_recover()}
+    done: dict[str, int] = {}
+    for sweep in RECOVERY_SWEEPS:  # registered by notifications (emails) and reports (stuck reports)
+        done.update(sweep())
     done["published"] = outbox.drain()
     return done
 

@@ -63,8 +63,7 @@ def _broker_state() -> tuple[bool, str]:
 def health(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
-    from notifications.models import EmailDelivery
-    from reports.models import Report, ReportStatus
+    from core.recovery import HEALTH_FIGURES
 
     broker_ok, broker_error = _broker_state()
     with connection.cursor() as cursor:
@@ -78,13 +77,9 @@ def health(request: AuthenticatedHttpRequest) -> HttpResponse:
         "worker_seen": beats.get("worker"),
         "worker_ok": bool(beats.get("worker") and beats["worker"] > fresh),
         "outbox_waiting": OutboxMessage.objects.filter(sent_at=None).count(),
-        "emails_failed": EmailDelivery.objects.filter(status=EmailDelivery.Status.FAILED).count(),
-        "emails_uncertain": EmailDelivery.objects.filter(status=EmailDelivery.Status.UNCERTAIN).count(),
-        "reports_running": Report.objects.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]).count(),
-        "reports_failed": Report.objects.filter(
-            status=ReportStatus.FAILED, updated_at__gte=now - timedelta(days=7)
-        ).count(),
     }
+    for figures in HEALTH_FIGURES:  # emails (notifications) and reports add their own lines
+        context.update(figures(now))
     return render(request, "core/health.html", context)
 
 
