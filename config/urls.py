@@ -5,8 +5,9 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
-class FaviconView(RedirectView):
-    """/favicon.ico, which browsers ask for by name, points at the hashed static file (resolved per request)."""
+class FaviconRedirect(RedirectView):
+    """/favicon.ico → the hashed static file; resolved per request, since the manifest of a
+    production build only exists after collectstatic (and `check --deploy` imports the URLs)."""
 
     permanent = True
 
@@ -30,7 +31,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("favicon.ico", FaviconView.as_view()),
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -46,7 +47,3 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
 ]
-
-handler403 = "core.errors.permission_denied"
-handler404 = "core.errors.page_not_found"
-handler500 = "core.errors.server_error"
