@@ -161,3 +161,23 @@ def test_dashboard_and_csv_show_the_figures(cast, client_for, group_work, period
     assert "programmes.sessions" in body and "programmes.parent_child_calls" in body
     manager_rows = dict(client_for(cast.manager).get("/reports/dashboard/").context["programme_rows"])
     assert "<3" not in manager_rows.values()
+
+
+def test_seed_demo_has_a_classroom_a_parenting_group_and_a_week_of_calls(db):
+    from django.core.management import call_command
+
+    from programmes.models import Programme
+
+    call_command("seed_demo")
+    classroom = Programme.objects.get(kind="after_school_class")
+    assert classroom.enrolments.count() >= 10 and classroom.sessions.filter(attendance_taken=True).count() >= 10
+    assert classroom.sessions.first().attendees.exists() and classroom.pupil_profiles.exists()
+    assert Programme.objects.get(kind="parenting_group").sessions.filter(guardians_present__gt=0).exists()
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    assert ParentCall.objects.filter(date__gte=monday, date__lte=monday + dt.timedelta(days=6), held=True).count() >= 3
+    from cases.models import Case
+
+    assert parent_calls.missed_this_week(Case.objects.all(), week_start=monday)
+    call_command("seed_demo")  # again: nothing doubled
+    assert Programme.objects.count() == 2
