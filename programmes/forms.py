@@ -19,7 +19,6 @@ from programmes.models import (
     StockItem,
     Store,
 )
-from resources.models import Pledge
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -125,7 +124,7 @@ class StoreForm(forms.ModelForm):
 
 
 class ReceiveForm(forms.Form):
-    pledge = forms.ModelChoiceField(queryset=Pledge.objects.none(), required=False, label=_("pledge"))
+    pledge = forms.ModelChoiceField(queryset=StockItem.objects.none(), required=False, label=_("pledge"))
     category = forms.ChoiceField(choices=ItemCategory.choices, label=_("category"))
     description = forms.CharField(max_length=300, label=_("what"))
     quantity = forms.IntegerField(min_value=1, max_value=100000, label=_("quantity received"))
@@ -136,7 +135,11 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pledge"].queryset = Pledge.objects.filter(kind="goods", is_active=True).select_related("member")
+        pledge_model: Any = StockItem._meta.get_field("pledge").related_model  # resources.Pledge
+        pledge_field: Any = self.fields["pledge"]
+        pledge_field.queryset = pledge_model._default_manager.filter(kind="goods", is_active=True).select_related(
+            "member"
+        )
         self.fields["received_on"].initial = timezone.localdate()
 
 
@@ -150,5 +153,6 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = store.items.all()
+        item_field: Any = self.fields["item"]
+        item_field.queryset = store.items.all()
         self.fields["date"].initial = timezone.localdate()

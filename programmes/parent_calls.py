@@ -36,7 +36,7 @@ def _follow_up(*, actor: User, case: Case, call: ParentCall) -> Any:
     """The conflict becomes an action on the current care plan (a flag on the case when it has no plan)."""
     from cases.models import CarePlan
     from cases.services import flag_add
-    from cases.services_work import careplan_action_add
+    from cases.services.casework import careplan_action_add
 
     text = _("Follow up the family conflict from the parent–child call of %(d)s: %(t)s") % {
         "d": call.date.isoformat(),
@@ -153,9 +153,11 @@ def weekly_calls(cases: QuerySet[Case], *, week_start: dt.date) -> list[WeekRow]
         .select_related("child", "lead_worker")
         .order_by("child__name", "pk")
     )
-    return [
-        WeekRow(c, c.weekly_target if c.weekly_target is not None else DEFAULT_PER_WEEK, c.held_calls) for c in rows
-    ]
+    rows_out = []
+    for case in rows:
+        target = getattr(case, "weekly_target", None)
+        rows_out.append(WeekRow(case, DEFAULT_PER_WEEK if target is None else target, case.held_calls))
+    return rows_out
 
 
 def missed_this_week(cases: QuerySet[Case], *, week_start: dt.date) -> list[WeekRow]:

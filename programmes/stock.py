@@ -19,7 +19,6 @@ from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from programmes.models import ItemCategory, MovementKind, Programme, StockItem, StockMovement, Store
-from resources.models import Pledge, PledgeKind
 
 
 @transaction.atomic
@@ -40,12 +39,12 @@ def stock_receive(
     quantity: int,
     unit_value: Decimal | str | int = 0,
     received_on: dt.date | None = None,
-    pledge: Pledge | None = None,
+    pledge: Any = None,  # a resources.Pledge (Promise First sits beside this app, not below it)
     category: str = ItemCategory.BOOKS,
 ) -> StockItem:
     """A donation arrives at the store: from a member's goods pledge when there is one."""
     received_on = received_on or timezone.localdate()
-    if pledge is not None and pledge.kind != PledgeKind.GOODS:
+    if pledge is not None and pledge.kind != "goods":
         raise ValidationError({"pledge": _("Only a pledge of goods can be received into stock.")})
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date cannot be in the future.")})

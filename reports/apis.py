@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts.models import Role, User
 from core.audit import audit_log
 from core.models import AuditAction, Contract
 from reports import figures, services
@@ -50,7 +50,7 @@ class SummaryView(APIView):
         period = PeriodSerializer(data=request.query_params)
         period.is_valid(raise_exception=True)
         data = period.validated_data
-        for_funder = request.user.has_role(Role.FUNDER)
+        for_funder = isinstance(request.user, User) and request.user.has_role(Role.FUNDER)
         return Response(figures.summary(data["start"], data["end"], data.get("contract"), for_funder=for_funder))
 
 
@@ -80,7 +80,7 @@ class ReportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.Cre
         if not may_see_reports(request.user):
             raise PermissionDenied
 
-    def get_queryset(self) -> QuerySet[Report]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Report]:
         return reports_visible_to(self.request.user).order_by("-created_at")
 
     def get_object(self) -> Report:
