@@ -157,11 +157,19 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         user = self.context["request"].user
         ids = data.get("attendees") or []
-        visible = roster_ids_visible_to(user, instance.programme, ids)
+        visible = self._visible_on(user, instance.programme)
         data["attendees"] = [pk for pk in ids if pk in visible]  # identities only to those who may see them
         if not visible and ids:
             data["guardian_names"] = ""
         return data
+
+    def _visible_on(self, user: Any, programme: Programme) -> set[int]:
+        """The roster children of a programme the caller may see by name, once per programme per response."""
+        cache = self.context.setdefault("_visible_by_programme", {})
+        if programme.pk not in cache:
+            enrolled = programme.enrolments.values_list("case_id", flat=True)
+            cache[programme.pk] = roster_ids_visible_to(user, programme, list(enrolled))
+        return cache[programme.pk]
 
     def validate_programme(self, programme: Programme) -> Programme:
         user = self.context["request"].user

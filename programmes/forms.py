@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from alliance.models import Member
 from cases.models import Case
-from programmes.models import ParentCall, Programme, ProgrammeSession, PupilProfile
+from programmes.models import (
+    ItemCategory,
+    MovementKind,
+    ParentCall,
+    Programme,
+    ProgrammeSession,
+    PupilProfile,
+    StockItem,
+    Store,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,4 +114,45 @@ class ParentCallForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
         self.fields["case"].label_from_instance = lambda c: f"{c.child.name} ({c.number})"
+        self.fields["date"].initial = timezone.localdate()
+
+
+class StoreForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = ["name", "kind", "location"]
+
+
+class ReceiveForm(forms.Form):
+    pledge = forms.ModelChoiceField(queryset=StockItem.objects.none(), required=False, label=_("pledge"))
+    category = forms.ChoiceField(choices=ItemCategory.choices, label=_("category"))
+    description = forms.CharField(max_length=300, label=_("what"))
+    quantity = forms.IntegerField(min_value=1, max_value=100000, label=_("quantity received"))
+    unit_value = forms.DecimalField(
+        min_value=0, max_digits=12, decimal_places=2, initial=0, label=_("value of one (yuan)")
+    )
+    received_on = forms.DateField(widget=DATE, label=_("received on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pledge_model: Any = StockItem._meta.get_field("pledge").related_model  # resources.Pledge
+        pledge_field: Any = self.fields["pledge"]
+        pledge_field.queryset = pledge_model._default_manager.filter(kind="goods", is_active=True).select_related(
+            "member"
+        )
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class MoveForm(forms.Form):
+    item = forms.ModelChoiceField(queryset=StockItem.objects.none(), label=_("item"))
+    kind = forms.ChoiceField(choices=MovementKind.choices, label=_("kind"))
+    quantity = forms.IntegerField(min_value=1, max_value=100000, initial=1, label=_("quantity"))
+    date = forms.DateField(widget=DATE, label=_("date"))
+    case_number = forms.CharField(max_length=30, required=False, label=_("child's case number"))
+    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), required=False, label=_("programme"))
+
+    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        item_field: Any = self.fields["item"]
+        item_field.queryset = store.items.all()
         self.fields["date"].initial = timezone.localdate()

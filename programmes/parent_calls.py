@@ -153,9 +153,11 @@ def weekly_calls(cases: QuerySet[Case], *, week_start: dt.date) -> list[WeekRow]
         .select_related("child", "lead_worker")
         .order_by("child__name", "pk")
     )
-    return [
-        WeekRow(c, c.weekly_target if c.weekly_target is not None else DEFAULT_PER_WEEK, c.held_calls) for c in rows
-    ]
+    rows_out = []
+    for case in rows:
+        target = getattr(case, "weekly_target", None)
+        rows_out.append(WeekRow(case, DEFAULT_PER_WEEK if target is None else target, case.held_calls))
+    return rows_out
 
 
 def missed_this_week(cases: QuerySet[Case], *, week_start: dt.date) -> list[WeekRow]:

@@ -18,9 +18,18 @@ from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
-from programmes import parent_calls, selectors, services
-from programmes.forms import ParentCallForm, ProgrammeForm, PupilProfileForm, SessionForm, TutorNoteForm
-from programmes.models import ProgrammeKind, PupilProfile, TutorNote
+from programmes import parent_calls, selectors, services, stock
+from programmes.forms import (
+    MoveForm,
+    ParentCallForm,
+    ProgrammeForm,
+    PupilProfileForm,
+    ReceiveForm,
+    SessionForm,
+    StoreForm,
+    TutorNoteForm,
+)
+from programmes.models import ProgrammeKind, PupilProfile, StockMovement, Store, TutorNote
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
@@ -278,6 +287,74 @@ def calls(request: AuthenticatedHttpRequest) -> HttpResponse:
             "week_end": week_end,
             "previous_week": week_start - dt.timedelta(days=7),
             "next_week": week_start + dt.timedelta(days=7),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stores(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Village libraries and stores of donated goods."""
+    _staff_only(request)
+    form = StoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        store = stock.store_create(actor=request.user, **form.cleaned_data)
+        return redirect("programmes:store", pk=store.pk)
+    return render(
+        request,
+        "programmes/stores.html",
+        {"stores": Store.objects.select_related("location").order_by("name"), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def store_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    store = Store.objects.filter(pk=pk).first()
+    if store is None:
+        raise Http404
+    receive_form = ReceiveForm(request.POST if request.POST.get("form") == "receive" else None)
+    move_form = MoveForm(request.POST if request.POST.get("form") == "move" else None, store=store)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "receive" and receive_form.is_valid():
+                stock.stock_receive(actor=request.user, store=store, **receive_form.cleaned_data)
+                messages.success(request, _("Received into stock."))
+                return redirect("programmes:store", pk=store.pk)
+            if request.POST.get("form") == "move" and move_form.is_valid():
+                data = dict(move_form.cleaned_data)
+                number = data.pop("case_number").strip()
+                case = None
+                if number:
+                    case = cases_visible_to(request.user).filter(number=number).first()
+                    if case is None:
+                        raise ValidationError(
+                            {"case_number": _("No case with the number %(n)s that you may see.") % {"n": number}}
+                        )
+                stock.stock_move(actor=request.user, case=case, **data)
+                messages.success(request, _("Saved."))
+                return redirect("programmes:store", pk=store.pk)
+        except ValidationError as exc:
+            _errors_to(move_form if request.POST.get("form") == "move" else receive_form, exc)
+    movements = StockMovement.objects.filter(item__store=store).select_related("item", "case__child", "programme")[:100]
+    visible = set(
+        cases_visible_to(request.user)
+        .filter(pk__in=[m.case_id for m in movements if m.case_id])
+        .values_list("pk", flat=True)
+    )
+    audit_log(action=AuditAction.VIEW, obj=store, request=request)
+    return render(
+        request,
+        "programmes/store.html",
+        {
+            "store": store,
+            "items": stock.stock_items(store),
+            "movements": [(m, m.case_id in visible) for m in movements],
+            "receive_form": receive_form,
+            "move_form": move_form,
         },
         status=400 if request.method == "POST" else 200,
     )

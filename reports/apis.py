@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Role, User
 from core.audit import audit_log
 from core.models import AuditAction, Contract
 from reports import figures, services
@@ -49,7 +50,8 @@ class SummaryView(APIView):
         period = PeriodSerializer(data=request.query_params)
         period.is_valid(raise_exception=True)
         data = period.validated_data
-        return Response(figures.summary(data["start"], data["end"], data.get("contract")))
+        for_funder = isinstance(request.user, User) and request.user.has_role(Role.FUNDER)
+        return Response(figures.summary(data["start"], data["end"], data.get("contract"), for_funder=for_funder))
 
 
 class ReportSerializer(serializers.ModelSerializer):

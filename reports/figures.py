@@ -190,8 +190,14 @@ def referral_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
     }
 
 
-def summary(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
-    """The funder report's figures as in shared/api-v1.md."""
+def summary(
+    start: dt.date, end: dt.date, contract: Contract | None = None, *, for_funder: bool = False
+) -> dict[str, Any]:
+    """The funder report's figures as in shared/api-v1.md (``for_funder``: small counts of group services
+    read "<3")."""
+    from programmes.figures import programme_figures, suppressed
+
+    group_work = programme_figures(start, end, contract)
     promise = promise_figures(start, end, contract)
     amount = (
         contract.amount
@@ -208,5 +214,6 @@ def summary(start: dt.date, end: dt.date, contract: Contract | None = None) -> d
         "promise_first": promise,
         "activities": activity_figures(start, end, contract),
         "referrals": referral_figures(start, end),
+        "programmes": suppressed(group_work) if for_funder else group_work,
         "funding": {"contract_amount": _money(amount) if amount is not None else None, "community_value_ratio": ratio},
     }

@@ -16,6 +16,7 @@ SECTIONS: dict[str, Any] = {
     "activities": _("Work done"),
     "referrals": _("Referrals"),
     "funding": _("Funding"),
+    "programmes": _("Group services"),
 }
 
 FIGURES: dict[str, Any] = {
@@ -60,6 +61,21 @@ FIGURES: dict[str, Any] = {
     "referrals.average_hours_to_triage": _("Average hours to triage"),
     "funding.contract_amount": _("Contract amount (yuan)"),
     "funding.community_value_ratio": _("Community value per yuan of contract"),
+    "programmes.programmes": _("Programmes with a session"),
+    "programmes.sessions": _("Group sessions held"),
+    "programmes.children_reached": _("Children reached by group work"),
+    "programmes.attendances": _("Attendances of children"),
+    "programmes.parent_child_calls": _("Parent–child calls held"),
+    "programmes.programmes_by_kind": _("Programmes by kind"),
+    "programmes.sessions_by_kind": _("Sessions by kind"),
+    "programmes.average_attendance": _("Average children per session"),
+    "programmes.guardian_attendances": _("Attendances of guardians"),
+    "programmes.tutor_hours": _("Volunteer tutor hours"),
+    "programmes.parent_child_calls_target": _("Parent–child calls due (weekly targets)"),
+    "programmes.parent_child_calls_pct": _("Calls held against target (%)"),
+    "programmes.books_distributed": _("Books lent or given"),
+    "programmes.goods_distributed": _("Goods lent or given"),
+    "programmes.goods_value": _("Value of books and goods given (yuan)"),
 }
 
 

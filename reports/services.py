@@ -27,6 +27,7 @@ from core.celery_base import is_retryable
 from core.exports import safe_cell
 from core.models import AuditAction, Contract
 from core.outbox import enqueue
+from programmes.models import ProgrammeKind
 from referrals.models import Channel
 from reports import charts, figures, labels
 from reports.models import FailureReason, Report, ReportFormat, ReportStatus
@@ -76,10 +77,22 @@ def _progress(report: Report, value: int, status: str = ReportStatus.RUNNING) ->
 
 def _labels() -> dict[str, str]:
     labels: dict[str, str] = {}
-    for choices in (Sector, Channel, PresentingIssue, FamilySituation, Category, Sex):
+    for choices in (Sector, Channel, PresentingIssue, FamilySituation, Category, Sex, ProgrammeKind):
         labels.update({code: str(label) for code, label in choices.choices})
     labels.update({"unknown": _("Not recorded"), "outreach": _("Outreach (no referral)"), "18+": _("18 and over")})
     return labels
+
+
+def programme_figure_rows(group: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, value) for each group-services figure, in the summary's order (already suppressed for funders)."""
+    rows: list[tuple[str, Any]] = []
+    names = _labels()
+    for key, value in group.items():
+        if isinstance(value, dict):
+            rows += [(labels.figure_label(f"programmes.{key}.{kind}", names), n) for kind, n in value.items()]
+        else:
+            rows.append((labels.figure_label(f"programmes.{key}"), value))
+    return rows
 
 
 def value_labels() -> dict[str, str]:
@@ -129,6 +142,7 @@ def report_context(summary: dict[str, Any], report: Report | None = None) -> dic
         "report": report,
         "tables": tables,
         "suppress_below": SUPPRESS_BELOW,
+        "programme_rows": programme_figure_rows(summary.get("programmes") or {}),
         "charts": {
             "source": charts.bar_chart(
                 [(row["label"], row["n"]) for row in tables["by_referral_source"]], title=_("Cases by referral source")
@@ -269,7 +283,7 @@ def report_generate(*, report_id: int, token: str = "") -> Report:
     try:
         progress(10)
         with translation.override(report.language):
-            summary = figures.summary(report.start, report.end, report.contract)
+            summary = figures.summary(report.start, report.end, report.contract, for_funder=True)
             progress(40)
             _drill_pause()
             context = report_context(summary, report)

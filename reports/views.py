@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Role
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
@@ -90,7 +91,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
-    summary = figures.summary(start, today, contract)
+    summary = figures.summary(start, today, contract, for_funder=request.user.has_role(Role.FUNDER))
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -116,7 +117,7 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.GET.get("contract", "").isdigit()
         else None
     )
-    summary = figures.summary(start, end, contract)
+    summary = figures.summary(start, end, contract, for_funder=request.user.has_role(Role.FUNDER))
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(

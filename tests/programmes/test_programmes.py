@@ -258,3 +258,34 @@ def test_enrol_a_child_by_case_number(cast, client_for, classroom):
     hidden = make_case(lead_worker=cast.colleague)
     client_for(cast.worker).post(f"/programmes/{classroom.programme.pk}/enrol/", {"case_number": hidden.number})
     assert not classroom.programme.enrolments.filter(case=hidden).exists()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_hot_paths_do_not_grow_with_the_roster(cast, api_for, client_for, classroom):
+    from tests.factories import make_case
+
+    session = _session(classroom, present=classroom.cases)
+    _session(classroom, present=classroom.cases[:2], days_ago=2)
+    client, api = client_for(cast.worker), api_for(cast.worker)
+    urls = [
+        f"/programmes/sessions/{session.pk}/attendance/",
+        f"/programmes/{classroom.programme.pk}/",
+        "/api/v1/programme-sessions/",
+    ]
+    before = [_queries(client, urls[0]), _queries(client, urls[1])]
+    before_api = _queries(api, urls[2])
+    for _ in range(6):
+        case = make_case(lead_worker=cast.colleague)
+        services.enrolment_add(actor=cast.manager, programme=classroom.programme, case=case)
+        session.attendees.add(case)
+    _session(classroom, present=classroom.cases[:3], days_ago=3)
+    assert [_queries(client, urls[0]), _queries(client, urls[1])] == before
+    assert _queries(api, urls[2]) == before_api

@@ -1,0 +1,112 @@
+"""Group-services figures for the funder report and the dashboard: database aggregates, counts only.
+
+The five keys ``programmes, sessions, children_reached, attendances, parent_child_calls`` are fixed by
+shared/api-v1.md; the others are added (the contract allows more keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+
+from cases.models import Case
+from core.models import Contract
+from programmes.models import CallTarget, ParentCall, ProgrammeKind, ProgrammeSession
+from programmes.selectors import tutor_minutes
+from programmes.stock import distributed_figures
+
+SUPPRESS_BELOW = 3
+# Figures that count people or things that could point at a child; averages, hours and money are not counts.
+NOT_COUNTS = {"average_attendance", "tutor_hours", "goods_value", "parent_child_calls_pct"}
+
+
+def _one_decimal(value: Decimal | float) -> float:
+    return float(Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def _weeks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The Monday–Sunday weeks whose Monday falls in the period."""
+    monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+    weeks = []
+    while monday <= end:
+        weeks.append((monday, monday + dt.timedelta(days=6)))
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def calls_target(start: dt.date, end: dt.date, contract: Contract | None = None) -> int:
+    """Calls due in the period: each week, every open case's weekly target (1 for a left-behind child)."""
+    explicit = CallTarget.objects.filter(case=OuterRef("pk")).values("per_week")[:1]
+    cases = (
+        Case.objects.filter(opened_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .annotate(weekly_target=Subquery(explicit))
+        .filter(Q(weekly_target__gt=0) | Q(weekly_target__isnull=True, child__left_behind=True))
+    )
+    if contract is not None:
+        cases = cases.filter(contract=contract)
+    total = 0
+    weeks = _weeks(start, end)
+    for opened_on, closed_on, target in cases.values_list("opened_on", "closed_on", "weekly_target"):
+        per_week = 1 if target is None else target
+        total += per_week * sum(1 for mon, sun in weeks if opened_on <= sun and (closed_on is None or closed_on >= mon))
+    return total
+
+
+def programme_figures(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
+    sessions = ProgrammeSession.objects.filter(date__gte=start, date__lte=end)
+    attendance = ProgrammeSession.attendees.through.objects.filter(
+        programmesession__date__gte=start, programmesession__date__lte=end
+    )
+    calls = ParentCall.objects.filter(date__gte=start, date__lte=end, held=True)
+    if contract is not None:
+        attendance = attendance.filter(case__contract=contract)
+        calls = calls.filter(case__contract=contract)
+    totals = sessions.aggregate(
+        programmes=Count("programme", distinct=True),
+        sessions=Count("pk", distinct=True),
+        taken=Count("pk", filter=Q(attendance_taken=True), distinct=True),
+        guardians=Sum("guardians_present"),
+    )
+    reach = attendance.aggregate(attendances=Count("pk"), children=Count("case", distinct=True))
+    by_kind = {
+        row["programme__kind"]: row
+        for row in sessions.values("programme__kind")
+        .annotate(programmes=Count("programme", distinct=True), sessions=Count("pk"))
+        .order_by("programme__kind")
+    }
+    held, target = calls.count(), calls_target(start, end, contract)
+    goods = distributed_figures(start, end)
+    return {
+        "programmes": totals["programmes"],
+        "sessions": totals["sessions"],
+        "children_reached": reach["children"],
+        "attendances": reach["attendances"],
+        "parent_child_calls": held,
+        "programmes_by_kind": {k: by_kind[k]["programmes"] for k in ProgrammeKind.values if k in by_kind},
+        "sessions_by_kind": {k: by_kind[k]["sessions"] for k in ProgrammeKind.values if k in by_kind},
+        "average_attendance": _one_decimal(Decimal(reach["attendances"]) / totals["taken"]) if totals["taken"] else 0.0,
+        "guardian_attendances": totals["guardians"] or 0,
+        "tutor_hours": _one_decimal(Decimal(tutor_minutes(start=start, end=end)) / 60),
+        "parent_child_calls_target": target,
+        "parent_child_calls_pct": _one_decimal(Decimal(held * 100) / target) if target else 0.0,
+        "books_distributed": goods["books"],
+        "goods_distributed": goods["goods"],
+        "goods_value": goods["value"],
+    }
+
+
+def suppressed(figures: dict[str, Any]) -> dict[str, Any]:
+    """For funders: every count from 1 to 2 reads "<3" (zero and larger counts stay exact)."""
+
+    def hide(key: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: hide(k, v) for k, v in value.items()}
+        if key in NOT_COUNTS or isinstance(value, bool) or not isinstance(value, int):
+            return value
+        return f"<{SUPPRESS_BELOW}" if 0 < value < SUPPRESS_BELOW else value
+
+    return {key: hide(key, value) for key, value in figures.items()}
