@@ -32,9 +32,17 @@ from cases.models import (
     SchoolStatus,
     Sex,
 )
-from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, sees_all_cases
+from cases.permissions import (
+    CASE_ROW_RELATIONS,
+    case_scope,
+    cases_visible_to,
+    get_case_for_user,
+    may_change_case,
+    sees_all_cases,
+)
 from core.audit import audit_log
 from core.models import AuditAction, Contract, Location
+from core.pagination import NarrowPagination
 
 STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
 
@@ -150,8 +158,15 @@ class CaseViewSet(
     ordering_fields = ["opened_on", "number", "risk_level", "id"]
     queryset = Case.objects.none()
 
+    pagination_class = NarrowPagination
+
     def get_queryset(self) -> QuerySet[Case]:  # type: ignore[override]
-        return cases_visible_to(self.request.user).order_by("-opened_on", "-pk")
+        # Narrow: filters, ordering, count and the page's ids run without joins; widen_page then
+        # fetches the page's rows with child, place, worker and contract.
+        return case_scope(self.request.user).order_by("-opened_on", "-pk")
+
+    def widen_page(self, ids: QuerySet[Case]) -> QuerySet[Case]:
+        return ids.select_related(*CASE_ROW_RELATIONS)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

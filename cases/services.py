@@ -12,7 +12,18 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Role, User
-from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, HouseholdMember, PresentingIssue, RiskChange
+from cases.due import refresh_due_dates
+from cases.models import (
+    Activity,
+    ActivityKind,
+    Case,
+    CaseFlag,
+    CaseStatus,
+    Child,
+    HouseholdMember,
+    PresentingIssue,
+    RiskChange,
+)
 from cases.permissions import CASE_OBJECT_PERMS
 from core.audit import audit_log
 from core.models import AuditAction
@@ -101,6 +112,7 @@ def case_open(
     )
     case.full_clean()
     case.save()
+    refresh_due_dates([case.pk])
     if lead_worker is not None:
         grant_case_access(case=case, user=lead_worker)
     audit_log(action=AuditAction.CREATE, user=actor, obj=case)
@@ -196,6 +208,8 @@ def case_update(*, actor: User, case: Case, version: int, reason: str = "", **fi
     current.version += 1
     current.full_clean()
     current.save(update_fields=[*changed, "version", "updated_at"])
+    if "risk_level" in changed or "opened_on" in changed:
+        refresh_due_dates([current.pk])
     if "risk_level" in changed:
         RiskChange.objects.create(
             case=current,
@@ -258,6 +272,8 @@ def activity_record(
     )
     activity.full_clean()
     activity.save()
+    if kind == ActivityKind.HOME_VISIT:
+        refresh_due_dates([case.pk])
     audit_log(action=AuditAction.CREATE, user=actor, obj=activity, detail={"case": case.pk})
     return activity
 
