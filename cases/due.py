@@ -4,7 +4,7 @@
     next_visit_due  = (last_home_visit or opened_on) + the visit interval of the case's risk level
 
 The case and activity services call ``refresh_due_dates`` after every write that can change
-either; ``drifted_case_ids`` / ``repair_due_dates`` (command ``repair_due_dates``) find and fix
+either; the count of open flags is kept by ``refresh_open_flags`` on every flag save or delete; ``drifted_case_ids`` / ``repair_due_dates`` (command ``repair_due_dates``) find and fix
 anything written around them (a bulk import, an admin edit, a changed interval setting).
 """
 
@@ -16,7 +16,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case as SqlCase
-from django.db.models import DateField, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 HOME_VISIT = "home_visit"
@@ -33,6 +45,20 @@ def visit_interval_days() -> SqlCase:
 
 def interval_for(risk_level: str) -> int:
     return settings.SHOUHU["VISIT_INTERVAL_DAYS"].get(risk_level, 30)
+
+
+def _open_flags(flag_model: Any) -> Any:
+    return Coalesce(
+        Subquery(
+            flag_model.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+            .order_by()
+            .values("case")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
 
 
 def _expressions(case_model: Any, activity_model: Any) -> dict[str, Any]:
@@ -54,6 +80,14 @@ def _models() -> tuple[Any, Any]:
     return Case, Activity
 
 
+def refresh_open_flags(case_ids: Iterable[int] | QuerySet | None = None, *, flag_model: Any = None) -> int:
+    """Recompute the stored count of open flags (called on every flag save and delete)."""
+    from cases.models import Case, CaseFlag
+
+    cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
+    return cases.update(open_flag_count=_open_flags(flag_model or CaseFlag))
+
+
 def refresh_due_dates(
     case_ids: Iterable[int] | QuerySet | None = None, *, models: tuple[Any, Any] | None = None
 ) -> int:
@@ -67,7 +101,9 @@ def refresh_due_dates(
 
 
 def drifted_case_ids(*, limit: int | None = None) -> list[int]:
-    """Cases whose stored dates differ from what the activities say."""
+    """Cases whose stored dates or open-flag count differ from what the activities and flags say."""
+    from cases.models import CaseFlag
+
     case_model, activity_model = _models()
     expr = _expressions(case_model, activity_model)
     never = Value(dt.date.min, output_field=DateField())
@@ -75,10 +111,15 @@ def drifted_case_ids(*, limit: int | None = None) -> list[int]:
         case_model.objects.annotate(
             stored_last=Coalesce("last_home_visit", never),
             stored_due=Coalesce("next_visit_due", never),
+            computed_flags=_open_flags(CaseFlag),
             **expr,
         )
         .annotate(computed_last_or_never=Coalesce("computed_last", never))
-        .filter(~Q(stored_last=F("computed_last_or_never")) | ~Q(stored_due=F("computed_due")))
+        .filter(
+            ~Q(stored_last=F("computed_last_or_never"))
+            | ~Q(stored_due=F("computed_due"))
+            | ~Q(open_flag_count=F("computed_flags"))
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -90,4 +131,5 @@ def repair_due_dates() -> int:
     ids = drifted_case_ids()
     for start in range(0, len(ids), 10_000):
         refresh_due_dates(ids[start : start + 10_000])
+        refresh_open_flags(ids[start : start + 10_000])
     return len(ids)

@@ -178,7 +178,10 @@ class Case(TimeStampedModel):
     # `repair_due_dates` command finds and fixes any drift.
     last_home_visit = models.DateField(_("last home visit"), null=True, blank=True, editable=False)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "last_home_visit", "next_visit_due"])
+    open_flag_count = models.PositiveIntegerField(_("open flags"), default=0, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "last_home_visit", "next_visit_due", "open_flag_count"]
+    )
 
     class Meta:
         verbose_name = _("case")

@@ -38,9 +38,24 @@ ROLE_PERMISSIONS = {
 CASE_OBJECT_PERMS = ("view_case", "change_case")
 
 
-def permission_id(codename: str) -> QuerySet:
-    """The permission's id as a subquery: ids change when a test flush recreates permissions."""
-    return Permission.objects.filter(content_type__app_label="cases", codename=codename).values("pk")[:1]
+_PERMISSION_IDS: dict[str, int] = {}
+
+
+def permission_id(codename: str) -> int | QuerySet:
+    """The permission's id, read once per process (a literal lets the planner use the grant
+    tables' statistics). Forgotten after every migrate or flush (``post_migrate``), which is when
+    ids change; a subquery if the permission does not exist yet."""
+    if codename not in _PERMISSION_IDS:
+        permissions = Permission.objects.filter(content_type__app_label="cases", codename=codename)
+        found = permissions.values_list("pk", flat=True).first()
+        if found is None:
+            return permissions.values("pk")[:1]
+        _PERMISSION_IDS[codename] = found
+    return _PERMISSION_IDS[codename]
+
+
+def forget_permission_ids(**kwargs: Any) -> None:
+    _PERMISSION_IDS.clear()
 
 
 def sees_all_cases(user: Any) -> bool:

@@ -17,12 +17,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,19 +48,11 @@ CASELOAD_ORDER = ("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_du
 
 
 def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    """Annotate overdue flag, open flags and risk rank; last and next visit are stored on the case."""
+    """Annotate overdue flag and risk rank; last and next visit and open flags are stored on the case."""
     today = today or timezone.localdate()
-    open_flags = (
-        CaseFlag.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
-        .order_by()
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return cases.annotate(
         last_visit=F("last_home_visit"),
         visit_interval=_visit_interval_days(),
-        open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
         risk_rank=RISK_RANK,
         is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
     )

@@ -99,8 +99,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/shouhu")}
 # Persistent connections (a new PostgreSQL connection per request cost several ms), checked
 # before reuse so a restarted database costs one failed check, not a failed request.
+DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Short OLTP queries: no JIT (it added ~200 ms compiling a 50-row caseload sort), and random reads
+# priced for SSD / a cached working set so grant lookups use their indexes (docs/performance.md).
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", env.str("DATABASE_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1")
+)
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

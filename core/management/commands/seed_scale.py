@@ -380,6 +380,10 @@ class Command(BaseCommand):
 
         cp.copy(Activity, ["case", "kind", "date", "duration_minutes", "summary", "recorded_by"], activities())
 
+        open_cases = [c for c in cases if c[5] != "closed"]
+        flagged = [c[0] for c in rng.sample(open_cases, len(open_cases) // 30)]
+        flagged_set = set(flagged)
+
         def case_rows():
             for cid, _o, lead, opened, closed, status, risk in cases:
                 k = cid - case0
@@ -401,6 +405,7 @@ class Command(BaseCommand):
                     contract.pk if opened >= contract.start else None,
                     last,
                     (last or opened) + dt.timedelta(days=intervals.get(risk, 30)),
+                    1 if cid in flagged_set else 0,
                 )
 
         # Referral → case and case → referral point at each other: the foreign keys are deferred
@@ -424,19 +429,20 @@ class Command(BaseCommand):
                 "contract",
                 "last_home_visit",
                 "next_visit_due",
+                "open_flag_count",
             ],
             case_rows(),
         )
         cp.copy(Case.team.through, ["case", "user"], team_rows)
         cp.copy(CaseUserObjectPermission, ["user", "permission", "content_object"], uop_rows)
         cp.copy(CaseGroupObjectPermission, ["group", "permission", "content_object"], gop_rows)
-        open_cases = [c for c in cases if c[5] != "closed"]
+        lead_of = {c[0]: c[2] for c in open_cases}
         cp.copy(
             CaseFlag,
             ["case", "message", "due_on", "created_by"],
             (
-                (c[0], "联系学校了解出勤情况", today + dt.timedelta(days=rng.randint(-5, 10)), c[2])
-                for c in rng.sample(open_cases, len(open_cases) // 30)
+                (cid, "联系学校了解出勤情况", today + dt.timedelta(days=rng.randint(-5, 10)), lead_of[cid])
+                for cid in flagged
             ),
         )
         # New referrals waiting for triage (the queue), a few hundred per organisation.
