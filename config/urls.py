@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
@@ -9,6 +11,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("referrals.api_urls")),
     path("", include("resources.api_urls")),
+    path("", include("programmes.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -16,6 +19,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -26,6 +30,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("alliance/", include("alliance.urls")),
     path("promises/", include("resources.urls")),
+    path("programmes/", include("programmes.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
 ]
