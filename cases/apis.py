@@ -37,6 +37,7 @@ from cases.permissions import (
     case_scope,
     cases_visible_to,
     get_case_for_user,
+    holds_many_grants,
     may_change_case,
     sees_all_cases,
 )
@@ -163,7 +164,9 @@ class CaseViewSet(
     def get_queryset(self) -> QuerySet[Case]:  # type: ignore[override]
         # Narrow: filters, ordering, count and the page's ids run without joins; widen_page then
         # fetches the page's rows with child, place, worker and contract.
-        return case_scope(self.request.user).order_by("-opened_on", "-pk")
+        user = self.request.user
+        many = not sees_all_cases(user) and user.has_role(Role.SOCIAL_WORKER) and holds_many_grants(user)
+        return case_scope(user, many_grants=many).order_by("-opened_on", "-pk")
 
     def widen_page(self, ids: QuerySet[Case]) -> QuerySet[Case]:
         return ids.select_related(*CASE_ROW_RELATIONS)

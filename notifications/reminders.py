@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,6 @@ from django.utils.translation import override
 
 from accounts.models import Role, User
 from cases.models import Activity, ActivityKind, Case, CaseStatus
-from cases.selectors import with_due_dates
 from notifications.models import Notification
 from referrals.models import Referral, ReferralStatus
 from resources.models import PledgeRequest, PledgeRequestStatus
@@ -59,7 +58,9 @@ def _insert_select(
     """INSERT ... SELECT ... ON CONFLICT DO NOTHING: the due set never leaves PostgreSQL.
 
     ``text`` is the translated message; each ``tokens`` placeholder (e.g. "%(n)s") is replaced in SQL by
-    a column of the source. ``key`` is an SQL expression for the dedupe key.
+    a column of the source. ``key`` is an SQL expression for the dedupe key. Only what is newly due
+    is selected: rows whose reminder exists already are skipped by an anti-join on the unique
+    (user, dedupe_key) index before any text is built (ON CONFLICT stays for concurrent sweeps).
     """
     sql, params = source.query.sql_with_params()
     text_sql, text_params = "%s", [text]
@@ -71,7 +72,11 @@ def _insert_select(
         INSERT INTO notifications_notification
             (user_id, kind, text, link, object_type, object_id, created_at, dedupe_key)
         SELECT {user_column}, %s, {text_sql}, replace(%s, '{{id}}', s.pk::text), %s, s.pk::text, now(), {key}
-        FROM ({sql}) AS s {join} {where}
+        FROM ({sql}) AS s {join}
+        WHERE {where or "TRUE"} AND NOT EXISTS (
+            SELECT 1 FROM notifications_notification AS seen
+            WHERE seen.user_id = {user_column} AND seen.dedupe_key = {key}
+        )
         ON CONFLICT (user_id, dedupe_key) DO NOTHING
     """
     with connection.cursor() as cursor:
@@ -81,9 +86,10 @@ def _insert_select(
 
 def visits_due(*, today: dt.date) -> int:
     """A home visit is due by risk level; a week overdue it is escalated to the managers too."""
+    # The next visit due is stored on the case and indexed (open cases): no per-case subquery.
     due = (
-        with_due_dates(Case.objects.exclude(status=CaseStatus.CLOSED).filter(lead_worker__is_active=True), today=today)
-        .filter(next_visit_due__lte=today)
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(lead_worker__is_active=True, next_visit_due__lte=today)
         .values("pk", "number", "lead_worker_id", "next_visit_due")
     )
     inserted = _insert_select(
@@ -105,7 +111,7 @@ def visits_due(*, today: dt.date) -> int:
         key="'visit-overdue:' || s.pk || ':' || s.next_visit_due",
         user_column="m.id",
         join="CROSS JOIN (SELECT id FROM accounts_user WHERE role = 'manager' AND is_active) AS m",
-        where="WHERE s.next_visit_due <= %s",
+        where="s.next_visit_due <= %s",
         where_params=[today - dt.timedelta(days=7)],
     )
     return inserted
@@ -283,7 +289,8 @@ def caseload_pace(*, today: dt.date) -> int:
 def resolve_done(*, now: dt.datetime) -> int:
     """Open reminders whose item was dealt with are resolved (set-based updates)."""
     open_ = Notification.objects.filter(resolved_at__isnull=True)
-    case_id = Cast(OuterRef("object_id"), IntegerField())
+    # object_id is text; cast it to the ids' own type (bigint) so each probe is an index lookup.
+    case_id = Cast(OuterRef("object_id"), BigIntegerField())
     resolved = 0
     resolved += (
         open_.filter(kind__in=["visit_due", "visit_overdue"])

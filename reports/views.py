@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_log
 from core.models import AuditAction, Contract
-from reports import figures, services
+from reports import cache as figures_cache
+from reports import services
 from reports.forms import ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
@@ -75,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
-    summary = figures.summary(start, today, contract)
+    summary = figures_cache.summary(start, today, contract)
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -101,7 +102,7 @@ def summary_export(request: HttpRequest) -> HttpResponse:
         if request.GET.get("contract", "").isdigit()
         else None
     )
-    summary = figures.summary(start, end, contract)
+    summary = figures_cache.summary(start, end, contract)
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(

@@ -29,7 +29,7 @@ from accounts.models import Role
 from cases import selectors, services
 from cases.due import drifted_case_ids, refresh_due_dates, visit_interval_days
 from cases.models import Activity, Case, CaseFlag
-from cases.permissions import get_case_for_user, sees_all_cases
+from cases.permissions import case_scope, get_case_for_user, sees_all_cases
 from tests.factories import UserFactory, make_case
 
 TODAY = timezone.localdate()
@@ -210,6 +210,14 @@ def test_fast_api_list_is_stock_guardian_for_every_user(city, api_for):
                 assert got == expected, (user.username, page_size)
 
 
+def test_both_plans_of_the_visible_ids_are_stock_guardian(city):
+    for user in city["users"]:
+        expected = plain_visible(user)
+        for many in (False, True):
+            got = list(case_scope(user, many_grants=many).order_by("-opened_on", "-pk").values_list("pk", flat=True))
+            assert got == expected, (user.username, many)
+
+
 def test_case_page_access_is_the_plain_policy_for_every_case(city):
     for user in city["users"]:
         visible = set(plain_visible(user))
@@ -243,7 +251,9 @@ def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_
 def test_case_api_list_queries_are_constant(cast, api_for, django_assert_num_queries, page_size):
     _cases_for(cast.worker, 30)
     client = api_for(cast.worker)
-    with django_assert_num_queries(2):
+    client.get("/api/v1/cases/")  # per-process lookups (permission ids) are made once
+    # The plan choice (how many grants), the count of ids, the page's rows.
+    with django_assert_num_queries(3):
         response = client.get(f"/api/v1/cases/?page_size={page_size}")
     assert response.status_code == 200
     assert response.json()["count"] == 31
