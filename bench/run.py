@@ -244,6 +244,7 @@ def main() -> None:
     }
     connection.close()
 
+    load_before = os.getloadavg()[0]
     print(f"Starting gunicorn ({args.workers} workers × {args.threads} threads) on 127.0.0.1:{args.port} …")
     server = start_server(args.port, args.workers, args.threads)
     d = Driver(args.port)
@@ -409,9 +410,10 @@ def main() -> None:
         ),
     ]
     if sweep_times:
-        checks.append(("reminder sweep (first run)", True, f"{sweep_times[0]:.1f} s"))
+        checks.append(("reminder sweep, first run (no target)", True, f"{sweep_times[0]:.1f} s"))
         checks.append(("reminder sweep no-op re-run ≤ 1 s", sweep_times[1] <= 1, f"{sweep_times[1]:.2f} s"))
 
+    stats["load"] = (load_before, os.getloadavg()[0])
     report = render(rows, tput, checks, stats, args, cold, cold_dash)
     print()
     print(report)
@@ -434,6 +436,8 @@ def render(rows, tput, checks, stats, args, cold, cold_dash) -> str:
         "gthread) serving the app against a `seed_scale` database, driven over HTTP on loopback from",
         f"another process; {cores} cores shared with other work (read the ratios; absolute numbers move",
         "with the machine's load). Anchors are served by the same gunicorn on the same data.",
+        f"Load average (1 min) at the start and the end of the run: {stats['load'][0]:.1f} / {stats['load'][1]:.1f};"
+        " the anonymous login page (no SQL at all) is the yardstick of what the CPU allowed.",
         "",
         f"Dataset: {stats['cases']:,} cases, {stats['activities']:,} activities; {stats['workers']:,} social workers",
         f"leading {stats['own_min']}–{stats['own_max']} cases each (the benchmark rotates {args.users} of them);",
