@@ -29,7 +29,7 @@ from cases.apis import CaseSerializer
 from cases.models import Case, CaseFlag
 from cases.permissions import CASE_ROW_RELATIONS
 from cases.selectors import CASELOAD_ORDER, with_due_dates
-from core.api import StandardPagination
+from config.api import StandardPagination
 
 CASES_SQL = """
 SELECT c.id, c.number, c.status, c.risk_level, c.opened_on, c.closed_on, ch.name, l.name, u.username, k.name

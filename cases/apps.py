@@ -24,3 +24,7 @@ class CasesConfig(AppConfig):
         # Whoever writes a flag (service, admin, a test), the case's stored count follows.
         post_save.connect(flag_changed, sender=CaseFlag, dispatch_uid="cases-flag-saved", weak=False)
         post_delete.connect(flag_changed, sender=CaseFlag, dispatch_uid="cases-flag-deleted", weak=False)
+        # Apps above cases add lines to the case timeline from their own ``timeline`` module.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("timeline")

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-from core.api import StandardPagination
+from config.api import StandardPagination
 
 
 class NarrowList:

@@ -26,7 +26,7 @@ IGNORED_MODELS = {"core.auditlog", "notifications.notification", "reports.report
 def generation() -> int | None:
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")
+            cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")  # noqa: S608  (a constant)
             last, called = cursor.fetchone()
     except DatabaseError:
         return None
