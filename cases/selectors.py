@@ -7,85 +7,82 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
-    DateField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import case_workers
 from cases.choices import HIGH_RISK, OPEN_STATUSES, RISK_ORDER, rank
-from cases.models import Activity, ActivityKind, Case, CaseFlag, CaseStatus, Child, RiskChange
-from cases.permissions import cases_visible_to, may_read_sensitive, sees_all_cases
+from cases.due import visit_interval_days
+from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, RiskChange
+from cases.permissions import CASE_ROW_RELATIONS, case_scope, cases_visible_to, may_read_sensitive, sees_all_cases
+from core.pagination import NarrowList
 
 
 def _visit_interval_days() -> SqlCase:
-    days = settings.SHOUHU["VISIT_INTERVAL_DAYS"]
-    return SqlCase(
-        *[When(risk_level=level, then=Value(n)) for level, n in days.items()],
-        default=Value(30),
-        output_field=IntegerField(),
-    )
+    return visit_interval_days()
+
+
+CASELOAD_ORDER = ("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+RISK_RANK = rank("risk_level", RISK_ORDER)
 
 
 def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    """Annotate last home visit, next visit due, overdue flag and open flags — in SQL, per row."""
+    """Annotate overdue flag and risk rank; last and next visit and open flags are stored on the case."""
     today = today or timezone.localdate()
-    last_visit = (
-        Activity.objects.filter(case=OuterRef("pk"), kind=ActivityKind.HOME_VISIT).order_by("-date").values("date")[:1]
-    )
-    open_flags = (
-        CaseFlag.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
-        .order_by()
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        cases.annotate(
-            last_visit=Subquery(last_visit, output_field=DateField()),
-            visit_interval=_visit_interval_days(),
-            open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
-            risk_rank=rank("risk_level", RISK_ORDER),
-        )
-        .annotate(
-            next_visit_due=ExpressionWrapper(
-                Coalesce(F("last_visit"), F("opened_on")) + F("visit_interval"), output_field=DateField()
-            ),
-        )
-        .annotate(
-            is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
-        )
+    return cases.annotate(
+        last_visit=F("last_home_visit"),
+        visit_interval=_visit_interval_days(),
+        risk_rank=rank("risk_level", RISK_ORDER),
+        is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
     )
 
 
-def caseload_for(user: User, *, worker: User | None = None) -> QuerySet[Case]:
-    """Open cases the user works on (or, for a manager, a given worker's), most urgent first."""
-    cases = cases_visible_to(user).exclude(status=CaseStatus.CLOSED)
+def caseload_scope(user: User, *, worker: User | None = None, today: dt.date | None = None) -> QuerySet[Case]:
+    """Narrow (no joins, no DISTINCT): the open cases the user works on, most urgent first.
+
+    For a manager without ``worker``, every open case. "Works on" is lead worker or team member,
+    selected as a UNION of ids, and always inside what the user may see (``case_scope``).
+    """
+    cases = case_scope(user).exclude(status=CaseStatus.CLOSED)
     target = worker or user
     if worker is not None or not sees_all_cases(user):
-        cases = cases.filter(Q(lead_worker=target) | Q(team=target)).distinct()
+        works_on = (
+            Case.objects.filter(lead_worker=target)
+            .values("pk")
+            .union(Case.team.through.objects.filter(user=target).values("case_id"))
+        )
+        cases = cases.filter(pk__in=works_on)
+    return with_due_dates(cases, today=today).order_by(*CASELOAD_ORDER)
+
+
+def _caseload_rows(ids: QuerySet[Case]) -> QuerySet[Case]:
     return (
-        with_due_dates(cases)
-        .prefetch_related("flags")
-        .order_by("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+        with_due_dates(ids.select_related(*CASE_ROW_RELATIONS))
+        .prefetch_related(Prefetch("flags", queryset=CaseFlag.objects.filter(resolved_at__isnull=True)))
+        .order_by(*CASELOAD_ORDER)
     )
+
+
+def caseload_for(user: User, *, worker: User | None = None) -> NarrowList:
+    """The caseload as a paginator-ready list: ids are counted (bounded), sorted and limited narrow,
+    then only the page's rows are joined to child, place, worker and contract."""
+    return NarrowList(caseload_scope(user, worker=worker), _caseload_rows, count_bound=CASELOAD_COUNT_BOUND)
+
+
+CASELOAD_COUNT_BOUND = 10_000
 
 
 def team_caseloads(user: User) -> QuerySet[User]:

@@ -11,15 +11,12 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.pagination import StandardPagination
 
-class StandardPagination(PageNumberPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 200
+__all__ = ["StandardPagination", "exception_handler"]  # settings name config.api.StandardPagination
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

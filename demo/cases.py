@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from cases import services
+from cases.due import refresh_due_dates
 from cases.models import Activity, Child, HouseholdMember
 from demo.base import DemoContext
 
@@ -163,6 +164,7 @@ def seed(ctx: DemoContext) -> None:
                 summary=rng.choice(VISIT_NOTES),
                 recorded_by=case.lead_worker,
             )
+        refresh_due_dates([case.pk])
         if i % 6 == 3:
             Activity.objects.create(
                 case=case,

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import IntegerField, OuterRef, QuerySet
+from django.db.models import BigIntegerField, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -85,9 +85,14 @@ def insert_select(
     """INSERT ... SELECT ... ON CONFLICT DO NOTHING: the due set never leaves PostgreSQL.
 
     ``text`` is the translated message; each ``tokens`` placeholder (e.g. "%(n)s") is replaced in SQL by
-    a column of the source. ``key`` is an SQL expression for the dedupe key.
+    a column of the source. ``key`` is an SQL expression for the dedupe key. Only what is newly due
+    is selected: rows whose reminder exists already are skipped by an anti-join on the unique
+    (user, dedupe_key) index before any text is built (ON CONFLICT stays for concurrent sweeps).
     """
     sql, params = source.query.sql_with_params()
+    condition = where.strip()
+    if condition[:5].upper() == "WHERE":
+        condition = condition[5:]
     text_sql, text_params = "%s", [text]
     for placeholder, column in tokens.items():
         text_sql = f"replace({text_sql}, %s, ({column})::text)"
@@ -98,7 +103,11 @@ def insert_select(
         INSERT INTO notifications_notification
             (user_id, kind, text, link, object_type, object_id, created_at, dedupe_key)
         SELECT {user_column}, %s, {text_sql}, replace(%s, '{{id}}', s.pk::text), %s, s.pk::text, now(), {key}
-        FROM ({sql}) AS s {join} {where}
+        FROM ({sql}) AS s {join}
+        WHERE ({condition or "TRUE"}) AND NOT EXISTS (
+            SELECT 1 FROM notifications_notification AS seen
+            WHERE seen.user_id = {user_column} AND seen.dedupe_key = {key}
+        )
         ON CONFLICT (user_id, dedupe_key) DO NOTHING
     """  # noqa: S608
     with connection.cursor() as cursor:
@@ -109,8 +118,9 @@ def insert_select(
 
 
 def reminded_object_pk() -> Cast:
-    """For a resolver's subquery: the reminder's ``object_id`` as the integer key of its item."""
-    return Cast(OuterRef("object_id"), IntegerField())
+    """For a resolver's subquery: the reminder's ``object_id`` (text) as the key of its item, cast to
+    the ids' own type (bigint) so each probe is an index lookup on the item's primary key."""
+    return Cast(OuterRef("object_id"), BigIntegerField())
 
 
 def resolve_done(*, now: Any) -> int:

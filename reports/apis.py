@@ -19,7 +19,8 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from core.audit import audit_log
 from core.models import AuditAction, Contract
-from reports import figures, services
+from reports import cache as figures_cache
+from reports import services
 from reports.models import Report, ReportFormat, ReportStatus
 from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
 
@@ -51,7 +52,7 @@ class SummaryView(APIView):
         period.is_valid(raise_exception=True)
         data = period.validated_data
         for_funder = isinstance(request.user, User) and request.user.has_role(Role.FUNDER)
-        return Response(figures.summary(data["start"], data["end"], data.get("contract"), for_funder=for_funder))
+        return Response(figures_cache.summary(data["start"], data["end"], data.get("contract"), for_funder=for_funder))
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -12,3 +12,12 @@ class ReportsConfig(AppConfig):
 
         recovery_sweep(reports_recover)
         health_figures(reports_health)
+
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from reports.cache import model_written
+
+        # Any write to what the figures count makes the cached figures stale (reports/cache.py).
+        post_save.connect(model_written, dispatch_uid="reports-figures-saved", weak=False)
+        post_delete.connect(model_written, dispatch_uid="reports-figures-deleted", weak=False)
+        m2m_changed.connect(model_written, dispatch_uid="reports-figures-m2m", weak=False)

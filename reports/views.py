@@ -14,7 +14,8 @@ from accounts.models import Role
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
-from reports import figures, services
+from reports import cache as figures_cache
+from reports import services
 from reports.forms import ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
@@ -91,7 +92,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
-    summary = figures.summary(start, today, contract, for_funder=request.user.has_role(Role.FUNDER))
+    summary = figures_cache.summary(start, today, contract, for_funder=request.user.has_role(Role.FUNDER))
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -117,7 +118,7 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.GET.get("contract", "").isdigit()
         else None
     )
-    summary = figures.summary(start, end, contract, for_funder=request.user.has_role(Role.FUNDER))
+    summary = figures_cache.summary(start, end, contract, for_funder=request.user.has_role(Role.FUNDER))
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(

@@ -99,6 +99,14 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     duration_minutes = 60
     summary = "家访，孩子状况稳定。"
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # What cases.services.activity_record does: keep the case's stored visit dates current.
+        if create:
+            from cases.due import refresh_due_dates
+
+            refresh_due_dates([instance.case_id])
+
 
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:

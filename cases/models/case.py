@@ -152,7 +152,15 @@ class Case(TimeStampedModel):
         related_name="cases",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # Stored so the caseload and the reminder sweep sort and filter by an index, not a subquery per
+    # row. Kept current by cases.due (called by the case and activity services); the
+    # `repair_due_dates` command finds and fixes any drift.
+    last_home_visit = models.DateField(_("last home visit"), null=True, blank=True, editable=False)
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
+    open_flag_count = models.PositiveIntegerField(_("open flags"), default=0, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "last_home_visit", "next_visit_due", "open_flag_count"]
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -170,8 +178,16 @@ class Case(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "risk_level"], name="case_status_risk_idx"),
-            models.Index(fields=["opened_on"], name="case_opened_idx"),
             models.Index(fields=["closed_on"], name="case_closed_idx"),
+            # The API list's order (-opened_on, -pk): a top-N read walks this index backwards.
+            models.Index(fields=["opened_on", "id"], name="case_opened_id_idx"),
+            # Caseloads by lead worker and the visit-due sweep: open cases only.
+            models.Index(
+                fields=["lead_worker", "next_visit_due"],
+                condition=~Q(status="closed"),
+                name="case_open_lead_due_idx",
+            ),
+            models.Index(fields=["next_visit_due"], condition=~Q(status="closed"), name="case_open_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,18 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from accounts.roles import may_lead_cases
-from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, HouseholdMember, PresentingIssue, RiskChange
+from cases.due import refresh_due_dates
+from cases.models import (
+    Activity,
+    ActivityKind,
+    Case,
+    CaseFlag,
+    CaseStatus,
+    Child,
+    HouseholdMember,
+    PresentingIssue,
+    RiskChange,
+)
 from cases.permissions import CASE_OBJECT_PERMS
 from core.audit import audit_log
 from core.models import AuditAction
@@ -102,6 +113,7 @@ def case_open(
     )
     case.full_clean()
     case.save()
+    refresh_due_dates([case.pk])
     if lead_worker is not None:
         grant_case_access(case=case, user=lead_worker)
     audit_log(action=AuditAction.CREATE, user=actor, obj=case)
@@ -197,6 +209,8 @@ def case_update(*, actor: User, case: Case, version: int, reason: str = "", **fi
     current.version += 1
     current.full_clean()
     current.save(update_fields=[*changed, "version", "updated_at"])
+    if "risk_level" in changed or "opened_on" in changed:
+        refresh_due_dates([current.pk])
     if "risk_level" in changed:
         RiskChange.objects.create(
             case=current,
@@ -259,6 +273,8 @@ def activity_record(
     )
     activity.full_clean()
     activity.save()
+    if kind == ActivityKind.HOME_VISIT:
+        refresh_due_dates([case.pk])
     audit_log(action=AuditAction.CREATE, user=actor, obj=activity, detail={"case": case.pk})
     return activity
 

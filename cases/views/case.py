@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from cases.permissions import (
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
+from core.pagination import BoundedPaginator
 
 
 def _form_errors_to(form: Any, exc: ValidationError) -> None:
@@ -39,6 +39,9 @@ def _form_errors_to(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+CASELOAD_PAGE_SIZES = ("10", "25", "50", "100")
+
+
 @login_required
 @require_GET
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -46,7 +49,11 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     worker = None
     if sees_all_cases(request.user) and request.GET.get("worker"):
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
-    page = Paginator(selectors.caseload_for(request.user, worker=worker), 50).get_page(request.GET.get("page"))
+    per_page = request.GET.get("per_page", "")
+    per_page = int(per_page) if per_page in CASELOAD_PAGE_SIZES else 50
+    page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker), per_page).get_page(
+        request.GET.get("page")
+    )
     context: dict[str, Any] = {"cases": list(page), "page": page, "worker": worker, "today": timezone.localdate()}
     if sees_all_cases(request.user):
         today = timezone.localdate()

@@ -69,6 +69,26 @@ def test_session_policy():
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_TOUCH_SECONDS == 60  # an unchanged session is re-saved at most once a minute
+
+
+def test_unchanged_session_is_saved_at_most_once_a_minute(cast, monkeypatch):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    clock = [time.time()]
+    monkeypatch.setattr("core.middleware.time.time", lambda: clock[0])
+    client = Client()
+    client.force_login(cast.worker)
+    client.get("/")
+    first_expiry = Session.objects.get().expire_date
+    clock[0] += 30
+    client.get("/")
+    assert Session.objects.get().expire_date == first_expiry  # touched 30 s ago: not written
+    clock[0] += 31
+    client.get("/")
+    assert Session.objects.get().expire_date > first_expiry  # a minute on: the idle timeout slides
 
 
 def test_argon2_is_the_production_hasher():
