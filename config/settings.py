@@ -282,6 +282,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the failure drills count mails there).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shouhu 守护 <noreply@shouhu.local>")
 
 # Project rules that a deployment may tune.
@@ -291,6 +293,11 @@ SHOUHU = {
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+    # A running report writes a heartbeat this often; silent this long, the recovery sweep re-queues it.
+    "REPORT_HEARTBEAT_SECONDS": env.float("SHOUHU_REPORT_HEARTBEAT_SECONDS", default=10),
+    "REPORT_STALE_SECONDS": env.float("SHOUHU_REPORT_STALE_SECONDS", default=120),
+    # Failure drills only (tests/drills): slow each report step so a worker can be killed mid-report.
+    "DRILL_REPORT_PAUSE_SECONDS": env.float("SHOUHU_DRILL_REPORT_PAUSE_SECONDS", default=0),
 }
 
 LOGGING = {

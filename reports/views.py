@@ -78,6 +78,12 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = get_report_for_user(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
+    if not report.file.storage.exists(report.file.name):
+        from core.errors import file_missing
+
+        return file_missing(
+            request, _("The file of this report is missing from the server. Generate the report again.")
+        )
     audit_log(action=AuditAction.EXPORT, obj=report, request=request)
     name = f"shouhu-report-{report.start}-{report.end}.{report.format}"
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=name)
