@@ -180,7 +180,7 @@ def test_drill_postgres_down_mid_task(cast, client_for, postgres_cluster, redis_
 def test_drill_backup_then_restore_gives_identical_fingerprints(cast, tmp_path, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.services_work import document_add
+    from cases.services import document_add
 
     private = tmp_path / "private"
     settings.STORAGES = {
