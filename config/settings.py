@@ -253,7 +253,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # and than the longest retry countdown (retry_backoff_max 120 s, held unacked by the worker until its
 # ETA), or a task still running would be delivered and run twice. 15 minutes covers both with margin.
 # It no longer decides how long a crashed report lies: reports have a heartbeat and the recovery
-# sweep (core.tasks.recovery_sweep, every minute) re-queues a silent one within ~2 minutes.
+# sweep (reports.tasks.report_recovery_sweep, every minute) re-queues a silent one within ~2 minutes.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 2, "visibility_timeout": 15 * 60}
 CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
@@ -265,7 +265,16 @@ CELERY_BEAT_SCHEDULE = {
     # 10 s: an urgent referral's emails leave within ~10 s of Redis returning (the limit is a minute).
     "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 10.0, "options": {"expires": 10}},
     # Re-sends unsent notification emails, re-queues reports stuck or silent past their deadline.
-    "recovery-sweep": {"task": "core.tasks.recovery_sweep", "schedule": 60.0, "options": {"expires": 60}},
+    "email-recovery-sweep": {
+        "task": "notifications.tasks.email_recovery_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "report-recovery-sweep": {
+        "task": "reports.tasks.report_recovery_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},

@@ -56,8 +56,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     for conn in db.connections.all(initialized_only=True):
         try:
             conn.close()  # the next request opens a fresh connection
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001
+            log.debug("closing a broken connection: %s", exc)
     return _page(
         request,
         503,

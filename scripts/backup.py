@@ -76,7 +76,7 @@ def fingerprint(url: str, private_dir: Path) -> dict[str, object]:
     if tables:
         # One round trip: count and md5 of every table's rows (in a stable order).
         sql = " UNION ALL ".join(
-            f"SELECT '{t}', count(*), coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM \"{t}\" x"
+            f"SELECT '{t}', count(*), coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM \"{t}\" x"  # noqa: S608 - table names from pg_tables
             for t in tables
         )
         for line in _psql(url, sql).splitlines():
@@ -134,7 +134,9 @@ def restore(archive: Path, url: str, private_dir: Path, check_fingerprint: bool 
                 raise SystemExit(f"{part}: checksum does not match the manifest; the archive is damaged")
         if private_dir.exists() and any(private_dir.iterdir()):
             raise SystemExit(f"{private_dir} is not empty; restore into a fresh folder")
-        exists = _psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'", dbname="postgres")
+        if not name.replace("_", "").isalnum():
+            raise SystemExit(f"database name {name!r}: use letters, digits and _ only")
+        exists = _psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'", dbname="postgres")  # noqa: S608
         if not exists:
             subprocess.run(["createdb", name], env=env, check=True)
         elif _psql(url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") != "0":

@@ -164,7 +164,7 @@ def test_drill_postgres_down_mid_task(cast, client_for, postgres_cluster, redis_
 
     def finished() -> bool:
         sent = postgres_cluster.psql("SELECT count(*) FROM notifications_emaildelivery WHERE status = 'sent'")
-        state = postgres_cluster.psql(f"SELECT status FROM reports_report WHERE id = {report.pk}")
+        state = postgres_cluster.psql(f"SELECT status FROM reports_report WHERE id = {int(report.pk)}")  # noqa: S608
         return sent == "3" and state == "done"
 
     wait_for(finished, timeout=120, interval=0.5)
