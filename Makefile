@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SERVICES := $(PY) scripts/services.py --
 
-.PHONY: run test install install-test checks lint types types-baseline layers templates-check migrations-check i18n-check deploy-check compose-check pytest clean
+.PHONY: backup restore run test install install-test checks lint types types-baseline layers templates-check migrations-check i18n-check deploy-check compose-check pytest clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,16 @@ compose-check:
 
 pytest:
 	$(SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+
+## Database (pg_dump custom format) + private files + manifest in one archive under backups/.
+backup:
+	$(SERVICES) $(PY) scripts/backup.py backup $(if $(OUT),--out $(OUT))
+
+## Restore ARCHIVE into a fresh database (TO_DATABASE_URL) and an empty folder (TO_PRIVATE_DIR).
+restore:
+	@test -n "$(ARCHIVE)" -a -n "$(TO_DATABASE_URL)" -a -n "$(TO_PRIVATE_DIR)" || \
+	  { echo "usage: make restore ARCHIVE=backups/shouhu-….tar TO_DATABASE_URL=postgres://… TO_PRIVATE_DIR=/srv/…"; exit 2; }
+	$(PY) scripts/backup.py restore "$(ARCHIVE)" --database-url "$(TO_DATABASE_URL)" --private-dir "$(TO_PRIVATE_DIR)"
 
 clean:
 	rm -rf $(VENV) .local staticfiles

@@ -263,7 +263,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # and than the longest retry countdown (retry_backoff_max 120 s, held unacked by the worker until its
 # ETA), or a task still running would be delivered and run twice. 15 minutes covers both with margin.
 # It no longer decides how long a crashed report lies: reports have a heartbeat and the recovery
-# sweep (core.tasks.recovery_sweep, every minute) re-queues a silent one within ~2 minutes.
+# sweep (reports.tasks.report_recovery_sweep, every minute) re-queues a silent one within ~2 minutes.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 2, "visibility_timeout": 15 * 60}
 CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
@@ -275,7 +275,16 @@ CELERY_BEAT_SCHEDULE = {
     # 10 s: an urgent referral's emails leave within ~10 s of Redis returning (the limit is a minute).
     "outbox-drain": {"task": "core.tasks.outbox_drain", "schedule": 10.0, "options": {"expires": 10}},
     # Re-sends unsent notification emails, re-queues reports stuck or silent past their deadline.
-    "recovery-sweep": {"task": "core.tasks.recovery_sweep", "schedule": 60.0, "options": {"expires": 60}},
+    "email-recovery-sweep": {
+        "task": "notifications.tasks.email_recovery_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "report-recovery-sweep": {
+        "task": "reports.tasks.report_recovery_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},
@@ -294,6 +303,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the failure drills count mails there).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shouhu 守护 <noreply@shouhu.local>")
 
 # Project rules that a deployment may tune.
@@ -303,6 +314,11 @@ SHOUHU: dict[str, Any] = {
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+    # A running report writes a heartbeat this often; silent this long, the recovery sweep re-queues it.
+    "REPORT_HEARTBEAT_SECONDS": env.float("SHOUHU_REPORT_HEARTBEAT_SECONDS", default=10),
+    "REPORT_STALE_SECONDS": env.float("SHOUHU_REPORT_STALE_SECONDS", default=120),
+    # Failure drills only (tests/drills): slow each report step so a worker can be killed mid-report.
+    "DRILL_REPORT_PAUSE_SECONDS": env.float("SHOUHU_DRILL_REPORT_PAUSE_SECONDS", default=0),
 }
 
 LOGGING = {

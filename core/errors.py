@@ -40,12 +40,24 @@ def _page(request: HttpRequest, status: int, code: str, detail: str) -> HttpResp
     return response
 
 
+def file_missing(request: HttpRequest, detail: str | None = None) -> HttpResponse:
+    """A record whose file is gone from disk (not restored, deleted by hand): a clear 404, not a 500."""
+    log.error("file missing on disk for %s", request.path)
+    return _page(
+        request,
+        404,
+        "file_missing",
+        detail
+        or _("The file of this record is missing from the server. Tell the administrator (restore it from a backup)."),
+    )
+
+
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     for conn in db.connections.all(initialized_only=True):
         try:
             conn.close()  # the next request opens a fresh connection
-        except Exception:  # noqa: BLE001, S110  (a broken connection may fail to close; it is dropped anyway)
-            pass
+        except Exception as exc:  # noqa: BLE001
+            log.debug("closing a broken connection: %s", exc)
     return _page(
         request,
         503,

@@ -65,9 +65,9 @@ class InputHygieneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> Any:
-        request.GET = clean_querydict(request.GET)
+        request.GET = clean_querydict(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in FORM_TYPES:
-            request.POST = clean_querydict(request.POST)
+            request.POST = clean_querydict(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
 
 
@@ -87,5 +87,5 @@ class CleanFormParser(FormParser):
 class CleanMultiPartParser(MultiPartParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         parsed = super().parse(stream, media_type, parser_context)
-        parsed.data = clean_querydict(parsed.data)
+        parsed.data = clean_querydict(parsed.data)  # type: ignore[assignment]
         return parsed

@@ -14,23 +14,6 @@ def outbox_drain() -> int:
     return outbox.drain()
 
 
-@shared_task(name="core.tasks.recovery_sweep", acks_late=True, soft_time_limit=120, time_limit=150)
-def recovery_sweep() -> dict[str, int]:
-    """Every minute from beat: nothing stays lost after an outage or a crash.
-
-    Notification emails enqueued but not sent are published again (the send record keeps each once);
-    reports queued for more than five minutes or running with a silent heartbeat are re-queued, and
-    failed with a reason after three attempts. Then the outbox is drained.
-    """
-    from core.recovery import RECOVERY_SWEEPS
-
-    done: dict[str, int] = {}
-    for sweep in RECOVERY_SWEEPS:  # registered by notifications (emails) and reports (stuck reports)
-        done.update(sweep())
-    done["published"] = outbox.drain()
-    return done
-
-
 @shared_task(name="core.tasks.heartbeat", soft_time_limit=20, time_limit=30)
 def heartbeat(name: str = "worker") -> str:
     now = timezone.now()

@@ -11,9 +11,3 @@ class NotificationsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("reminders")
-
-        from core.recovery import health_figures, recovery_sweep
-        from notifications.delivery import emails_health, emails_recover
-
-        recovery_sweep(emails_recover)
-        health_figures(emails_health)

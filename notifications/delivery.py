@@ -135,11 +135,3 @@ def emails_recover() -> dict[str, int]:
         )
         resent += OutboxMessage.objects.filter(pk__in=list(reopened)).update(sent_at=None)
     return {"emails_resent": resent, "emails_uncertain": uncertain}
-
-
-def emails_health(now: object) -> dict[str, object]:
-    """The health page's email lines: sends that failed, and sends interrupted mid-way (check with the recipient)."""
-    return {
-        "emails_failed": EmailDelivery.objects.filter(status=EmailDelivery.Status.FAILED).count(),
-        "emails_uncertain": EmailDelivery.objects.filter(status=EmailDelivery.Status.UNCERTAIN).count(),
-    }

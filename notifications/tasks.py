@@ -55,3 +55,15 @@ def daily_digest() -> int:
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=tz.now())
         sent += 1
     return sent
+
+
+@shared_task(name="notifications.tasks.email_recovery_sweep", acks_late=True, soft_time_limit=120, time_limit=150)
+def email_recovery_sweep() -> dict[str, int]:
+    """Every minute from beat: notification emails enqueued but never sent are published again (the
+    send record keeps each once); claims whose sender died are marked uncertain."""
+    from core import outbox
+    from notifications.delivery import emails_recover
+
+    done = emails_recover()
+    done["published"] = outbox.drain()
+    return done

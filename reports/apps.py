@@ -7,12 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from core.recovery import health_figures, recovery_sweep
-        from reports.services import reports_health, reports_recover
-
-        recovery_sweep(reports_recover)
-        health_figures(reports_health)
-
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from reports.cache import model_written

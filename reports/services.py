@@ -380,13 +380,3 @@ def reports_recover(now: dt.datetime | None = None, max_attempts: int = 3) -> di
                     enqueue("reports.tasks.generate_report", report.pk)
                     done["requeued"] += 1
     return done
-
-
-def reports_health(now: dt.datetime) -> dict[str, object]:
-    """The health page's report line: reports being made, and those that failed in the last seven days."""
-    return {
-        "reports_running": Report.objects.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]).count(),
-        "reports_failed": Report.objects.filter(
-            status=ReportStatus.FAILED, updated_at__gte=now - dt.timedelta(days=7)
-        ).count(),
-    }

@@ -19,3 +19,12 @@ def generate_report(self, report_id: int) -> str:
 
 
 generate_report.on_final_failure = _final_failure
+
+
+@shared_task(name="reports.tasks.report_recovery_sweep", acks_late=True, soft_time_limit=120, time_limit=150)
+def report_recovery_sweep() -> dict[str, int]:
+    """Every minute from beat: reports queued over five minutes or running with a silent heartbeat are
+    re-queued, and failed with a reason after three attempts."""
+    from reports.services import reports_recover
+
+    return reports_recover()

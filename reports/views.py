@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -75,10 +76,16 @@ def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     report = get_report_for_user(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
+    if not report.file.storage.exists(report.file.name):
+        from core.errors import file_missing
+
+        return file_missing(
+            request, _("The file of this report is missing from the server. Generate the report again.")
+        )
     audit_log(action=AuditAction.EXPORT, obj=report, request=request)
     name = f"shouhu-report-{report.start}-{report.end}.{report.format}"
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=name)

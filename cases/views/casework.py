@@ -265,6 +265,10 @@ def document_download(request: AuthenticatedHttpRequest, pk: int, document_id: i
     document = case.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
+    if not document.file.storage.exists(document.file.name):
+        from core.errors import file_missing
+
+        return file_missing(request)
     audit_log(action=AuditAction.VIEW, obj=document, request=request, detail={"case": case.pk})
     response = FileResponse(
         document.file.open("rb"),

@@ -92,7 +92,7 @@ def test_xlsx_exports_survive_control_characters_already_stored(cast, client_for
 
 
 def test_zero_byte_upload_is_told_it_is_empty(cast, client_for):
-    from cases.models_work import CaseDocument
+    from cases.models import CaseDocument
 
     empty = SimpleUploadedFile("同意书.pdf", b"", content_type="application/pdf")
     response = client_for(cast.worker).post(

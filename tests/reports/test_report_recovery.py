@@ -105,3 +105,13 @@ def test_report_task_retries_database_and_broker_errors_boundedly():
     for task in (generate_report, send_notification_email):
         assert OperationalError in task.autoretry_for and KombuOperationalError in task.autoretry_for
         assert task.max_retries == 8 and task.retry_backoff_max == 120 and task.acks_late
+
+
+def test_a_report_whose_file_is_missing_answers_a_clear_404(cast, client_for, private_dir):
+    report = _report(cast, format="xlsx")
+    services.report_generate(report_id=report.pk, token="t")
+    report.refresh_from_db()
+    (private_dir / report.file.name).unlink()
+    response = client_for(cast.manager).get(f"/reports/{report.pk}/download/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "The file of this report is missing from the server." in response.content.decode()
