@@ -24,6 +24,7 @@ from django.utils.translation import override
 from accounts.models import Role, User
 from cases.models import Activity, ActivityKind, Case, CaseStatus
 from cases.selectors import with_due_dates
+from notifications import registry_reminders
 from notifications.models import Notification
 from referrals.models import Referral, ReferralStatus
 from resources.models import PledgeRequest, PledgeRequestStatus
@@ -322,7 +323,11 @@ def sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         "care_plans_due": lambda: care_plans_due(today=today),
         "directors_without_meeting": lambda: directors_without_meeting(today=today),
         "caseload_pace": lambda: caseload_pace(today=today),
+        "register_updates_due": lambda: registry_reminders.register_updates_due(today=today),
+        "register_updates_waiting": lambda: registry_reminders.register_updates_waiting(today=today),
+        "register_towns_behind": lambda: registry_reminders.towns_behind(today=today),
         "resolved": lambda: resolve_done(now=now),
+        "register_resolved": lambda: registry_reminders.resolve_register_done(now=now),
     }
     with override(settings.LANGUAGE_CODE):
         for name, rule in rules.items():
