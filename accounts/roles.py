@@ -18,7 +18,18 @@ from accounts.models import Role
 
 log = logging.getLogger(__name__)
 
-ROLE_APPS = ("core", "accounts", "alliance", "cases", "referrals", "resources", "registry", "notifications", "reports")
+ROLE_APPS = (
+    "core",
+    "accounts",
+    "alliance",
+    "cases",
+    "referrals",
+    "resources",
+    "programmes",
+    "registry",
+    "notifications",
+    "reports",
+)
 
 
 def collected_role_permissions() -> dict[str, set[str]]:

@@ -77,6 +77,7 @@ KINDS = {
     "registry_update_returned": _("My updates returned by the supervisor"),
     "registry_turned_18": _("Children who turned 18 and left the register"),
     "registry_town_behind": _("Towns behind with the quarterly updates (managers)"),
+    "programme_absence": _("Children missing group sessions"),
 }
 
 # Urgent kinds are always emailed at once, whatever the digest setting.
