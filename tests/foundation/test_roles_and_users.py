@@ -125,7 +125,8 @@ def test_users_api_for_managers(cast, api_for):
     assert listing.status_code == 200
     assert {"count", "next", "previous", "results"} <= set(listing.json())
     row = listing.json()["results"][0]
-    assert set(row) == {"id", "username", "full_name", "role", "member", "is_active"}
+    # the contract's fields, with email, phone and location from "The monitoring register"
+    assert set(row) == {"id", "username", "full_name", "role", "member", "is_active", "email", "phone", "location"}
     created = client.post(
         "/api/v1/users/",
         {
