@@ -29,7 +29,7 @@ def pytest_configure(config: Any) -> None:
         traveller = time_machine.travel(f"{clock}T09:30:00+08:00", tick=True)
         traveller.start()
         config._shouhu_clock = traveller  # type: ignore[attr-defined]
-    # Argon2 is the production hasher (asserted in tests/foundation); tests create hundreds of users.
+    # Argon2 is the production hasher (asserted in tests/accounts/test_login.py); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
