@@ -107,7 +107,7 @@ class UserViewSet(
 ):
     serializer_class = UserSerializer
     permission_classes = [MayManageUsers]
-    filterset_fields = ["role", "is_active"]
+    filterset_fields = ["role", "is_active", "location"]
     ordering_fields = ["username", "id"]
     queryset = User.objects.none()
 

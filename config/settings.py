@@ -289,6 +289,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},
     "daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=7, minute=30)},
+    "register-daily": {"task": "registry.tasks.register_daily", "schedule": crontab(hour=0, minute=20)},
 }
 
 EMAIL_BACKEND = env.str(

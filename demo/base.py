@@ -31,6 +31,9 @@ DEMO_USERS = [
     ("zhao", "赵建国", Role.PLEDGER, "13800000002", "赵记饭馆"),
     ("sun", "孙桂兰", Role.VOLUNTEER, "13800000003", "孙桂兰"),
     ("huang", "黄敏", Role.FUNDER, None, None),
+    ("zhouzr", "周桂英", Role.CHILDREN_DIRECTOR, "13800000011", None),
+    ("wuzr", "吴建华", Role.CHILDREN_DIRECTOR, "13800000012", None),
+    ("chendd", "陈思远", Role.CHILDREN_SUPERVISOR, "13800000013", None),
 ]
 
 

@@ -71,6 +71,13 @@ KINDS = {
     "plan_action_due": _("Care plan actions due"),
     "director_meeting_due": _("WF directors without this month's meeting"),
     "caseload_pace": _("Caseload behind the contract target (managers)"),
+    "registry_update_due": _("Quarterly visits coming due (children directors)"),
+    "registry_update_overdue": _("Quarterly visits overdue (children directors)"),
+    "registry_update_submitted": _("Quarterly updates to review (supervisors)"),
+    "registry_update_waiting": _("Quarterly updates waiting for review (supervisors)"),
+    "registry_update_returned": _("My updates returned by the supervisor"),
+    "registry_turned_18": _("Children who turned 18 and left the register"),
+    "registry_town_behind": _("Towns behind with the quarterly updates (managers)"),
     "programme_absence": _("Children missing group sessions"),
 }
 

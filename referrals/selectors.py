@@ -139,10 +139,10 @@ def match_child(
     name: str,
     location_id: int | None,
     birth_date: dt.date | None,
-) -> tuple[float, list[str]] | None:
+) -> tuple[float, list[str], bool] | None:
     """How much a known child looks like the one described: similar name (pinyin, traditional forms
-    folded), same village, close age. None when it is not a plausible match. Shared by triage and the
-    monitoring register."""
+    folded), same village, close age. None when it is not a plausible match; the third item says
+    whether the names themselves are alike. Shared by triage and the monitoring register."""
     from django.utils.translation import gettext as _
 
     target = normalise_name(target_name)
@@ -172,7 +172,7 @@ def match_child(
     if lazy_pinyin(normalised[:1])[:1] == [same_sound_surname] and similarity < 0.6:
         score += 0.2
     if similarity >= 0.6 or (same_place and similarity >= 0.34):
-        return score, reasons
+        return score, reasons, similarity >= 0.6
     return None
 
 

@@ -76,7 +76,8 @@ class FileCandidate:
 def file_duplicates(
     user: User, *, name: str, location: Location | None, birth_date: dt.date | None, exclude_pk: int | None = None
 ) -> list[FileCandidate]:
-    """Files and case children the user may see who may be this child (the referrals' matcher)."""
+    """Files and case children the user may see who may be this child: the referrals' matcher, kept to
+    alike names (in a village most children share a character or a sound with someone)."""
     if not name.strip():
         return []
     age = age_in_years(birth_date) if birth_date else None
@@ -94,7 +95,7 @@ def file_duplicates(
             location_id=file.location_id,
             birth_date=file.birth_date,
         )
-        if match:
+        if match and match[2]:
             results.append(FileCandidate("file", file, file.name, file.location, match[0], match[1]))
     from cases.models import Child
 
@@ -110,7 +111,7 @@ def file_duplicates(
             location_id=child.location_id,
             birth_date=child.birth_date,
         )
-        if match:
+        if match and match[2]:
             results.append(FileCandidate("case", child, child.name, child.location, match[0], match[1]))
     results.sort(key=lambda c: -c.score)
     return results[:5]
@@ -219,11 +220,8 @@ def register_report(*, root: Location | None, today: dt.date | None = None) -> d
         return out
 
     if root is None:
-        top = sorted(
-            (pk for pk in children_of[None] if by_id[pk]["kind"] == "district"), key=lambda pk: by_id[pk]["name"]
-        )
-        if not top:
-            top = sorted(children_of[None], key=lambda pk: by_id[pk]["name"])
+        # The top-level places: districts first (a tree may also have a town with no district above it).
+        top = sorted(children_of[None], key=lambda pk: (by_id[pk]["kind"] != "district", by_id[pk]["name"]))
         total_ids = [pk for t in top for pk in subtree(t)]
     else:
         top = sorted(children_of.get(root.pk, []), key=lambda pk: by_id[pk]["name"])

@@ -233,6 +233,8 @@ def file_leave(
         raise PermissionDenied
     if reason not in LeaveReason.values:
         raise ValidationError({"leave_reason": _("Choose why the file leaves the register.")})
+    if left_on is not None and (left_on > timezone.localdate() or left_on < file.registered_on):
+        raise ValidationError({"left_on": _("The date must be between the registration and today.")})
     file = ChildFile.objects.select_for_update().get(pk=file.pk)
     if file.status == FileStatus.LEFT:
         raise ValidationError(_("This file has already left the register."))

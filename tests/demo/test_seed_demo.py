@@ -23,5 +23,7 @@ def test_seed_demo_is_idempotent(db):
         "pledger",
         "volunteer",
         "funder",
+        "children_director",
+        "children_supervisor",
     }
     assert User.objects.get(username="wang").check_password("Shouhu-demo-2026")

@@ -22,8 +22,16 @@ def test_every_app_registers_its_reminder_rules():
         "caseload_pace": "cases.reminders",
         "referrals_waiting": "referrals.reminders",
         "pledge_requests_unanswered": "resources.reminders",
+        "register_updates_due": "registry.reminders",
+        "register_updates_waiting": "registry.reminders",
+        "register_towns_behind": "registry.reminders",
     }
-    assert {r.__module__ for r in RESOLVERS} == {"cases.reminders", "referrals.reminders", "resources.reminders"}
+    assert {r.__module__ for r in RESOLVERS} == {
+        "cases.reminders",
+        "referrals.reminders",
+        "resources.reminders",
+        "registry.reminders",
+    }
 
 
 def test_the_sweep_runs_every_rule_and_the_resolvers(cast):

@@ -60,6 +60,10 @@ class Register:
 
 @pytest.fixture
 def register(cast: Any) -> Register:
+    return build_register(cast)
+
+
+def build_register(cast: Any) -> Register:
     ensure_default_rules()
     town = cast.village.parent
     other_village = LocationFactory(name="东山村", kind="village", parent=town)

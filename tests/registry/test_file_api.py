@@ -199,3 +199,14 @@ def test_users_api_has_email_phone_and_location(cast, register):
     assert response.status_code == 400 and "location" in response.json()
     register.supervisor.refresh_from_db()
     assert register.supervisor.location == register.town
+
+
+def test_list_query_count_does_not_grow_with_the_files(cast, register, django_assert_max_num_queries):
+    from tests.registry.conftest import make_file
+
+    for n in range(6):
+        make_file(location=register.village, director=register.director, name=f"孩子{n}")
+    client = api_as(register.supervisor)
+    with django_assert_max_num_queries(9):
+        response = client.get(URL)
+    assert response.json()["count"] == 8

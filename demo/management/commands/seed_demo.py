@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import cases, programmes, referrals, resources
+from demo import cases, programmes, referrals, registry, resources
 from demo.base import DEMO_PASSWORD, DEMO_USERS, seed_base
 
 # Each app's part of the demo town, in the order they build on each other.
-STEPS = (cases, referrals, resources, programmes)
+STEPS = (cases, referrals, resources, registry, programmes)
 
 
 class Command(BaseCommand):

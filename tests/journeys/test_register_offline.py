@@ -1,0 +1,77 @@
+"""A children director on a 360-px phone registers a child and sends a quarterly update with no
+signal in between; both wait on the phone and go when the signal returns; the supervisor approves."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.models import ChildFile, RegisterUpdate
+from tests.conftest import browser_login
+from tests.registry.conftest import build_register
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def register(cast):
+    return build_register(cast)
+
+
+def test_director_works_offline_and_the_supervisor_approves(register, phone_page, browser):
+    page = phone_page
+    browser_login(page, "zhouzr")
+    assert page.url.endswith("/registry/")
+
+    # register a child; the signal drops before sending
+    page.click("[data-testid=register-child]")
+    page.fill("input[name=name]", "刘小兵")
+    page.check("input[name=sex][value=male]")
+    page.fill("input[name=birth_date]", "2017-06-01")
+    assert page.input_value("select[name=location]") == str(register.village.pk)  # their only village
+    page.check("input[name=child_type][value=de_facto_unsupported]")
+    page.check("input[name=category][value=custody_need]")
+    page.fill("textarea[name=guardian_situation]", "父亲服刑，母亲失联，由祖母照顾")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator("[data-testid=submit-file]").bounding_box()["height"] >= 44
+    page.context.set_offline(True)
+    page.click("[data-testid=submit-file]")
+    page.wait_for_selector("[data-testid=outbox]:not([hidden])")
+    assert page.inner_text("[data-testid=outbox-count]") == "1"
+    assert "刘小兵" in page.inner_text("[data-testid=outbox]")
+    assert not ChildFile.objects.filter(name="刘小兵").exists()
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=sent-msg]:not([hidden])", timeout=20000)
+    assert page.is_hidden("[data-testid=outbox]")
+    file = ChildFile.objects.get(name="刘小兵")
+    assert file.director == register.director and file.child_type == "de_facto_unsupported"
+    assert "unsupported_child_subsidy" in file.entitlements
+
+    # this quarter's update from the home page, offline again
+    page.goto(page.base_url + "/registry/")
+    page.click(f"[data-testid=update-{file.pk}]")
+    page.context.set_offline(True)
+    page.click(f"[data-testid=how-changed-{file.pk}]")
+    page.fill(f"#summary-{file.pk}", "祖母住院了，孩子暂住邻居家")
+    assert page.locator(f"[data-testid=send-update-{file.pk}]").bounding_box()["height"] >= 44
+    page.click(f"[data-testid=send-update-{file.pk}]")
+    page.wait_for_selector("[data-testid=outbox]:not([hidden])")
+    assert page.inner_text("[data-testid=outbox-count]") == "1"
+    assert not RegisterUpdate.objects.filter(file=file).exists()
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=sent-msg]:not([hidden])", timeout=20000)
+    update = RegisterUpdate.objects.get(file=file)
+    assert update.status == "submitted" and update.summary == "祖母住院了，孩子暂住邻居家"
+    assert page.evaluate("localStorage.getItem('shouhu-registry-outbox')") == "[]"
+
+    # the town's supervisor approves
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    desk.base_url = page.base_url
+    browser_login(desk, "chendd")
+    desk.goto(desk.base_url + "/registry/review/")
+    desk.click(f"[data-testid=approve-{update.pk}]")
+    desk.wait_for_selector("[data-testid=nothing-waiting]")
+    update.refresh_from_db()
+    file.refresh_from_db()
+    assert update.status == "approved" and update.reviewed_by == register.supervisor
+    assert file.last_update_on == update.date and file.next_update_due > update.date
+    desk.context.close()
