@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SERVICES := $(PY) scripts/services.py --
 
-.PHONY: run test install install-test checks lint migrations-check i18n-check deploy-check compose-check pytest clean
+.PHONY: run test install install-test checks lint migrations-check i18n-check deploy-check compose-check pytest pytest-clock mutate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: install
 	$(PY) scripts/run_local.py
 
 ## Install what the tests need and run every check and the whole test suite.
-test: install-test checks pytest
+test: install-test checks pytest pytest-clock
 
 checks: lint migrations-check i18n-check deploy-check compose-check
 
@@ -53,6 +53,18 @@ compose-check:
 
 pytest:
 	$(SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+
+## The date-sensitive tests again with the clock moved to 1 January and to 29 February of a leap year
+## (worker subprocesses move with it); browser and slow drills are left to `pytest`.
+CLOCK_TESTS ?= tests/reports tests/notifications tests/cases tests/referrals
+pytest-clock:
+	SHOUHU_TEST_CLOCK=2027-01-01 $(SERVICES) $(PY) -m pytest -q -m "not browser and not slow" $(CLOCK_TESTS)
+	SHOUHU_TEST_CLOCK=2028-02-29 $(SERVICES) $(PY) -m pytest -q -m "not browser and not slow" $(CLOCK_TESTS)
+
+## Mutation testing (mutmut, slow: not part of `make test`); see docs/testing.md. MUTANTS="reports.figures*"
+## limits the run to one module; each mutant runs only the tests that reach its function.
+mutate: install-test
+	$(SERVICES) $(PY) scripts/mutate.py $(MUTANTS)
 
 clean:
 	rm -rf $(VENV) .local staticfiles
