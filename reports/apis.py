@@ -31,8 +31,6 @@ class PeriodSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": _("The end date cannot be before the start date.")})
-        if (attrs["end"] - attrs["start"]).days > 3 * 366:
-            raise serializers.ValidationError({"end": _("A report covers at most three years.")})
         return attrs
 
 

@@ -32,8 +32,6 @@ SUPPRESS_BELOW = 3  # small counts in a table cell could point at a child
 def _check_period(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise ValidationError({"end": _("The end date cannot be before the start date.")})
-    if (end - start).days > 3 * 366:
-        raise ValidationError({"end": _("A report covers at most three years.")})
 
 
 @transaction.atomic

@@ -94,6 +94,11 @@ def test_member_page_and_certificate(cast, client_for, tmp_path):
     (tmp_path / "c.pdf").write_bytes(pdf.content)
     text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True).stdout
     assert "赵记饭馆" in text and "88.80" in text
+    # a restaurant that gave no time is not thanked for "0.0 hours"; the date reads as Chinese; seal and signature
+    assert "志愿服务" not in text and "小时" not in text
+    today = timezone.localdate()
+    assert f"{today.year}年{today.month}月{today.day}日" in text
+    assert "单位盖章" in text and "负责人签字" in text
     # another member may not fetch it; nor may a volunteer see the member page
     assert client_for(cast.volunteer).get(f"/alliance/{cast.pledger.member_id}/certificate/").status_code == 404
     assert client_for(cast.pledger).get(f"/alliance/{cast.pledger.member_id}/").status_code == 404

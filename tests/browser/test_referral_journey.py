@@ -26,6 +26,10 @@ def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, brows
     assert page.is_hidden("[data-testid=call-110]")
     page.check("input[name=urgency][value=immediate]")
     assert page.is_visible("[data-testid=call-110]")
+    # she sees it where she ticked, on her 360-px screen, with a number she can tap
+    box = page.locator("[data-testid=call-110]").bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert page.get_attribute("[data-testid=tel-110]", "href") == "tel:110"
     page.check("input[name=urgency][value=soon]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.click("[data-testid=submit-referral]")

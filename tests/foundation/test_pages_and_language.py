@@ -64,3 +64,17 @@ def test_static_assets_are_local(cast, client_for):
     html = client_for(cast.worker).get("/", follow=True).content.decode()
     assert "/static/vendor/bootstrap.min.css" in html and "/static/vendor/htmx.min.js" in html
     assert "cdn." not in html
+
+
+def test_language_menu_names_each_language_in_itself(cast, client_for):
+    # a Chinese reader looking for English finds "English", not 英语 (and the other way round)
+    page = client_for(cast.worker).get("/", follow=True).content.decode()
+    assert '<option value="en" lang="en">English</option>' in page
+    assert "英语" not in page
+    assert ">简体中文</option>" in page
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.ico")
+    assert 'rel="icon"' in client.get("/accounts/login/").content.decode()
