@@ -137,6 +137,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # JSON for the API, the page for the web
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Lockout is per account on purpose: a village office shares one address, and "wrong passwords lock
