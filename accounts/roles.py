@@ -18,7 +18,17 @@ from accounts.models import Role
 
 log = logging.getLogger(__name__)
 
-ROLE_APPS = ("core", "accounts", "alliance", "cases", "referrals", "resources", "notifications", "reports")
+ROLE_APPS = (
+    "core",
+    "accounts",
+    "alliance",
+    "cases",
+    "referrals",
+    "resources",
+    "programmes",
+    "notifications",
+    "reports",
+)
 
 
 def collected_role_permissions() -> dict[str, set[str]]:

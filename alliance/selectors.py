@@ -37,6 +37,28 @@ def directors_without_meeting(user: Any, *, today: dt.date) -> QuerySet[Member]:
     )
 
 
+# Other apps whose work counts as volunteering (the tutors of group sessions) register a function
+# (member=None, start=None, end=None) -> minutes here at AppConfig.ready().
+VOLUNTEER_MINUTES_SOURCES: list[Any] = []
+
+
+def volunteer_minutes(*, member: Member | None = None, start: Any = None, end: Any = None) -> int:
+    """Volunteer time in minutes: visit logs plus every registered source (one sum each)."""
+    from django.db.models import Sum
+
+    from alliance.models import VolunteerLog
+
+    logs = VolunteerLog.objects.all()
+    if member is not None:
+        logs = logs.filter(member=member)
+    if start is not None:
+        logs = logs.filter(date__gte=start)
+    if end is not None:
+        logs = logs.filter(date__lte=end)
+    minutes = logs.aggregate(m=Sum("minutes"))["m"] or 0
+    return minutes + sum(source(member=member, start=start, end=end) for source in VOLUNTEER_MINUTES_SOURCES)
+
+
 def member_contribution(member: Member) -> dict[str, Any]:
     """What a member gave: fulfilled requests by kind with their value, and volunteer hours (database sums)."""
     from decimal import Decimal
@@ -49,7 +71,7 @@ def member_contribution(member: Member) -> dict[str, Any]:
     by_kind = list(
         fulfilled.values("pledge__kind").annotate(n=Count("pk"), value=Sum("value")).order_by("pledge__kind")
     )
-    minutes = member.volunteer_logs.aggregate(m=Sum("minutes"))["m"] or 0
+    minutes = volunteer_minutes(member=member)
     return {
         "given": fulfilled.select_related("pledge").order_by("-fulfilled_on")[:50],
         "by_kind": by_kind,

@@ -87,7 +87,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         "case__child__location"
     )
     logs = request.user.member.volunteer_logs.order_by("-date")[:20]
-    total = sum(log.minutes for log in request.user.member.volunteer_logs.all())
+    total = selectors.volunteer_minutes(member=request.user.member)
     return render(
         request,
         "alliance/my_visits.html",

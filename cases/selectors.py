@@ -211,6 +211,17 @@ def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(pr.requested_on, "promise", _("Help requested from %(m)s") % {"m": pr.pledge.member}, pr.need)
         )
+    from programmes.models import ProgrammeSession
+
+    for session in ProgrammeSession.objects.filter(attendees=case).select_related("programme"):
+        entries.append(
+            TimelineEntry(
+                session.date,
+                "programme",
+                _("Took part in %(p)s") % {"p": session.programme.title},
+                session.topic,
+            )
+        )
     for ref in case.referrals.all():
         entries.append(
             TimelineEntry(

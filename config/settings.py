@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "resources",
+    "programmes",
     "notifications",
     "reports",
 ]

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("referrals.api_urls")),
     path("", include("resources.api_urls")),
+    path("", include("programmes.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("alliance/", include("alliance.urls")),
     path("promises/", include("resources.urls")),
+    path("programmes/", include("programmes.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
 ]

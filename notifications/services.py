@@ -70,6 +70,7 @@ KINDS = {
     "plan_action_due": _("Care plan actions due"),
     "director_meeting_due": _("WF directors without this month's meeting"),
     "caseload_pace": _("Caseload behind the contract target (managers)"),
+    "programme_absence": _("Children missing group sessions"),
 }
 
 # Urgent kinds are always emailed at once, whatever the digest setting.

@@ -25,7 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from alliance.models import Event, EventKind, Member, VolunteerLog
+from alliance.models import Event, EventKind, Member
+from alliance.selectors import volunteer_minutes
 from cases.models import Activity, ActivityKind, Case
 from core.models import Contract
 from resources.models import Pledge, PledgeKind, PledgeRequest, PledgeRequestStatus
@@ -161,7 +162,7 @@ def activity_figures(start: dt.date, end: dt.date, contract: Contract | None = N
         director_meetings=Count("pk", filter=Q(kind=EventKind.DIRECTOR_MEETING)),
         joint_conferences=Count("pk", filter=Q(kind=EventKind.JOINT_CONFERENCE)),
     )
-    minutes = VolunteerLog.objects.filter(date__gte=start, date__lte=end).aggregate(m=Sum("minutes"))["m"] or 0
+    minutes = volunteer_minutes(start=start, end=end)  # visit logs and group-session tutors
     return {
         "home_visits": visits.count(),
         **events,

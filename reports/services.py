@@ -22,7 +22,7 @@ from core.exports import safe_cell
 from core.models import AuditAction, Contract
 from core.outbox import enqueue
 from referrals.models import Channel
-from reports import charts, figures
+from reports import charts, figures, labels
 from reports.models import Report, ReportFormat, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,17 @@ def _labels() -> dict[str, str]:
     return labels
 
 
-def _table(counts: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any]]:
-    rows = sorted(counts.items(), key=lambda kv: -kv[1])
+def value_labels() -> dict[str, str]:
+    """Labels for the codes that appear inside the summary's tables (sectors, channels, issues ...)."""
+    return _labels()
+
+
+def _table(counts: dict[str, int], labels: dict[str, str], *, order: list[str] | None = None) -> list[dict[str, Any]]:
+    """Rows largest first, or in a natural order (age bands read youngest to oldest, unknown last)."""
+    if order is not None:
+        rows = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    else:
+        rows = sorted(counts.items(), key=lambda kv: -kv[1])
     return [
         {"label": labels.get(code, code), "n": n, "shown": (f"<{SUPPRESS_BELOW}" if 0 < n < SUPPRESS_BELOW else str(n))}
         for code, n in rows
@@ -87,8 +96,9 @@ def _table(counts: dict[str, int], labels: dict[str, str]) -> list[dict[str, Any
 def report_context(summary: dict[str, Any], report: Report | None = None) -> dict[str, Any]:
     labels = _labels()
     cases = summary["cases"]
+    bands = [label for label, _low, _high in figures.AGE_BANDS] + ["unknown"]
     tables = {
-        key: _table(cases[key], labels)
+        key: _table(cases[key], labels, order=bands if key == "by_age_band" else None)
         for key in (
             "by_referral_source",
             "by_presenting_issue",
@@ -114,9 +124,14 @@ def report_context(summary: dict[str, Any], report: Report | None = None) -> dic
         "tables": tables,
         "suppress_below": SUPPRESS_BELOW,
         "charts": {
-            "source": charts.bar_chart([(row["label"], row["n"]) for row in tables["by_referral_source"]]),
-            "issue": charts.bar_chart([(row["label"], row["n"]) for row in tables["by_presenting_issue"]]),
-            "value": charts.bar_chart(value_rows),
+            "source": charts.bar_chart(
+                [(row["label"], row["n"]) for row in tables["by_referral_source"]], title=_("Cases by referral source")
+            ),
+            "issue": charts.bar_chart(
+                [(row["label"], row["n"]) for row in tables["by_presenting_issue"]],
+                title=_("Cases by presenting issue"),
+            ),
+            "value": charts.bar_chart(value_rows, title=_("Value given through Promise First (yuan)")),
         },
         "generated_at": timezone.localtime(),
     }
@@ -129,24 +144,47 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def _sheet_title(text: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return "".join(ch for ch in str(text) if ch not in "[]:*?/\\")[:31] or "Sheet"
+
+
+def _finish_sheet(sheet: Any, widths: list[int]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
 def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
+    """The funder workbook: named sheets in the reader's language, widths, frozen headers, real dates."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Summary")[:31]
-    sheet.append([_("Period"), summary["period"]["start"], summary["period"]["end"]])
-    for section in ("cases", "alliance", "promise_first", "activities", "funding"):
-        for key, value in summary[section].items():
-            if not isinstance(value, dict):
-                sheet.append([section, key, value])
-    for key, value in summary["promise_first"]["value"].items():
-        sheet.append(["promise_first.value", key, value])
-    for name, rows in context["tables"].items():
-        table = book.create_sheet(name[:31])
+    sheet.title = _sheet_title(_("Summary"))
+    sheet.append([_("Section"), _("Figure"), _("Value"), _("Code")])
+    start, end = (dt.date.fromisoformat(summary["period"][k]) for k in ("start", "end"))
+    for label, value in ((_("Period start"), start), (_("Period end"), end)):
+        sheet.append([_("Period"), label, value, ""])
+        sheet.cell(row=sheet.max_row, column=3).number_format = "yyyy-mm-dd"
+    names = value_labels()
+    for section, figure, value, code in labels.summary_rows(summary, names):
+        if code.startswith("cases.by_"):
+            continue  # the tables have their own sheets
+        number = float(value) if isinstance(value, str) and value.replace(".", "", 1).isdigit() else value
+        sheet.append([section, figure, number, code])
+    _finish_sheet(sheet, [14, 40, 16, 34])
+    for key, rows in context["tables"].items():
+        table = book.create_sheet(_sheet_title(labels.figure_label(f"cases.{key}")))
         table.append([_("Group"), _("Cases")])
         for row in rows:
-            table.append([safe_cell(row["label"]), row["shown"]])
+            table.append([safe_cell(row["label"]), row["n"] if row["shown"] == str(row["n"]) else row["shown"]])
+        _finish_sheet(table, [30, 12])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

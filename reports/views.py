@@ -13,8 +13,10 @@ from core.audit import audit_log
 from core.models import AuditAction, Contract
 from reports import figures, services
 from reports.forms import ReportForm
+from reports.labels import summary_rows
 from reports.models import ReportStatus
 from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+from reports.services import value_labels
 
 
 @login_required
@@ -100,13 +102,8 @@ def summary_export(request: HttpRequest) -> HttpResponse:
         else None
     )
     summary = figures.summary(start, end, contract)
-    rows = []
-    for section in ("cases", "alliance", "promise_first", "activities", "funding"):
-        for key, value in summary[section].items():
-            if isinstance(value, dict):
-                rows += [(section, f"{key}.{sub}", v) for sub, v in value.items()]
-            else:
-                rows.append((section, key, value))
+    # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
+    rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(
         action=AuditAction.EXPORT,
         request=request,
@@ -115,5 +112,5 @@ def summary_export(request: HttpRequest) -> HttpResponse:
     )
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return export_response(
-        rows=rows, header=[_("Section"), _("Figure"), _("Value")], filename=f"summary-{start}-{end}", fmt=fmt
+        rows=rows, header=[_("Section"), _("Figure"), _("Value"), _("Code")], filename=f"summary-{start}-{end}", fmt=fmt
     )

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "accounts", "alliance", "cases", "referrals", "resources", "notifications", "reports"]
+APPS = ["core", "accounts", "alliance", "cases", "referrals", "resources", "programmes", "notifications", "reports"]
 LANG = "zh_Hans"
 PROJECT_IGNORES = [f"--ignore=./{app}/*" for app in APPS] + [
     "--ignore=./.venv/*",

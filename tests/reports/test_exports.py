@@ -36,9 +36,52 @@ def test_summary_csv_for_managers_and_funders(cast, client_for, known):
     for user in (cast.manager, cast.funder):
         response = client_for(user).get(url)
         assert response.status_code == 200
-        rows = {(r[0], r[1]): r[2] for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
-        assert rows[("cases", "total")] == "5" and rows[("promise_first", "value.total")] == "350.35"
+        table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert table[0] == ["部分", "指标", "数值", "代码"]
+        rows = {r[3]: r for r in table[1:]}
+        assert rows["cases.total"] == ["个案", "期内在案个案", "5", "cases.total"]
+        assert rows["promise_first.value.total"][1:3] == ["总价值（元）", "350.35"]
+        assert rows["cases.by_sex.female"][1] == "按性别：女"
         for name in known.names:
             assert name not in response.content.decode("utf-8-sig")
     assert client_for(cast.worker).get(url).status_code == 403
     assert client_for(cast.manager).get("/reports/summary.csv?start=2026-05-01&end=2026-01-01").status_code == 400
+
+
+def test_funder_workbook_has_named_sheets_widths_frozen_headers_and_real_dates(cast, known):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from core.models import Contract
+    from reports import figures, services
+
+    with translation.override("zh-hans"):
+        summary = figures.summary(known.start, known.end, Contract.objects.get(pk=known.contract))
+        book = load_workbook(io.BytesIO(services.render_xlsx(summary, services.report_context(summary))))
+    assert book.sheetnames[0] == "概览" and "按年龄段" in book.sheetnames and "按性别" in book.sheetnames
+    sheet = book["概览"]
+    assert [c.value for c in sheet[1]] == ["部分", "指标", "数值", "代码"]
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width == 40
+    assert sheet.cell(row=2, column=3).value == dt.datetime.combine(known.start, dt.time())  # a date, not text
+    values = {row[3]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert values["cases.total"] == 5 and values["promise_first.value.total"] == 350.35
+    assert book["按性别"].freeze_panes == "A2"
+
+
+def test_age_bands_read_youngest_to_oldest(cast, known):
+    from core.models import Contract
+    from reports import figures, services
+
+    summary = figures.summary(known.start, known.end, Contract.objects.get(pk=known.contract))
+    summary["cases"]["by_age_band"] = {"12-14": 9, "0-5": 1, "unknown": 4, "6-11": 5, "15-17": 2}
+    rows = services.report_context(summary)["tables"]["by_age_band"]
+    assert [row["n"] for row in rows] == [1, 5, 9, 2, 4]
+
+
+def test_charts_carry_a_title_and_their_values_as_text(cast):
+    from reports.charts import bar_chart
+
+    svg = bar_chart([("学校", 3), ("妇女主任", 12)], title="按转介来源的个案")
+    assert 'aria-label="按转介来源的个案"' in svg and "<title>按转介来源的个案</title>" in svg
+    assert "<desc>学校: 3; 妇女主任: 12</desc>" in svg

@@ -1,0 +1,320 @@
+"""`programmes/`, `programme-sessions/`, `parent-calls/` (shared/api-v1.md, "Organisations and programmes")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from alliance.models import Member
+from cases.models import Case
+from cases.permissions import get_case_for_user
+from core.audit import audit_log
+from core.models import AuditAction, Location
+from programmes import parent_calls, services
+from programmes.models import CallKind, ParentCall, Programme, ProgrammeKind, ProgrammeSession
+from programmes.permissions import (
+    get_programme_for_user,
+    get_session_for_user,
+    is_staff,
+    may_run_programme,
+    programmes_visible_to,
+    roster_ids_visible_to,
+    sessions_visible_to,
+)
+
+
+def _drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class StaffGate:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if not is_staff(request.user):
+            raise PermissionDenied
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    # Organisations are added by another app; until then every programme belongs to the instance's one NGO.
+    organisation = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
+    title = serializers.CharField(max_length=200)
+    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
+    facilitators = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    volunteers = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.filter(is_volunteer=True), many=True, required=False
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "title",
+            "location",
+            "starts_on",
+            "ends_on",
+            "facilitators",
+            "volunteers",
+            "venue",
+            "target_group",
+            "planned_sessions",
+        ]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_organisation(self, obj: Programme) -> int | None:
+        return None
+
+
+class ProgrammeViewSet(
+    StaffGate,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ProgrammeSerializer
+    filterset_fields = ["kind", "location"]
+    ordering_fields = ["starts_on", "id"]
+    queryset = Programme.objects.none()
+
+    def get_queryset(self) -> QuerySet[Programme]:  # type: ignore[override]
+        return programmes_visible_to(self.request.user).order_by("-starts_on", "-pk")
+
+    def get_object(self) -> Programme:
+        for_change = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        return get_programme_for_user(self.request.user, self.kwargs["pk"], for_change=for_change)
+
+    def perform_create(self, serializer: ProgrammeSerializer) -> None:
+        try:
+            serializer.instance = services.programme_create(actor=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_update(self, serializer: ProgrammeSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.programme_update(
+                actor=self.request.user,
+                programme=serializer.instance,
+                facilitators=data.pop("facilitators", None),
+                volunteers=data.pop("volunteers", None),
+                **data,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+
+class ProgrammeSessionSerializer(serializers.ModelSerializer):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    attendees = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), many=True, required=False)
+    tutors = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.filter(is_volunteer=True), many=True, required=False
+    )
+    guardians_present = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    guardian_names = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    attendee_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgrammeSession
+        fields = [
+            "id",
+            "programme",
+            "date",
+            "duration_minutes",
+            "topic",
+            "attendees",
+            "notes",
+            "attendee_count",
+            "tutors",
+            "guardians_present",
+            "guardian_names",
+            "attendance_taken",
+        ]
+        read_only_fields = ["attendance_taken"]
+
+    def get_attendee_count(self, obj: ProgrammeSession) -> int:
+        return len(obj.attendees.all())
+
+    def to_representation(self, instance: ProgrammeSession) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        ids = data.get("attendees") or []
+        visible = roster_ids_visible_to(user, instance.programme, ids)
+        data["attendees"] = [pk for pk in ids if pk in visible]  # identities only to those who may see them
+        if not visible and ids:
+            data["guardian_names"] = ""
+        return data
+
+    def validate_programme(self, programme: Programme) -> Programme:
+        user = self.context["request"].user
+        try:
+            programme = get_programme_for_user(user, programme.pk)
+        except Http404:
+            raise serializers.ValidationError(_("No such programme.")) from None
+        if not may_run_programme(user, programme):
+            raise PermissionDenied
+        return programme
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        programme = attrs.get("programme") or (self.instance.programme if self.instance else None)
+        attendees = attrs.get("attendees")
+        if programme is not None and attendees:
+            visible = roster_ids_visible_to(self.context["request"].user, programme, [c.pk for c in attendees])
+            if any(c.pk not in visible for c in attendees):
+                raise serializers.ValidationError({"attendees": _("No such child on the roster.")})
+        return attrs
+
+
+class ProgrammeSessionViewSet(
+    StaffGate,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ProgrammeSessionSerializer
+    filterset_fields = ["programme", "date"]
+    ordering_fields = ["date", "id"]
+    queryset = ProgrammeSession.objects.none()
+
+    def get_queryset(self) -> QuerySet[ProgrammeSession]:  # type: ignore[override]
+        return (
+            sessions_visible_to(self.request.user)
+            .prefetch_related("attendees", "tutors", "programme__facilitators")
+            .order_by("-date", "-pk")
+        )
+
+    def get_object(self) -> ProgrammeSession:
+        for_change = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        session = get_session_for_user(self.request.user, self.kwargs["pk"], for_change=for_change)
+        self.check_object_permissions(self.request, session)
+        return session
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        session = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=session, request=request._request)
+        return Response(self.get_serializer(session).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data.get("results", [])]
+        audit_log(
+            action=AuditAction.VIEW, object_type="programmesession", request=request._request, detail={"ids": ids}
+        )
+        return response
+
+    def perform_create(self, serializer: ProgrammeSessionSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.session_record(
+                actor=self.request.user, attendees=data.pop("attendees", None), **data
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_update(self, serializer: ProgrammeSessionSerializer) -> None:
+        data = dict(serializer.validated_data)
+        session = serializer.instance
+        if "programme" in data and data.pop("programme") != session.programme:
+            raise ValidationError({"programme": _("A session cannot move to another programme.")})
+        attendees = data.pop("attendees", None)
+        tutors = data.pop("tutors", None)
+        guardians = data.pop("guardians_present", None)
+        names = data.pop("guardian_names", None)
+        try:
+            if data:
+                services.session_update(actor=self.request.user, session=session, **data)
+            if attendees is not None or tutors is not None or guardians is not None or names is not None:
+                services.attendance_save(
+                    actor=self.request.user,
+                    session=session,
+                    attendees=attendees if attendees is not None else list(session.attendees.all()),
+                    tutors=tutors,
+                    guardians_present=guardians,
+                    guardian_names=names,
+                )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        serializer.instance = ProgrammeSession.objects.get(pk=session.pk)
+
+
+class ParentCallSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    kind = serializers.ChoiceField(choices=CallKind.choices)
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
+    held = serializers.BooleanField(default=True)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    arranged_by = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    participants = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    conflict_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    class Meta:
+        model = ParentCall
+        fields = [
+            "id",
+            "case",
+            "date",
+            "kind",
+            "duration_minutes",
+            "held",
+            "note",
+            "arranged_by",
+            "participants",
+            "conflict_note",
+            "follow_up_action",
+        ]
+        read_only_fields = ["follow_up_action"]
+
+    def validate_case(self, case: Case) -> Case:
+        try:
+            return get_case_for_user(self.context["request"].user, case.pk, for_change=True)
+        except Http404:
+            raise serializers.ValidationError(_("No such case.")) from None
+
+
+class ParentCallViewSet(
+    StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ParentCallSerializer
+    filterset_fields = ["case", "date", "held", "kind"]
+    ordering_fields = ["date", "id"]
+    queryset = ParentCall.objects.none()
+
+    def get_queryset(self) -> QuerySet[ParentCall]:  # type: ignore[override]
+        return parent_calls.calls_visible_to(self.request.user).order_by("-date", "-pk")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        call = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=call, request=request._request, detail={"case": call.case_id})
+        return Response(self.get_serializer(call).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data.get("results", [])]
+        audit_log(action=AuditAction.VIEW, object_type="parentcall", request=request._request, detail={"ids": ids})
+        return response
+
+    def perform_create(self, serializer: ParentCallSerializer) -> None:
+        try:
+            serializer.instance = parent_calls.parent_call_record(actor=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None

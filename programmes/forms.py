@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from alliance.models import Member
+from cases.models import Case
+from programmes.models import ParentCall, Programme, ProgrammeSession, PupilProfile
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "kind",
+            "title",
+            "location",
+            "venue",
+            "target_group",
+            "planned_sessions",
+            "starts_on",
+            "ends_on",
+            "facilitators",
+            "volunteers",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = User.objects.filter(
+            role__in=[Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMIN], is_active=True
+        ).order_by("full_name")
+        self.fields["volunteers"].queryset = Member.objects.filter(is_volunteer=True, is_active=True)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeSession
+        fields = ["date", "duration_minutes", "topic", "notes", "tutors"]
+        widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, programme: Programme | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["duration_minutes"].initial = 90
+        tutors = Member.objects.filter(is_volunteer=True, is_active=True)
+        if programme is not None:
+            tutors = programme.volunteers.all()
+        self.fields["tutors"].queryset = tutors
+        self.fields["tutors"].required = False
+        self.fields["tutors"].widget = forms.CheckboxSelectMultiple()
+        self.fields["tutors"].queryset = tutors
+        self.fields["tutors"].label = _("volunteer tutors present")
+
+
+class PupilProfileForm(forms.ModelForm):
+    class Meta:
+        model = PupilProfile
+        fields = ["school", "grade", "subjects_needing_support", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class TutorNoteForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=ProgrammeSession.objects.none(), label=_("session"))
+    text = forms.CharField(max_length=1000, label=_("note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sessions = programme.sessions.order_by("-date", "-pk")
+        self.fields["session"].queryset = sessions
+        self.fields["session"].initial = sessions.first()
+        self.fields["session"].label_from_instance = lambda s: f"{s.date:%Y-%m-%d} {s.topic}".strip()
+
+
+class ParentCallForm(forms.ModelForm):
+    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("child"))
+
+    class Meta:
+        model = ParentCall
+        fields = [
+            "case",
+            "date",
+            "kind",
+            "held",
+            "duration_minutes",
+            "arranged_by",
+            "participants",
+            "note",
+            "conflict_note",
+        ]
+        widgets = {
+            "date": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "conflict_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda c: f"{c.child.name} ({c.number})"
+        self.fields["date"].initial = timezone.localdate()

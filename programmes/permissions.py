@@ -1,0 +1,131 @@
+"""Who may see and run which programme, and whose names they may see on its roster.
+
+- Programmes are seen by the staff of the organisation that runs them: managers, admins and social
+  workers (a single-NGO instance until organisations land) — anyone else gets 404.
+- Changing a programme or taking attendance: its facilitators, managers and admins (403 for the
+  other staff, who may read).
+- A child's identity on a roster (name, attendance, notes): those who may see the case under the
+  cases access policy, and the facilitators of the programme the child is enrolled in — enrolling
+  a child (by someone who may see the case) is what shares the name with the people running the
+  group. Facilitators never see the case file itself.
+- Pupil profiles and tutors' notes: the programme's facilitators and the child's lead social
+  worker only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from programmes.models import Programme, ProgrammeSession
+
+ROLE_PERMISSIONS = {
+    Role.MANAGER: [
+        "programmes.view_programme",
+        "programmes.add_programme",
+        "programmes.change_programme",
+        "programmes.view_programmesession",
+        "programmes.add_programmesession",
+        "programmes.change_programmesession",
+        "programmes.view_parentcall",
+        "programmes.add_parentcall",
+    ],
+    Role.SOCIAL_WORKER: [
+        "programmes.view_programme",
+        "programmes.add_programme",
+        "programmes.view_programmesession",
+        "programmes.add_programmesession",
+        "programmes.view_parentcall",
+        "programmes.add_parentcall",
+    ],
+}
+
+STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
+
+
+def is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
+
+
+def runs_everything(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
+
+
+def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    if not is_staff(user):
+        return Programme.objects.none()
+    return Programme.objects.select_related("location").prefetch_related("facilitators", "volunteers")
+
+
+def is_facilitator(user: Any, programme: Programme) -> bool:
+    return programme.facilitators.filter(pk=user.pk).exists()
+
+
+def may_run_programme(user: Any, programme: Programme) -> bool:
+    """Change the programme, enrol children, take attendance."""
+    return runs_everything(user) or (is_staff(user) and is_facilitator(user, programme))
+
+
+def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Programme:
+    try:
+        programme = programmes_visible_to(user).get(pk=pk)
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if for_change and not may_run_programme(user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
+    if not is_staff(user):
+        return ProgrammeSession.objects.none()
+    return ProgrammeSession.objects.select_related("programme")
+
+
+def get_session_for_user(user: Any, pk: Any, *, for_change: bool = False) -> ProgrammeSession:
+    try:
+        session = sessions_visible_to(user).get(pk=pk)
+    except (ProgrammeSession.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if for_change and not may_run_programme(user, session.programme):
+        raise PermissionDenied
+    return session
+
+
+def roster_ids_visible_to(user: Any, programme: Programme, case_ids: Iterable[int]) -> set[int]:
+    """Of these case ids (children on or at this programme), those the user may see by name."""
+    from cases.permissions import cases_visible_to
+
+    case_ids = set(case_ids)
+    if not is_staff(user) or not case_ids:
+        return set()
+    if is_facilitator(user, programme):
+        enrolled = set(programme.enrolments.filter(case_id__in=case_ids).values_list("case_id", flat=True))
+    else:
+        enrolled = set()
+    rest = case_ids - enrolled
+    if rest:
+        enrolled |= set(cases_visible_to(user).filter(pk__in=rest).values_list("pk", flat=True))
+    return enrolled
+
+
+def may_see_child_on_roster(user: Any, programme: Programme, case_id: int) -> bool:
+    from cases.permissions import cases_visible_to
+
+    if cases_visible_to(user).filter(pk=case_id).exists():
+        return True
+    return is_staff(user) and is_facilitator(user, programme) and programme.enrolments.filter(case_id=case_id).exists()
+
+
+def may_see_pupil_profile(user: Any, programme: Programme, case: Any) -> bool:
+    """The programme's facilitators and the child's lead social worker only."""
+    if not is_staff(user):
+        return False
+    if case.lead_worker_id is not None and case.lead_worker_id == user.pk:
+        return True
+    return is_facilitator(user, programme) and programme.enrolments.filter(case_id=case.pk).exists()

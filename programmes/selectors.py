@@ -1,0 +1,94 @@
+"""Reads of group services. Every roster starts from programmes.permissions (names only to those allowed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from cases.models import Case
+from programmes.models import Enrolment, Programme, ProgrammeSession
+from programmes.permissions import is_facilitator, is_staff, programmes_visible_to, roster_ids_visible_to
+
+
+def programme_list(user: Any) -> QuerySet[Programme]:
+    return (
+        programmes_visible_to(user)
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            enrolled_count=Count("enrolments", filter=Q(enrolments__left_on__isnull=True), distinct=True),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+@dataclass
+class RosterRow:
+    enrolment: Enrolment
+    case: Case | None  # None: the user may not see who this is
+    present: bool = False
+    profile_visible: bool = False  # the pupil profile: facilitators and the lead worker only
+
+
+def roster(user: Any, programme: Programme, *, session: ProgrammeSession | None = None) -> list[RosterRow]:
+    """The children on the programme's roster (active enrolments), names only where the user may see them."""
+    enrolments = list(
+        programme.enrolments.filter(left_on__isnull=True)
+        .select_related("case", "case__child")
+        .order_by("case__child__name", "pk")
+    )
+    visible = roster_ids_visible_to(user, programme, [e.case_id for e in enrolments])
+    present = set(session.attendees.values_list("pk", flat=True)) if session is not None else set()
+    facilitating = is_staff(user) and is_facilitator(user, programme)
+    return [
+        RosterRow(
+            e,
+            e.case if e.case_id in visible else None,
+            e.case_id in present,
+            facilitating or (is_staff(user) and e.case.lead_worker_id == user.pk),
+        )
+        for e in enrolments
+    ]
+
+
+def sessions_of(programme: Programme) -> QuerySet[ProgrammeSession]:
+    return programme.sessions.annotate(present_count=Count("attendees", distinct=True)).order_by("-date", "-pk")
+
+
+def attendance_for_case(case: Case) -> list[dict[str, Any]]:
+    """For the case page: each programme the child is on, sessions attended out of those held since joining."""
+    enrolments = Enrolment.objects.filter(case=case).select_related("programme").order_by("-joined_on", "pk")
+    rows = []
+    for e in enrolments:
+        held = e.programme.sessions.filter(attendance_taken=True, date__gte=e.joined_on)
+        if e.left_on:
+            held = held.filter(date__lte=e.left_on)
+        attended = list(
+            e.programme.sessions.filter(attendees=case).order_by("-date", "-pk").only("pk", "date", "topic")
+        )
+        rows.append({"enrolment": e, "programme": e.programme, "held": held.count(), "attended": attended})
+    return rows
+
+
+def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:
+    return (
+        ProgrammeSession.objects.filter(attendees=case)
+        .select_related("programme")
+        .prefetch_related(Prefetch("attendees", queryset=Case.objects.only("pk")))
+        .order_by("-date", "-pk")
+    )
+
+
+def tutor_minutes(*, member: Any = None, start: Any = None, end: Any = None) -> int:
+    """Volunteer tutors' time at sessions: each tutor present is credited the session's length (one sum)."""
+    from django.db.models import Sum
+
+    through = ProgrammeSession.tutors.through.objects.all()
+    if member is not None:
+        through = through.filter(member=member)
+    if start is not None:
+        through = through.filter(programmesession__date__gte=start)
+    if end is not None:
+        through = through.filter(programmesession__date__lte=end)
+    return through.aggregate(m=Sum("programmesession__duration_minutes"))["m"] or 0

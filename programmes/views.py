@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import Case
+from cases.permissions import cases_visible_to, get_case_for_user
+from core.audit import audit_log
+from core.models import AuditAction
+from programmes import parent_calls, selectors, services
+from programmes.forms import ParentCallForm, ProgrammeForm, PupilProfileForm, SessionForm, TutorNoteForm
+from programmes.models import ProgrammeKind, PupilProfile, TutorNote
+from programmes.permissions import (
+    get_programme_for_user,
+    get_session_for_user,
+    is_staff,
+    may_run_programme,
+    may_see_pupil_profile,
+)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise PermissionDenied
+
+
+def _errors_to(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    programmes = selectors.programme_list(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in ProgrammeKind.values:
+        programmes = programmes.filter(kind=kind)
+    return render(
+        request, "programmes/list.html", {"programmes": programmes, "kinds": ProgrammeKind.choices, "kind": kind}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Programme created."))
+            return redirect("programmes:detail", pk=programme.pk)
+    return render(request, "programmes/form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    audit_log(action=AuditAction.VIEW, obj=programme, request=request)
+    may_run = may_run_programme(request.user, programme)
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "programme": programme,
+            "roster": selectors.roster(request.user, programme),
+            "sessions": selectors.sessions_of(programme)[:100],
+            "may_run": may_run,
+            "session_form": SessionForm(programme=programme) if may_run else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, for_change=True)
+    number = (request.POST.get("case_number") or "").strip()
+    case = cases_visible_to(request.user).filter(number=number).first() if number else None
+    if case is None:
+        messages.error(request, _("No case with the number %(n)s that you may see.") % {"n": number[:30]})
+    else:
+        try:
+            services.enrolment_add(actor=request.user, programme=programme, case=case)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(c)s is on the roster.") % {"c": case.child.name})
+    return redirect("programmes:detail", pk=programme.pk)
+
+
+@login_required
+@require_POST
+def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, for_change=True)
+    form = SessionForm(request.POST, programme=programme)
+    if form.is_valid():
+        try:
+            session = services.session_record(actor=request.user, programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            return redirect("programmes:attendance", pk=session.pk)
+    audit_log(action=AuditAction.VIEW, obj=programme, request=request)
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "programme": programme,
+            "roster": selectors.roster(request.user, programme),
+            "sessions": selectors.sessions_of(programme)[:100],
+            "may_run": True,
+            "session_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone page: the roster as big toggles, everyone present by default, saved in one tap."""
+    session = get_session_for_user(request.user, pk, for_change=True)
+    programme = session.programme
+    error = ""
+    if request.method == "POST":
+        ids = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        enrolled = set(programme.enrolments.filter(left_on__isnull=True).values_list("case_id", flat=True))
+        guardians = request.POST.get("guardians_present", "").strip()
+        if ids - enrolled:
+            error = _("Only children on the programme's roster can be marked present.")
+        elif guardians and not guardians.isdigit():
+            error = _("Give the number of guardians as a whole number.")
+        else:
+            services.attendance_save(
+                actor=request.user,
+                session=session,
+                attendees=list(Case.objects.filter(pk__in=ids)),
+                guardians_present=int(guardians) if guardians else None,
+                guardian_names=request.POST.get("guardian_names") if "guardian_names" in request.POST else None,
+            )
+            messages.success(request, _("Attendance saved: %(n)s present.") % {"n": len(ids)})
+            return redirect("programmes:detail", pk=programme.pk)
+    audit_log(action=AuditAction.VIEW, obj=session, request=request)
+    rows = selectors.roster(request.user, programme, session=session)
+    if not session.attendance_taken and request.method == "GET":
+        for row in rows:
+            row.present = True
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("present"))
+        for row in rows:
+            row.present = str(row.enrolment.case_id) in chosen
+    return render(
+        request,
+        "programmes/attendance.html",
+        {
+            "session": session,
+            "programme": programme,
+            "rows": rows,
+            "present_count": sum(row.present for row in rows),
+            "error": error,
+            "is_parenting": programme.kind == ProgrammeKind.PARENTING_GROUP,
+            "guardians_value": request.POST.get("guardians_present", session.guardians_present),
+            "guardian_names_value": request.POST.get("guardian_names", session.guardian_names),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    """On the case page: the programmes the child is on and the sessions attended."""
+    case = get_case_for_user(request.user, case_id)
+    rows = selectors.attendance_for_case(case)
+    audit_log(action=AuditAction.VIEW, object_type="case-programmes", object_id=case.pk, request=request)
+    return render(request, "programmes/_case_programmes.html", {"case": case, "rows": rows})
+
+
+def _pupil(request: HttpRequest, pk: int, case_id: int) -> tuple[Any, Any]:
+    programme = get_programme_for_user(request.user, pk)
+    enrolment = programme.enrolments.select_related("case__child", "case__lead_worker").filter(case_id=case_id).first()
+    if enrolment is None or not may_see_pupil_profile(request.user, programme, enrolment.case):
+        raise Http404
+    return programme, enrolment.case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_profile(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
+    """School, grade, subjects needing support and tutors' notes: facilitators and the lead worker only."""
+    programme, case = _pupil(request, pk, case_id)
+    profile = PupilProfile.objects.filter(programme=programme, case=case).first()
+    form = PupilProfileForm(request.POST or None, instance=profile)
+    note_form = TutorNoteForm(programme=programme)
+    if request.method == "POST":
+        if request.POST.get("form") == "note":
+            note_form = TutorNoteForm(request.POST, programme=programme)
+            if note_form.is_valid():
+                services.tutor_note_add(
+                    actor=request.user,
+                    session=note_form.cleaned_data["session"],
+                    case=case,
+                    text=note_form.cleaned_data["text"],
+                )
+                messages.success(request, _("Note saved."))
+                return redirect("programmes:pupil", pk=programme.pk, case_id=case.pk)
+            form = PupilProfileForm(instance=profile)
+        elif form.is_valid():
+            services.pupil_profile_save(actor=request.user, programme=programme, case=case, **form.cleaned_data)
+            messages.success(request, _("Profile saved."))
+            return redirect("programmes:pupil", pk=programme.pk, case_id=case.pk)
+    audit_log(action=AuditAction.VIEW, object_type="pupilprofile", object_id=case.pk, request=request)
+    notes = TutorNote.objects.filter(session__programme=programme, case=case).select_related("session", "written_by")
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "programmes/pupil.html",
+        {"programme": programme, "case": case, "form": form, "note_form": note_form, "notes": notes},
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calls(request: HttpRequest) -> HttpResponse:
+    """The family window: this week's calls against each child's target, what was missed, record a call."""
+    _staff_only(request)
+    day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    week_start, week_end = parent_calls.week_of(day)
+    visible = cases_visible_to(request.user)
+    form = ParentCallForm(request.POST or None, cases=parent_calls.weekly_target_cases(visible).select_related("child"))
+    if request.method == "POST" and form.is_valid():
+        case = get_case_for_user(request.user, form.cleaned_data["case"].pk, for_change=True)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "case"}
+        try:
+            parent_calls.parent_call_record(actor=request.user, case=case, **data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("Call recorded."))
+            return redirect(f"{request.path}?week={week_start.isoformat()}")
+    rows = parent_calls.weekly_calls(visible, week_start=week_start)
+    audit_log(
+        action=AuditAction.VIEW,
+        object_type="parentcall-week",
+        request=request,
+        detail={"week": week_start.isoformat(), "cases": [r.case.pk for r in rows]},
+    )
+    return render(
+        request,
+        "programmes/calls.html",
+        {
+            "form": form,
+            "rows": rows,
+            "missed": [r for r in rows if r.missed],
+            "week_start": week_start,
+            "week_end": week_end,
+            "previous_week": week_start - dt.timedelta(days=7),
+            "next_week": week_start + dt.timedelta(days=7),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
