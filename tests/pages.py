@@ -29,7 +29,7 @@ class _Text(HTMLParser):
             return
         self.depth -= 1
         if not self.depth:
-            self.found.append(" ".join("".join(self.parts).split()))
+            self.found.append(" ".join(" ".join(self.parts).split()))
 
     def handle_data(self, data: str) -> None:
         if self.depth:
