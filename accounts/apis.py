@@ -68,7 +68,18 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "full_name", "role", "member", "is_active"]
+        fields = [
+            "id",
+            "username",
+            "password",
+            "full_name",
+            "role",
+            "member",
+            "is_active",
+            "email",
+            "phone",
+            "location",
+        ]
 
     def validate_password(self, value: str) -> str:
         from django.contrib.auth import password_validation
@@ -77,6 +88,11 @@ class UserSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from accounts.services import check_area
+
+        role = attrs.get("role", getattr(self.instance, "role", None))
+        if "location" in attrs or "role" in attrs:
+            check_area(role=role, location=attrs.get("location", getattr(self.instance, "location", None)))
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": _("A new user needs a password.")})
         return attrs

@@ -21,7 +21,7 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "role", "phone", "email", "member", "is_active"]
+        fields = ["username", "full_name", "role", "phone", "email", "member", "location", "is_active"]
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,6 +32,12 @@ class UserForm(forms.ModelForm):
             self.fields["password"].required = True
             self.fields["password"].help_text = ""
         self.fields["member"].queryset = self.fields["member"].queryset.order_by("name")
+        self.fields["location"].queryset = (
+            self.fields["location"].queryset.filter(kind__in=["town", "village", "community"]).order_by("kind", "name")
+        )
+        self.fields["location"].help_text = _(
+            "Children directors: the village or community they serve; supervisors: their town."
+        )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
 

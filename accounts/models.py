@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     PLEDGER = "pledger", _("Pledger")
     VOLUNTEER = "volunteer", _("Volunteer")
     FUNDER = "funder", _("Funder")
+    CHILDREN_DIRECTOR = "children_director", _("Children director")
+    CHILDREN_SUPERVISOR = "children_supervisor", _("Children supervisor")
 
 
 STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
@@ -32,6 +34,15 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="accounts",
+    )
+    # The area a children director (a village or community) or a children supervisor (a town) serves.
+    location = models.ForeignKey(
+        "core.Location",
+        verbose_name=_("area served"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="served_by",
     )
 
     class Meta:

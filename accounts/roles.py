@@ -26,6 +26,7 @@ ROLE_APPS = (
     "referrals",
     "resources",
     "programmes",
+    "registry",
     "notifications",
     "reports",
 )

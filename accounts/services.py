@@ -21,6 +21,25 @@ def _check_may_grant(*, actor: User, role: str) -> None:
         raise PermissionDenied(_("Only an administrator may grant the administrator role."))
 
 
+AREA_KINDS = {
+    Role.CHILDREN_DIRECTOR: ("village", "community"),
+    Role.CHILDREN_SUPERVISOR: ("town",),
+}
+
+
+def check_area(*, role: str | None, location: Any) -> None:
+    """A children director serves a village or community, a supervisor a town; other roles serve no area."""
+    kinds = AREA_KINDS.get(role or "")
+    if location is None:
+        return
+    if kinds is None:
+        raise ValidationError({"location": _("Only children directors and supervisors serve an area.")})
+    if location.kind not in kinds:
+        if role == Role.CHILDREN_DIRECTOR:
+            raise ValidationError({"location": _("A children director serves a village or community.")})
+        raise ValidationError({"location": _("A children supervisor serves a town.")})
+
+
 def _sync_group(user: User) -> None:
     user.groups.set([Group.objects.get_or_create(name=user.role)[0]])
 
@@ -37,9 +56,11 @@ def user_create(
     email: str = "",
     member: Any = None,
     is_active: bool = True,
+    location: Any = None,
 ) -> User:
     if actor is not None:
         _check_may_grant(actor=actor, role=role)
+    check_area(role=role, location=location)
     user = User(
         username=username,
         role=role,
@@ -48,6 +69,7 @@ def user_create(
         email=email,
         member=member,
         is_active=is_active,
+        location=location,
     )
     if password:
         user.set_password(password)
@@ -67,6 +89,8 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
         raise PermissionDenied(_("Only an administrator may change an administrator account."))
     if "role" in changes:
         _check_may_grant(actor=actor, role=changes["role"])
+    if "location" in changes or "role" in changes:
+        check_area(role=changes.get("role", user.role), location=changes.get("location", user.location))
     if changes.get("is_active") is False and user.pk == actor.pk:
         raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     password = changes.pop("password", None)

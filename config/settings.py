@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "referrals",
     "resources",
     "programmes",
+    "registry",
     "notifications",
     "reports",
 ]

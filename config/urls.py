@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("referrals.api_urls")),
     path("", include("resources.api_urls")),
     path("", include("programmes.api_urls")),
+    path("", include("registry.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("reports.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("alliance/", include("alliance.urls")),
     path("promises/", include("resources.urls")),
     path("programmes/", include("programmes.urls")),
+    path("registry/", include("registry.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
 ]

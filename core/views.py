@@ -24,6 +24,8 @@ HOME_BY_ROLE = {
     Role.PLEDGER: "resources:my-requests",
     Role.VOLUNTEER: "alliance:my-visits",
     Role.FUNDER: "reports:list",
+    Role.CHILDREN_DIRECTOR: "registry:home",
+    Role.CHILDREN_SUPERVISOR: "registry:town",
 }
 
 

@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     SELF_OR_FAMILY = "self_or_family", _("The child or family")
     OUTREACH = "outreach", _("Outreach")
     OTHER = "other", _("Other")
+    CHILDREN_DIRECTOR = "children_director", _("Monitoring register (children director or supervisor)")
 
 
 class Indicator(models.TextChoices):

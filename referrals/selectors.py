@@ -121,49 +121,85 @@ class Candidate:
     open_case: Any = None
 
 
-def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> list[Candidate]:
-    """Children the user may see who may be the referred child: similar name (pinyin, traditional
-    forms folded), same village, close age. Ranked by a simple score."""
+def match_child(
+    *,
+    target_name: str,
+    target_location_id: int | None,
+    target_age: int | None,
+    name: str,
+    location_id: int | None,
+    birth_date: dt.date | None,
+) -> tuple[float, list[str]] | None:
+    """How much a known child looks like the one described: similar name (pinyin, traditional forms
+    folded), same village, close age. None when it is not a plausible match. Shared by triage and the
+    monitoring register."""
     from django.utils.translation import gettext as _
 
-    target = normalise_name(referral.child_name)
-    target_py = name_pinyin(referral.child_name)
+    target = normalise_name(target_name)
+    target_py = name_pinyin(target_name)
+    first = target[:1]
+    same_sound_surname = lazy_pinyin(first)[0] if first else ""
+    reasons: list[str] = []
+    normalised = normalise_name(name)
+    py = name_pinyin(name)
+    similarity = max(SequenceMatcher(None, target, normalised).ratio(), SequenceMatcher(None, target_py, py).ratio())
+    score = similarity * 2
+    if normalised == target:
+        reasons.append(_("same name"))
+    elif py == target_py:
+        reasons.append(_("same name in pinyin"))
+    elif similarity >= 0.6:
+        reasons.append(_("similar name"))
+    same_place = target_location_id is not None and location_id == target_location_id
+    if same_place:
+        score += 1
+        reasons.append(_("same village"))
+    if target_age is not None and birth_date:
+        child_age = (timezone.localdate() - birth_date).days // 365
+        if abs(child_age - target_age) <= 2:
+            score += 0.5
+            reasons.append(_("similar age"))
+    if lazy_pinyin(normalised[:1])[:1] == [same_sound_surname] and similarity < 0.6:
+        score += 0.2
+    if similarity >= 0.6 or (same_place and similarity >= 0.34):
+        return score, reasons
+    return None
+
+
+def name_match_filter(name: str, location_field: str, location_id: Any, name_field: str = "name") -> Q:
+    """A cheap SQL pre-filter of candidates for ``match_child``."""
+    target = normalise_name(name)
+    first = target[:1]
+    return (
+        Q(**{location_field: location_id})
+        | Q(**{f"{name_field}__startswith": first})
+        | Q(**{f"{name_field}__contains": target[-1:] or first})
+    )
+
+
+def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> list[Candidate]:
+    """Children the user may see who may be the referred child, ranked by ``match_child``."""
     children = Child.objects.select_related("location")
     if not sees_all_cases(user):
         children = children.filter(pk__in=cases_visible_to(user).values("child_id"))
-    first = target[:1]
-    same_sound_surname = lazy_pinyin(first)[0] if first else ""
-    candidates = children.filter(
-        Q(location=referral.location) | Q(name__startswith=first) | Q(name__contains=target[-1:] or first)
-    ).order_by("pk")[:300]
+    candidates = children.filter(name_match_filter(referral.child_name, "location", referral.location_id)).order_by(
+        "pk"
+    )[:300]
     age = referral.child_age
     if age is None and referral.child_birth_date:
         age = (timezone.localdate() - referral.child_birth_date).days // 365
     results: list[Candidate] = []
     for child in candidates:
-        reasons: list[str] = []
-        name = normalise_name(child.name)
-        py = name_pinyin(child.name)
-        similarity = max(SequenceMatcher(None, target, name).ratio(), SequenceMatcher(None, target_py, py).ratio())
-        score = similarity * 2
-        if name == target:
-            reasons.append(_("same name"))
-        elif py == target_py:
-            reasons.append(_("same name in pinyin"))
-        elif similarity >= 0.6:
-            reasons.append(_("similar name"))
-        if child.location_id == referral.location_id:
-            score += 1
-            reasons.append(_("same village"))
-        if age is not None and child.birth_date:
-            child_age = (timezone.localdate() - child.birth_date).days // 365
-            if abs(child_age - age) <= 2:
-                score += 0.5
-                reasons.append(_("similar age"))
-        if lazy_pinyin(name[:1])[:1] == [same_sound_surname] and similarity < 0.6:
-            score += 0.2
-        if similarity >= 0.6 or (child.location_id == referral.location_id and similarity >= 0.34):
-            results.append(Candidate(child=child, score=score, reasons=reasons))
+        match = match_child(
+            target_name=referral.child_name,
+            target_location_id=referral.location_id,
+            target_age=age,
+            name=child.name,
+            location_id=child.location_id,
+            birth_date=child.birth_date,
+        )
+        if match is not None:
+            results.append(Candidate(child=child, score=match[0], reasons=match[1]))
     results.sort(key=lambda c: -c.score)
     results = results[:limit]
     open_cases = {

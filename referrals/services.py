@@ -85,6 +85,7 @@ def referral_submit(
     referrer_member: Member | None = None,
     received_on: dt.date | None = None,
     submission_key: str | None = None,
+    via_channel: str | None = None,
 ) -> tuple[Referral, bool]:
     """Record a referral; returns (referral, created). The same submission_key returns the first one.
 
@@ -98,7 +99,10 @@ def referral_submit(
                 raise ValidationError(_("This form was already used. Please open a new referral form."))
             return existing, False
     is_staff = actor.has_role(Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-    if not is_staff:
+    if via_channel in (Channel.CHILDREN_DIRECTOR, Channel.HOTLINE):
+        # A service of another app (the monitoring register, the hotline console) fixes the channel itself.
+        channel, referrer_member, received_on = via_channel, None, received_on if is_staff else None
+    elif not is_staff:
         channel, referrer_member, received_on = Channel.ALLIANCE, actor.member, None
     fields = {
         "child_name": (child_name or "").strip(),
@@ -148,6 +152,11 @@ def referral_submit(
     return referral, True
 
 
+# Other apps learn of triage decisions through these callbacks (the register links an accepted case
+# to the child's file and tells the children director). Each takes the referral after the change.
+TRIAGE_CALLBACKS: list[Any] = []
+
+
 def _tell_referrer(referral: Referral) -> None:
     """The referrer learns the new status — never the case or the family's details."""
     if referral.created_by and referral.created_by.has_role(Role.REFERRER):
@@ -174,6 +183,8 @@ def _triage(referral: Referral, actor: User, status: str, **fields: Any) -> Refe
     locked.save(update_fields=["status", "triaged_at", "triaged_by", "updated_at", *fields])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=locked, detail={"triage": status})
     _tell_referrer(locked)
+    for callback in TRIAGE_CALLBACKS:
+        callback(locked)
     return locked
 
 

@@ -15,7 +15,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "accounts", "alliance", "cases", "referrals", "resources", "programmes", "notifications", "reports"]
+APPS = [
+    "core",
+    "accounts",
+    "alliance",
+    "cases",
+    "referrals",
+    "resources",
+    "programmes",
+    "registry",
+    "notifications",
+    "reports",
+]
 LANG = "zh_Hans"
 PROJECT_IGNORES = [f"--ignore=./{app}/*" for app in APPS] + [
     "--ignore=./.venv/*",
