@@ -111,7 +111,7 @@ class UserViewSet(
     ordering_fields = ["username", "id"]
     queryset = User.objects.none()
 
-    def get_queryset(self):  # type: ignore[override]
+    def get_queryset(self):
         return users_visible_to(self.request.user)
 
     def perform_create(self, serializer: UserSerializer) -> None:

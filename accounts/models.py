@@ -4,20 +4,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import MANAGERS, PROJECT_STAFF, Role
 
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    MANAGER = "manager", _("Project manager")
-    SOCIAL_WORKER = "social_worker", _("Social worker")
-    REFERRER = "referrer", _("Referrer")
-    PLEDGER = "pledger", _("Pledger")
-    VOLUNTEER = "volunteer", _("Volunteer")
-    FUNDER = "funder", _("Funder")
-    CHILDREN_DIRECTOR = "children_director", _("Children director")
-    CHILDREN_SUPERVISOR = "children_supervisor", _("Children supervisor")
-
-
-STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
+__all__ = ["Role", "User"]  # Role lives in accounts.roles; re-exported for the many `from accounts.models import Role`
 
 
 class User(AbstractUser):
@@ -63,8 +52,8 @@ class User(AbstractUser):
 
     @property
     def is_project_staff(self) -> bool:
-        return self.has_role(*STAFF_ROLES)
+        return self.has_role(*PROJECT_STAFF)
 
     @property
     def is_manager(self) -> bool:
-        return self.has_role(Role.ADMIN, Role.MANAGER)
+        return self.has_role(*MANAGERS)

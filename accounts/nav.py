@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from core.navigation import NavItem
+from accounts.roles import MANAGERS
+from core.nav import NavItem
 
 NAV = [
-    NavItem(_("Users"), "accounts:user-list", (Role.ADMIN, Role.MANAGER), order=80),
+    NavItem(_("Users"), "accounts:user-list", MANAGERS, order=80),
 ]

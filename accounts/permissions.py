@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role, User
+from accounts.roles import MANAGERS
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: ["accounts.view_user", "accounts.add_user", "accounts.change_user"],
@@ -14,10 +16,10 @@ ROLE_PERMISSIONS = {
 
 
 def may_manage_users(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN, Role.MANAGER))
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*MANAGERS))
 
 
-def users_visible_to(user: Any):
+def users_visible_to(user: Any) -> QuerySet[User]:
     if not may_manage_users(user):
         return User.objects.none()
     return User.objects.select_related("member").order_by("username")
@@ -27,7 +29,8 @@ def get_user_for_manager(actor: Any, pk: Any) -> User:
     if not may_manage_users(actor):
         raise PermissionDenied
     try:
-        return users_visible_to(actor).get(pk=pk)
+        user: User = users_visible_to(actor).get(pk=pk)
+        return user
     except (User.DoesNotExist, ValueError):
         raise Http404 from None
 

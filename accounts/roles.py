@@ -1,4 +1,7 @@
-"""Role groups and their model permissions.
+"""Roles: the codes, the role sets the apps share, and each role's group of model permissions.
+
+Every check of "who is this" uses these names (``PROJECT_STAFF``, ``MANAGERS``, ``case_workers()``,
+``may_lead_cases``); no module spells a role set of its own.
 
 Each app declares ``ROLE_PERMISSIONS = {role: ["app_label.codename", ...]}`` in its
 ``permissions.py``; the groups are created by migration 0002 and their permissions kept in
@@ -10,13 +13,52 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as global_apps
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+if TYPE_CHECKING:
+    from accounts.models import User
 
 log = logging.getLogger(__name__)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Project manager")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    REFERRER = "referrer", _("Referrer")
+    PLEDGER = "pledger", _("Pledger")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    FUNDER = "funder", _("Funder")
+    CHILDREN_DIRECTOR = "children_director", _("Children director")
+    CHILDREN_SUPERVISOR = "children_supervisor", _("Children supervisor")
+
+
+# The NGO's own people: they see the Alliance, the triage queue, Promise First and (their) cases.
+PROJECT_STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
+# Those who see every case, assign, approve and close.
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+# Those who read the anonymised figures and the funder reports.
+REPORT_READERS = (Role.ADMIN, Role.MANAGER, Role.FUNDER)
+# Those offered as a case's lead worker (or a referral's, a member's responsible worker).
+CASE_WORKERS = (Role.SOCIAL_WORKER, Role.MANAGER)
+
+
+def case_workers() -> QuerySet[User]:
+    """Active social workers and managers: the people a case, a referral or a member may be given to."""
+    from accounts.models import User
+
+    return User.objects.filter(role__in=CASE_WORKERS, is_active=True)
+
+
+def may_lead_cases(user: User | None) -> bool:
+    """An active social worker or manager; an admin too (who may open a case for themselves)."""
+    return user is not None and user.is_active and user.has_role(*CASE_WORKERS, Role.ADMIN)
+
 
 ROLE_APPS = (
     "core",

@@ -21,7 +21,7 @@ def _check_may_grant(*, actor: User, role: str) -> None:
         raise PermissionDenied(_("Only an administrator may grant the administrator role."))
 
 
-AREA_KINDS = {
+AREA_KINDS: dict[str, tuple[str, ...]] = {
     Role.CHILDREN_DIRECTOR: ("village", "community"),
     Role.CHILDREN_SUPERVISOR: ("town",),
 }

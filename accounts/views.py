@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from accounts.forms import UserForm
 from accounts.permissions import get_user_for_manager, may_manage_users, users_visible_to
 from accounts.services import user_create, user_update
+from core.http_types import AuthenticatedHttpRequest
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_users(request.user):
         raise PermissionDenied
     users = users_visible_to(request.user)
@@ -42,7 +43,7 @@ def _save_user_form(request: HttpRequest, form: UserForm, user=None) -> bool:
 
 
 @login_required
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_users(request.user):
         raise PermissionDenied
     form = UserForm(request.POST or None, actor=request.user)
@@ -53,7 +54,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = get_user_for_manager(request.user, pk)
     form = UserForm(request.POST or None, instance=user, actor=request.user)
     if request.method == "POST":

@@ -64,7 +64,7 @@ class MemberViewSet(
     ordering_fields = ["name", "joined_on", "id"]
     queryset = Member.objects.none()
 
-    def get_queryset(self) -> QuerySet[Member]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Member]:
         return members_visible_to(self.request.user).order_by("name", "pk")
 
     def perform_create(self, serializer: MemberSerializer) -> None:
@@ -104,7 +104,7 @@ class EventViewSet(
     ordering_fields = ["date", "id"]
     queryset = Event.objects.none()
 
-    def get_queryset(self) -> QuerySet[Event]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Event]:
         return events_visible_to(self.request.user).prefetch_related("members").order_by("-date", "-pk")
 
     def perform_create(self, serializer: EventSerializer) -> None:
@@ -151,7 +151,7 @@ class VolunteerLogViewSet(
         if not (is_staff(request.user) or request.user.has_role(Role.VOLUNTEER)):
             raise PermissionDenied
 
-    def get_queryset(self) -> QuerySet[VolunteerLog]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[VolunteerLog]:
         return volunteer_logs_visible_to(self.request.user).order_by("-date", "-pk")
 
     def perform_create(self, serializer: VolunteerLogSerializer) -> None:

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -86,7 +87,7 @@ class Event(TimeStampedModel):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("meeting minutes", "minutes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,7 +112,7 @@ class VolunteerLog(TimeStampedModel):
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="volunteer_logs"
     )
     date = models.DateField(_("date"))
-    minutes = models.PositiveIntegerField(_("minutes"), validators=[MinValueValidator(1)])
+    minutes = models.PositiveIntegerField(pgettext_lazy("duration", "minutes"), validators=[MinValueValidator(1)])
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

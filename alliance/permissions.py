@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from alliance.models import Event, Member, VolunteerLog
 
 ROLE_PERMISSIONS = {
@@ -33,17 +35,34 @@ ROLE_PERMISSIONS = {
     Role.VOLUNTEER: ["alliance.add_volunteerlog"],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
     if is_staff(user):
         return Member.objects.select_related("location", "responsible_worker")
     return Member.objects.none()
+
+
+MemberAction = Literal["view", "certificate", "change"]
+
+
+def may_act_on_member(user: Any, member: Member, action: MemberAction) -> bool:
+    """Project staff see and change every member; a member may download their own certificate."""
+    if is_staff(user):
+        return True
+    return action == "certificate" and getattr(user, "member_id", None) == member.pk
+
+
+def get_member_for_user(user: Any, pk: Any, action: MemberAction = "view") -> Member:
+    """The member if the user may do ``action`` with them, else 404 (members outside the project's
+    staff see no one else, so there is nothing to refuse with 403)."""
+    member = Member.objects.select_related("location", "responsible_worker").filter(pk=pk).first()
+    if member is None or not may_act_on_member(user, member, action):
+        raise Http404
+    return member
 
 
 def events_visible_to(user: Any) -> QuerySet[Event]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -37,6 +38,17 @@ def directors_without_meeting(user: Any, *, today: dt.date) -> QuerySet[Member]:
     )
 
 
+ContributionSource = Callable[[Member], dict[str, Any]]
+CONTRIBUTION_SOURCES: list[ContributionSource] = []
+
+
+def contribution_source(source: ContributionSource) -> ContributionSource:
+    """Register ``source(member) -> figures``: an app above alliance (Promise First) adds what a member
+    gave to their page and certificate, from its own ``contributions.py`` (imported by AllianceConfig.ready)."""
+    CONTRIBUTION_SOURCES.append(source)
+    return source
+
+
 # Other apps whose work counts as volunteering (the tutors of group sessions) register a function
 # (member=None, start=None, end=None) -> minutes here at AppConfig.ready().
 VOLUNTEER_MINUTES_SOURCES: list[Any] = []
@@ -56,26 +68,13 @@ def volunteer_minutes(*, member: Member | None = None, start: Any = None, end: A
     if end is not None:
         logs = logs.filter(date__lte=end)
     minutes = logs.aggregate(m=Sum("minutes"))["m"] or 0
-    return minutes + sum(source(member=member, start=start, end=end) for source in VOLUNTEER_MINUTES_SOURCES)
+    return int(minutes) + int(sum(source(member=member, start=start, end=end) for source in VOLUNTEER_MINUTES_SOURCES))
 
 
 def member_contribution(member: Member) -> dict[str, Any]:
-    """What a member gave: fulfilled requests by kind with their value, and volunteer hours (database sums)."""
-    from decimal import Decimal
+    """What a member gave: volunteer hours (database sum) and what each registered source adds."""
 
-    from django.db.models import Count, Sum
-
-    from resources.models import PledgeRequest, PledgeRequestStatus
-
-    fulfilled = PledgeRequest.objects.filter(pledge__member=member, status=PledgeRequestStatus.FULFILLED)
-    by_kind = list(
-        fulfilled.values("pledge__kind").annotate(n=Count("pk"), value=Sum("value")).order_by("pledge__kind")
-    )
-    minutes = volunteer_minutes(member=member)
-    return {
-        "given": fulfilled.select_related("pledge").order_by("-fulfilled_on")[:50],
-        "by_kind": by_kind,
-        "total_value": sum((row["value"] or Decimal("0") for row in by_kind), start=Decimal("0")),
-        "times": sum(row["n"] for row in by_kind),
-        "hours": round(minutes / 60, 1),
-    }
+    figures: dict[str, Any] = {"hours": round(volunteer_minutes(member=member) / 60, 1)}
+    for source in CONTRIBUTION_SOURCES:
+        figures.update(source(member))
+    return figures

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -14,14 +14,15 @@ from accounts.models import Role
 from alliance import selectors, services
 from alliance.forms import EventForm, MemberForm
 from alliance.models import Member, Sector, VolunteerAssignment
-from alliance.permissions import is_staff, members_visible_to
+from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
+from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
 
 
 @login_required
 @require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
@@ -37,7 +38,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     form = MemberForm(request.POST or None)
@@ -55,7 +56,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None, user=request.user)
@@ -80,7 +81,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_visits(request: HttpRequest) -> HttpResponse:
+def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.VOLUNTEER) or not request.user.member_id:
         raise PermissionDenied
     assignments = VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True).select_related(
@@ -97,7 +98,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_log(request: HttpRequest, case_id: int) -> HttpResponse:
+def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     from cases.models import Case
 
     case = Case.objects.filter(pk=case_id).first() if services.assignment_for_volunteer(request.user, case_id) else None
@@ -121,7 +122,7 @@ def visit_log(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def raise_concern(request: HttpRequest, case_id: int) -> HttpResponse:
+def raise_concern(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     from cases.models import Case
 
     case = (
@@ -138,8 +139,8 @@ def raise_concern(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_change=request.method == "POST")
+def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, action="change" if request.method == "POST" else "view")
     if request.method == "POST":
         member = (
             members_visible_to(request.user).filter(pk=request.POST.get("member") or 0, is_volunteer=True).first()
@@ -167,7 +168,7 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_import(request: HttpRequest) -> HttpResponse:
+def member_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → preview with row-by-row errors → confirm. Nothing is saved until every row is good."""
     import uuid
 
@@ -212,22 +213,17 @@ def member_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from alliance.selectors import member_contribution
 
-    member = members_visible_to(request.user).filter(pk=pk).first()
-    if member is None:
-        from django.http import Http404
-
-        raise Http404
+    member = get_member_for_user(request.user, pk)
     return render(request, "alliance/member_detail.html", {"member": member, **member_contribution(member)})
 
 
 @login_required
 @require_GET
-def member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def member_certificate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A thank-you certificate as a PDF: for project staff, and for the member themself."""
-    from django.http import Http404
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
@@ -235,9 +231,7 @@ def member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     from core.audit import audit_log
     from core.models import AuditAction
 
-    member = Member.objects.filter(pk=pk).first()
-    if member is None or not (is_staff(request.user) or request.user.member_id == member.pk):
-        raise Http404
+    member = get_member_for_user(request.user, pk, action="certificate")
     html = render_to_string(
         "alliance/certificate.html", {"member": member, "today": timezone.localdate(), **member_contribution(member)}
     )
@@ -249,7 +243,7 @@ def member_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_export(request: HttpRequest) -> HttpResponse:
+def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The directory as CSV/XLSX (with the same filters); formula-looking cells are written as text."""
     from core.audit import audit_log
     from core.exports import export_response
@@ -286,7 +280,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def conference_agreement(request: HttpRequest, event_id: int) -> HttpResponse:
+def conference_agreement(request: AuthenticatedHttpRequest, event_id: int) -> HttpResponse:
     from alliance.permissions import events_visible_to
 
     if not is_staff(request.user):

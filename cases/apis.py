@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role, User
+from accounts.roles import case_workers
 from cases import services
 from cases.models import (
     Activity,
@@ -32,19 +31,22 @@ from cases.models import (
     SchoolStatus,
     Sex,
 )
-from cases.permissions import cases_visible_to, get_case_for_user, may_change_case, sees_all_cases
+from cases.permissions import (
+    activities_visible_to,
+    cases_visible_to,
+    check_works_on_cases,
+    get_case_for_user,
+    may_act_on_case,
+)
 from core.audit import audit_log
 from core.models import AuditAction, Contract, Location
-
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
 
 
 class StaffOnly:
     """Roles that never see case files get 403 on these endpoints; hidden objects are 404."""
 
     def check_staff(self, request: Request) -> None:
-        if not request.user.has_role(*STAFF):
-            raise PermissionDenied
+        check_works_on_cases(request.user)
 
 
 class ChildSerializer(serializers.Serializer):
@@ -72,7 +74,7 @@ class CaseSerializer(serializers.ModelSerializer):
     family_situation = serializers.ChoiceField(choices=FamilySituation.choices, required=False, allow_blank=True)
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     lead_worker = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True),
+        queryset=case_workers(),
         required=False,
         allow_null=True,
     )
@@ -150,7 +152,7 @@ class CaseViewSet(
     ordering_fields = ["opened_on", "number", "risk_level", "id"]
     queryset = Case.objects.none()
 
-    def get_queryset(self) -> QuerySet[Case]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Case]:
         return cases_visible_to(self.request.user).order_by("-opened_on", "-pk")
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -177,9 +179,7 @@ class CaseViewSet(
             serializer.instance = services.case_open(actor=self.request.user, child=child, **data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        case = self.get_object()
-        if not may_change_case(request.user, case):
-            raise PermissionDenied
+        case = get_case_for_user(request.user, self.kwargs["pk"], action="change")
         serializer = self.get_serializer(case, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -207,12 +207,8 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
-        case = self.get_object()
-        if not sees_all_cases(request.user):
-            raise PermissionDenied
-        field = serializers.PrimaryKeyRelatedField(
-            queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True)
-        )
+        case = get_case_for_user(request.user, pk, action="assign")
+        field = serializers.PrimaryKeyRelatedField(queryset=case_workers())
         try:
             worker = field.to_internal_value(request.data.get("lead_worker"))
         except serializers.ValidationError as exc:
@@ -223,9 +219,7 @@ class CaseViewSet(
     @extend_schema(request=CaseCloseSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        case = self.get_object()
-        if not sees_all_cases(request.user):
-            raise PermissionDenied
+        case = get_case_for_user(request.user, pk, action="close")
         body = CaseCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         case = services.case_close(actor=request.user, case=case, **body.validated_data)
@@ -248,7 +242,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             case = get_case_for_user(user, case.pk)
         except Http404:
             raise serializers.ValidationError(_("No such case.")) from None
-        if not may_change_case(user, case):
+        if not may_act_on_case(user, case, "change"):
             raise serializers.ValidationError(_("You may not add to this case."))
         return case
 
@@ -270,15 +264,8 @@ class ActivityViewSet(
         super().initial(request, *args, **kwargs)
         self.check_staff(request)
 
-    def get_queryset(self) -> QuerySet[Activity]:  # type: ignore[override]
-        user = self.request.user
-        activities = Activity.objects.filter(case__in=cases_visible_to(user).values("pk")).order_by("-date", "-pk")
-        if not sees_all_cases(user):
-            # Sensitive notes: the lead worker only (and managers, above).
-            from django.db.models import Q
-
-            activities = activities.filter(Q(sensitive=False) | Q(case__lead_worker=user))
-        return activities
+    def get_queryset(self) -> QuerySet[Activity]:
+        return activities_visible_to(self.request.user).order_by("-date", "-pk")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         activity = self.get_object()

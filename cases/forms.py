@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.roles import case_workers
 from cases.models import Activity, ActivityKind, Case, CaseFlag, Child, HouseholdMember, PresentingIssue
 from core.models import Location
 
@@ -96,9 +97,7 @@ class LeadWorkerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_worker"].queryset = User.objects.filter(
-            role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True
-        ).order_by("full_name", "username")
+        self.fields["lead_worker"].queryset = case_workers().order_by("full_name", "username")
 
 
 class QuickVisitForm(forms.ModelForm):

@@ -1,12 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from core.navigation import NavItem
+from accounts.roles import MANAGERS, PROJECT_STAFF
+from core.nav import NavItem
 
 NAV = [
     NavItem(_("My caseload"), "cases:caseload", (Role.SOCIAL_WORKER,), order=10),
-    NavItem(_("Caseloads"), "cases:caseload", (Role.ADMIN, Role.MANAGER), order=10),
-    NavItem(_("Search cases"), "cases:search", (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER), order=12),
-    NavItem(_("Approvals"), "cases:approvals-page", (Role.ADMIN, Role.MANAGER), order=11),
-    NavItem(_("New case"), "cases:create", (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER), order=14),
+    NavItem(_("Caseloads"), "cases:caseload", MANAGERS, order=10),
+    NavItem(_("Search cases"), "cases:search", PROJECT_STAFF, order=12),
+    NavItem(_("Approvals"), "cases:approvals-page", MANAGERS, order=11),
+    NavItem(_("New case"), "cases:create", PROJECT_STAFF, order=14),
 ]

@@ -1,4 +1,4 @@
-"""Who may see and change which case: the one access policy for pages, API, search, exports and tasks.
+"""Who may see and do what with which case: the one access policy for pages, API, search, exports and tasks.
 
 Managers and admins hold the model permission ``cases.view_case`` through their role group and
 see every case. Everyone else sees exactly the cases they hold a guardian object permission on
@@ -8,15 +8,17 @@ own grant rows, so its cost follows what the user may see, not the size of the t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from accounts.roles import MANAGERS, PROJECT_STAFF
+from cases.choices import CaseStatus
+from cases.models import Activity, Case, CaseGroupObjectPermission, CaseUserObjectPermission, ClosureRequest
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -38,16 +40,27 @@ ROLE_PERMISSIONS = {
 CASE_OBJECT_PERMS = ("view_case", "change_case")
 
 
-def permission_id(codename: str) -> QuerySet:
+def permission_id(codename: str) -> QuerySet[Permission, Any]:
     """The permission's id as a subquery: ids change when a test flush recreates permissions."""
     return Permission.objects.filter(content_type__app_label="cases", codename=codename).values("pk")[:1]
 
 
+def works_on_cases(user: Any) -> bool:
+    """Project staff (admin, manager, social worker): the only roles that ever see a case file."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROJECT_STAFF))
+
+
+def check_works_on_cases(user: Any) -> None:
+    """403 for roles that never see case files (referrer, pledger, volunteer, funder)."""
+    if not works_on_cases(user):
+        raise PermissionDenied
+
+
 def sees_all_cases(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*MANAGERS))
 
 
-def visible_case_ids(user: Any, codename: str = "view_case") -> QuerySet:
+def visible_case_ids(user: Any, codename: str = "view_case") -> QuerySet[Any, Any]:
     """A subquery of case ids: the user's own grants UNION their groups' grants."""
     perm = permission_id(codename)
     own = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
@@ -71,7 +84,7 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 def may_change_case(user: Any, case: Case) -> bool:
     if sees_all_cases(user):
         return True
-    if not user.has_role(Role.SOCIAL_WORKER) or case.status == "closed":
+    if not user.has_role(Role.SOCIAL_WORKER) or case.status == CaseStatus.CLOSED:
         return False
     return (
         CaseUserObjectPermission.objects.filter(
@@ -88,12 +101,58 @@ def may_read_sensitive(user: Any, case: Case) -> bool:
     return sees_all_cases(user) or (case.lead_worker_id is not None and case.lead_worker_id == user.pk)
 
 
-def get_case_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Case:
-    """The case if the user may see it, else 404 (the same as "does not exist"); 403 if read-only."""
+CaseAction = Literal["view", "change", "assign", "close", "approve"]
+CaseloadAction = Literal["see_all", "export", "approve"]
+
+
+def may_act_on_case(user: Any, case: Case, action: CaseAction) -> bool:
+    """What a user who sees ``case`` may do with it: ``view`` it; ``change`` it (their own or a shared
+    open case, or any for managers); ``assign``, ``close`` or ``approve`` its casework (managers)."""
+    if action == "view":
+        return True
+    if action == "change":
+        return may_change_case(user, case)
+    return sees_all_cases(user)
+
+
+def get_case_for_user(user: Any, pk: Any, action: CaseAction = "view", *, for_change: bool = False) -> Case:
+    """The case if the user may see it, else 404 (the same as "does not exist"); 403 if they see it
+    but may not do ``action``. (``for_change=True`` is the older spelling of ``action="change"``.)"""
+    if for_change:
+        action = "change"
     try:
         case = cases_visible_to(user).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if for_change and not may_change_case(user, case):
-        raise PermissionDenied
+    check_case_action(user, case, action)
     return case
+
+
+def check_case_action(user: Any, case: Case, action: CaseAction) -> None:
+    """403 unless the user may do ``action`` on a case they already hold (services call this too)."""
+    if not may_act_on_case(user, case, action):
+        raise PermissionDenied
+
+
+def check_caseload_action(user: Any, action: CaseloadAction) -> None:
+    """403 unless the user may act on every case at once: see all caseloads, export the case list,
+    or decide the approvals waiting (managers and admins)."""
+    if not sees_all_cases(user):
+        raise PermissionDenied
+
+
+def activities_visible_to(user: Any) -> QuerySet[Activity]:
+    """Activities of the cases the user sees; sensitive ones only for the lead worker and managers."""
+    activities = Activity.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    if not sees_all_cases(user):
+        activities = activities.filter(Q(sensitive=False) | Q(case__lead_worker=user))
+    return activities
+
+
+def get_closure_request_for_user(user: Any, pk: Any, action: Literal["view", "approve"] = "view") -> ClosureRequest:
+    """A closure request on a case the user sees (else 404); 403 if they may not do ``action``."""
+    closure = ClosureRequest.objects.filter(pk=pk, case__in=cases_visible_to(user).values("pk")).first()
+    if closure is None:
+        raise Http404
+    check_case_action(user, closure.case, action)
+    return closure

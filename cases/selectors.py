@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +28,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.roles import case_workers
+from cases.choices import HIGH_RISK, OPEN_STATUSES, RISK_ORDER, rank
 from cases.models import Activity, ActivityKind, Case, CaseFlag, CaseStatus, Child, RiskChange
 from cases.permissions import cases_visible_to, may_read_sensitive, sees_all_cases
-from core.templatetags.shouhu import yuan
 
 
 def _visit_interval_days() -> SqlCase:
@@ -40,15 +42,6 @@ def _visit_interval_days() -> SqlCase:
         default=Value(30),
         output_field=IntegerField(),
     )
-
-
-RISK_RANK = SqlCase(
-    When(risk_level="immediate", then=Value(0)),
-    When(risk_level="high", then=Value(1)),
-    When(risk_level="medium", then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 
 
 def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
@@ -69,7 +62,7 @@ def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> Qu
             last_visit=Subquery(last_visit, output_field=DateField()),
             visit_interval=_visit_interval_days(),
             open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0)),
-            risk_rank=RISK_RANK,
+            risk_rank=rank("risk_level", RISK_ORDER),
         )
         .annotate(
             next_visit_due=ExpressionWrapper(
@@ -97,12 +90,12 @@ def caseload_for(user: User, *, worker: User | None = None) -> QuerySet[Case]:
 
 def team_caseloads(user: User) -> QuerySet[User]:
     """Managers: each worker with the number of open cases they lead and how many are high risk."""
-    open_q = Q(lead_cases__status__in=[CaseStatus.ASSESSMENT, CaseStatus.ACTIVE])
+    open_q = Q(lead_cases__status__in=OPEN_STATUSES)
     return (
-        User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True)
+        case_workers()
         .annotate(
             open_cases=Count("lead_cases", filter=open_q),
-            high_risk=Count("lead_cases", filter=open_q & Q(lead_cases__risk_level__in=["high", "immediate"])),
+            high_risk=Count("lead_cases", filter=open_q & Q(lead_cases__risk_level__in=HIGH_RISK)),
         )
         .order_by("-open_cases", "username")
     )
@@ -141,12 +134,25 @@ def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
 
 @dataclass
 class TimelineEntry:
+    """One line of a case's timeline. Apps above cases add their own lines through ``timeline_source``."""
+
     date: Any
     kind: str
     title: str
     text: str = ""
     sensitive: bool = False
     by: str = ""
+
+
+TimelineSource = Callable[[User, Case], Iterable[TimelineEntry]]
+TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def timeline_source(source: TimelineSource) -> TimelineSource:
+    """Register ``source(user, case) -> entries``: an app above cases (e.g. Promise First) adds its lines to
+    every case timeline from its own ``timeline.py``, which ``CasesConfig.ready`` imports."""
+    TIMELINE_SOURCES.append(source)
+    return source
 
 
 def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
@@ -196,32 +202,6 @@ def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
             )
     if history:
         entries.append(TimelineEntry(case.opened_on, "opened", _("Case opened"), ""))
-    from resources.models import PledgeRequest
-
-    for pr in PledgeRequest.objects.filter(case=case).select_related("pledge__member"):
-        if pr.status == "fulfilled":
-            entries.append(
-                TimelineEntry(
-                    pr.fulfilled_on,
-                    "promise",
-                    _("Promise fulfilled by %(m)s: %(v)s") % {"m": pr.pledge.member, "v": yuan(pr.value)},
-                    pr.need,
-                )
-            )
-        entries.append(
-            TimelineEntry(pr.requested_on, "promise", _("Help requested from %(m)s") % {"m": pr.pledge.member}, pr.need)
-        )
-    from programmes.models import ProgrammeSession
-
-    for session in ProgrammeSession.objects.filter(attendees=case).select_related("programme"):
-        entries.append(
-            TimelineEntry(
-                session.date,
-                "programme",
-                _("Took part in %(p)s") % {"p": session.programme.title},
-                session.topic,
-            )
-        )
     for ref in case.referrals.all():
         entries.append(
             TimelineEntry(
@@ -234,5 +214,7 @@ def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
         )
     if case.closed_on:
         entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"), case.closure_reason))
+    for source in TIMELINE_SOURCES:
+        entries.extend(source(user, case))
     entries.sort(key=lambda e: e.date or dt.date.min, reverse=True)
     return entries

@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import path
 
-from cases import views
+from cases.views import case as views
+from cases.views import casework
 
 app_name = "cases"
 
@@ -18,5 +19,17 @@ urlpatterns = [
     path("<int:pk>/household/", views.household_add, name="household-add"),
     path("<int:pk>/assign/", views.case_assign_view, name="assign"),
     path("<int:pk>/close/", views.case_close_view, name="close"),
-    path("", include("cases.urls_work")),
+    # assessments, care plans, documents, entitlements, closure approvals
+    path("approvals/", casework.approvals, name="approvals-page"),
+    path("closures/<int:request_id>/decide/", casework.closure_decide, name="closure-decide"),
+    path("<int:pk>/work/", casework.case_sections, name="work-sections"),
+    path("<int:pk>/assessment/new/", casework.assessment_new, name="assessment-new"),
+    path("<int:pk>/assessment/<int:assessment_id>/decide/", casework.assessment_decide, name="assessment-decide"),
+    path("<int:pk>/plan/", casework.careplan_save, name="plan-save"),
+    path("<int:pk>/plan/actions/", casework.careplan_action_add, name="plan-action-add"),
+    path("<int:pk>/plan/actions/<int:action_id>/", casework.careplan_action_status, name="plan-action-status"),
+    path("<int:pk>/closure/", casework.closure_request, name="closure-request"),
+    path("<int:pk>/documents/", casework.document_upload, name="document-upload"),
+    path("<int:pk>/documents/<int:document_id>/", casework.document_download, name="document-download"),
+    path("<int:pk>/entitlements/", casework.entitlement_save, name="entitlement-save"),
 ]

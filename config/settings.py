@@ -6,6 +6,7 @@ DJANGO_ENV=production switches on the hardened defaults (secure cookies, HSTS, n
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "registry",
     "notifications",
     "reports",
+    "demo",  # on top of the others: the demo town and the scale dataset
 ]
 
 MIDDLEWARE = [
@@ -193,14 +195,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "core.api.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -269,7 +271,7 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shouhu 守护 <noreply@shouhu.local>")
 
 # Project rules that a deployment may tune.
-SHOUHU = {
+SHOUHU: dict[str, Any] = {
     # Triage limits for a referral waiting, by urgency (hours).
     "TRIAGE_LIMIT_HOURS": {"immediate": 2, "soon": 48, "routine": 120},
     # Home visit interval by risk level (days).

@@ -4,6 +4,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for by name, points at the hashed static file (resolved per request)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("favicon.ico")
+
+
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("core.api_urls")),
@@ -20,7 +30,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

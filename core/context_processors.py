@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core.navigation import nav_items_for
+from core.nav import nav_items_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -25,9 +25,11 @@ def enqueue(task_name: str, *args: Any, **kwargs: Any) -> OutboxMessage:
 
 
 def celery_app() -> Any:
-    from config.celery import app
+    """The project's Celery app (config/celery.py, made current when the ``config`` package loads);
+    looked up, not imported, so core does not depend on the project package above it."""
+    from celery import current_app
 
-    return app
+    return current_app._get_current_object()
 
 
 def publish(message_id: int) -> bool:

@@ -39,6 +39,6 @@ class ModelPermsOrReadOnlyFor(BasePermission):
         model = view.queryset.model
         opts = model._meta
         if request.method in SAFE_METHODS:
-            return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+            return bool(user.has_perm(f"{opts.app_label}.view_{opts.model_name}"))
         action = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}.get(request.method, "change")
-        return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        return bool(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"))

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from core import outbox
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, AuditEntry, OutboxMessage, ServiceHeartbeat
 from core.permissions import is_admin
 
@@ -30,7 +31,7 @@ HOME_BY_ROLE = {
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = HOME_BY_ROLE.get(request.user.effective_role)
     if target:
         try:
@@ -51,7 +52,7 @@ def _broker_state() -> tuple[bool, str]:
 
 
 @login_required
-def health(request: HttpRequest) -> HttpResponse:
+def health(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
     broker_ok, broker_error = _broker_state()
@@ -71,7 +72,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log_list(request: HttpRequest) -> HttpResponse:
+def audit_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
     entries = AuditEntry.objects.all()

@@ -28,7 +28,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     ordering_fields: list[str] = []
     queryset = Notification.objects.none()
 
-    def get_queryset(self) -> QuerySet[Notification]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Notification]:
         return notifications_for(self.request.user)
 
     @extend_schema(request=None, responses=NotificationSerializer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.outbox import enqueue
@@ -86,7 +87,7 @@ def wants_single_email(user: Any, kind: str) -> bool:
     return kind not in pref.email_off_kinds and not pref.daily_digest
 
 
-def notifications_for(user: Any):
+def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 
 

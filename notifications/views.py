@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.http_types import AuthenticatedHttpRequest
 from notifications.models import Notification, NotificationPreference
 from notifications.services import KINDS, notification_mark_read, notifications_for
 
@@ -22,14 +23,14 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = notification_mark_read(user=request.user, notification=_own(request, pk))
     if request.htmx:
         return render(request, "notifications/_item.html", {"n": notification})
@@ -38,7 +39,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark read and go to the thing it is about; that page checks, as always, whether the user may see it."""
     notification = notification_mark_read(user=request.user, notification=_own(request, pk))
     if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
@@ -48,7 +49,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     pref, _created = NotificationPreference.objects.get_or_create(user=request.user)
     if request.method == "POST":
         emailed = set(request.POST.getlist("email"))

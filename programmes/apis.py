@@ -92,7 +92,7 @@ class ProgrammeViewSet(
     ordering_fields = ["starts_on", "id"]
     queryset = Programme.objects.none()
 
-    def get_queryset(self) -> QuerySet[Programme]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Programme]:
         return programmes_visible_to(self.request.user).order_by("-starts_on", "-pk")
 
     def get_object(self) -> Programme:
@@ -196,7 +196,7 @@ class ProgrammeSessionViewSet(
     ordering_fields = ["date", "id"]
     queryset = ProgrammeSession.objects.none()
 
-    def get_queryset(self) -> QuerySet[ProgrammeSession]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[ProgrammeSession]:
         return (
             sessions_visible_to(self.request.user)
             .prefetch_related("attendees", "tutors", "programme__facilitators")
@@ -299,7 +299,7 @@ class ParentCallViewSet(
     ordering_fields = ["date", "id"]
     queryset = ParentCall.objects.none()
 
-    def get_queryset(self) -> QuerySet[ParentCall]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[ParentCall]:
         return parent_calls.calls_visible_to(self.request.user).order_by("-date", "-pk")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

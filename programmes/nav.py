@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from core.navigation import NavItem
+from core.nav import NavItem
 
 NAV = [
     NavItem(_("Group services"), "programmes:list", (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER), order=35),

@@ -36,7 +36,7 @@ def _follow_up(*, actor: User, case: Case, call: ParentCall) -> Any:
     """The conflict becomes an action on the current care plan (a flag on the case when it has no plan)."""
     from cases.models import CarePlan
     from cases.services import flag_add
-    from cases.services_work import careplan_action_add
+    from cases.services.casework import careplan_action_add
 
     text = _("Follow up the family conflict from the parent–child call of %(d)s: %(t)s") % {
         "d": call.date.isoformat(),

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.roles import PROJECT_STAFF
 from alliance.models import Member
+from cases.choices import CaseStatus
 from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction, Location
@@ -22,11 +24,10 @@ from notifications.services import notify
 from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession, PupilProfile, TutorNote
 
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
-STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
 
 
 def _check_people(*, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
-    if any(not u.is_active or u.effective_role not in STAFF_ROLES for u in facilitators):
+    if any(not u.is_active or u.effective_role not in PROJECT_STAFF for u in facilitators):
         raise ValidationError({"facilitators": _("Facilitators must be active staff.")})
     if any(not m.is_volunteer for m in volunteers):
         raise ValidationError({"volunteers": _("Every volunteer must be an Alliance volunteer.")})
@@ -103,7 +104,7 @@ def programme_update(
 @transaction.atomic
 def enrolment_add(*, actor: User, programme: Programme, case: Case, joined_on: dt.date | None = None) -> Enrolment:
     """Put a child (whose case the actor may see — checked by the caller) on the roster."""
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         raise ValidationError({"case": _("The case is closed.")})
     enrolment, created = Enrolment.objects.get_or_create(
         programme=programme,

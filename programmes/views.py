@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from programmes import parent_calls, selectors, services
 from programmes.forms import ParentCallForm, ProgrammeForm, PupilProfileForm, SessionForm, TutorNoteForm
@@ -44,7 +45,7 @@ def _errors_to(form: Any, exc: ValidationError) -> None:
 
 @login_required
 @require_GET
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff_only(request)
     programmes = selectors.programme_list(request.user)
     kind = request.GET.get("kind", "")
@@ -57,7 +58,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_new(request: HttpRequest) -> HttpResponse:
+def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff_only(request)
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +74,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     audit_log(action=AuditAction.VIEW, obj=programme, request=request)
     may_run = may_run_programme(request.user, programme)
@@ -92,7 +93,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, for_change=True)
     number = (request.POST.get("case_number") or "").strip()
     case = cases_visible_to(request.user).filter(number=number).first() if number else None
@@ -110,7 +111,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_new(request: HttpRequest, pk: int) -> HttpResponse:
+def session_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, for_change=True)
     form = SessionForm(request.POST, programme=programme)
     if form.is_valid():
@@ -137,7 +138,7 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The phone page: the roster as big toggles, everyone present by default, saved in one tap."""
     session = get_session_for_user(request.user, pk, for_change=True)
     programme = session.programme
@@ -188,7 +189,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """On the case page: the programmes the child is on and the sessions attended."""
     case = get_case_for_user(request.user, case_id)
     rows = selectors.attendance_for_case(case)
@@ -206,7 +207,7 @@ def _pupil(request: HttpRequest, pk: int, case_id: int) -> tuple[Any, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pupil_profile(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
+def pupil_profile(request: AuthenticatedHttpRequest, pk: int, case_id: int) -> HttpResponse:
     """School, grade, subjects needing support and tutors' notes: facilitators and the lead worker only."""
     programme, case = _pupil(request, pk, case_id)
     profile = PupilProfile.objects.filter(programme=programme, case=case).first()
@@ -242,7 +243,7 @@ def pupil_profile(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calls(request: HttpRequest) -> HttpResponse:
+def calls(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The family window: this week's calls against each child's target, what was missed, record a call."""
     _staff_only(request)
     day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role, User
+from accounts.roles import case_workers
 from alliance.models import Member
 from cases.models import Sex
 from core.audit import audit_log
@@ -69,7 +69,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 class AcceptSerializer(serializers.Serializer):
     lead_worker = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True),
+        queryset=case_workers(),
         required=False,
         allow_null=True,
     )
@@ -101,7 +101,7 @@ class ReferralViewSet(
         if not may_refer(request.user):
             raise PermissionDenied
 
-    def get_queryset(self) -> QuerySet[Referral]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Referral]:
         return referrals_visible_to(self.request.user).order_by("-received_at", "-pk")
 
     def get_object(self) -> Referral:
@@ -125,7 +125,7 @@ class ReferralViewSet(
         )
 
     def _triage_object(self) -> Referral:
-        return get_referral_for_user(self.request.user, self.kwargs["pk"], for_triage=True)
+        return get_referral_for_user(self.request.user, self.kwargs["pk"], action="triage")
 
     @extend_schema(
         request=AcceptSerializer,

@@ -5,14 +5,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Sex
+from cases.choices import Sex, Urgency  # noqa: F401  (Urgency re-exported)
 from core.models import TimeStampedModel
-
-
-class Urgency(models.TextChoices):
-    IMMEDIATE = "immediate", _("Immediate (the child is in danger now)")
-    SOON = "soon", _("Soon (within days)")
-    ROUTINE = "routine", _("Routine")
 
 
 class Channel(models.TextChoices):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from referrals.models import Referral
 
 ROLE_PERMISSIONS = {
@@ -17,15 +18,13 @@ ROLE_PERMISSIONS = {
     Role.REFERRER: ["referrals.add_referral"],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 def is_triage_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROJECT_STAFF))
 
 
 def may_refer(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REFERRER, *STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REFERRER, *PROJECT_STAFF))
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -42,11 +41,23 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     return Referral.objects.none()
 
 
-def get_referral_for_user(user: Any, pk: Any, *, for_triage: bool = False) -> Referral:
+ReferralAction = Literal["view", "triage"]
+
+
+def may_act_on_referral(user: Any, referral: Referral, action: ReferralAction) -> bool:
+    """A referrer sees their own referrals; only project staff triage (accept, decline, ask, link)."""
+    return action == "view" or is_triage_staff(user)
+
+
+def get_referral_for_user(user: Any, pk: Any, action: ReferralAction = "view", *, for_triage: bool = False) -> Referral:
+    """The referral if the user may see it, else 404; 403 if they may not do ``action``.
+    (``for_triage=True`` is the older spelling of ``action="triage"``.)"""
+    if for_triage:
+        action = "triage"
     try:
         referral = referrals_visible_to(user).get(pk=pk)
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if for_triage and not is_triage_staff(user):
+    if not may_act_on_referral(user, referral, action):
         raise PermissionDenied
     return referral

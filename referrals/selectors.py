@@ -8,22 +8,16 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
+from cases.choices import URGENCY_ORDER, CaseStatus, Urgency, rank
 from cases.models import Child
 from cases.permissions import cases_visible_to, sees_all_cases
+from core.dates import age_in_years
 from referrals.models import Referral, ReferralStatus
 from referrals.permissions import referrals_visible_to
-
-URGENCY_RANK = SqlCase(
-    When(urgency="immediate", then=Value(0)),
-    When(urgency="soon", then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 # Traditional forms that often appear in names, folded to simplified before comparing.
 TRADITIONAL_TO_SIMPLIFIED = str.maketrans(
@@ -99,16 +93,32 @@ def triage_queue(user: Any) -> QuerySet[Referral]:
     return (
         referrals_visible_to(user)
         .filter(status__in=[ReferralStatus.NEW, ReferralStatus.NEEDS_INFO])
-        .annotate(urgency_rank=URGENCY_RANK)
+        .annotate(urgency_rank=rank("urgency", URGENCY_ORDER))
         .order_by("urgency_rank", "received_at", "pk")
     )
 
 
+def triage_limits() -> dict[str, dt.timedelta]:
+    """How long a new referral may wait for triage, by urgency (settings.SHOUHU["TRIAGE_LIMIT_HOURS"])."""
+    hours = settings.SHOUHU["TRIAGE_LIMIT_HOURS"]
+    return {urgency: dt.timedelta(hours=hours.get(urgency, 120)) for urgency in Urgency.values}
+
+
 def triage_limit(referral: Referral) -> dt.timedelta:
-    return dt.timedelta(hours=settings.SHOUHU["TRIAGE_LIMIT_HOURS"].get(referral.urgency, 120))
+    return triage_limits().get(referral.urgency, dt.timedelta(hours=120))
+
+
+def overdue_referrals(*, now: dt.datetime | None = None) -> QuerySet[Referral]:
+    """New referrals past their triage limit, in SQL: the rule the reminders send (``is_overdue`` for one)."""
+    now = now or timezone.now()
+    late = Q()
+    for urgency, limit in triage_limits().items():
+        late |= Q(urgency=urgency, received_at__lt=now - limit)
+    return Referral.objects.filter(status=ReferralStatus.NEW).filter(late)
 
 
 def is_overdue(referral: Referral, *, now: dt.datetime | None = None) -> bool:
+    """The same rule as ``overdue_referrals``, for a referral already loaded."""
     now = now or timezone.now()
     return referral.status == ReferralStatus.NEW and now - referral.received_at > triage_limit(referral)
 
@@ -155,7 +165,7 @@ def match_child(
         score += 1
         reasons.append(_("same village"))
     if target_age is not None and birth_date:
-        child_age = (timezone.localdate() - birth_date).days // 365
+        child_age = age_in_years(birth_date)
         if abs(child_age - target_age) <= 2:
             score += 0.5
             reasons.append(_("similar age"))
@@ -187,7 +197,7 @@ def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> lis
     )[:300]
     age = referral.child_age
     if age is None and referral.child_birth_date:
-        age = (timezone.localdate() - referral.child_birth_date).days // 365
+        age = age_in_years(referral.child_birth_date)
     results: list[Candidate] = []
     for child in candidates:
         match = match_child(
@@ -204,7 +214,9 @@ def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> lis
     results = results[:limit]
     open_cases = {
         c.child_id: c
-        for c in cases_visible_to(user).filter(child_id__in=[r.child.pk for r in results]).exclude(status="closed")
+        for c in cases_visible_to(user)
+        .filter(child_id__in=[r.child.pk for r in results])
+        .exclude(status=CaseStatus.CLOSED)
     }
     for result in results:
         result.open_case = open_cases.get(result.child.pk)

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.roles import MANAGERS, PROJECT_STAFF, case_workers
 from alliance.models import Member
+from cases.choices import CaseStatus, RiskLevel
 from cases.models import Case, Child
 from cases.services import case_open, grant_case_access
 from core.audit import audit_log
@@ -65,7 +67,7 @@ def _validate(fields: dict[str, Any]) -> None:
 
 def on_duty_staff() -> list[User]:
     """Who is told at once about an immediate referral: every active social worker and manager."""
-    return list(User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True))
+    return list(case_workers())
 
 
 def referral_submit(
@@ -98,13 +100,13 @@ def referral_submit(
             if existing.created_by_id != actor.pk:
                 raise ValidationError(_("This form was already used. Please open a new referral form."))
             return existing, False
-    is_staff = actor.has_role(Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
+    is_staff = actor.has_role(*PROJECT_STAFF)
     if via_channel in (Channel.CHILDREN_DIRECTOR, Channel.HOTLINE):
         # A service of another app (the monitoring register, the hotline console) fixes the channel itself.
         channel, referrer_member, received_on = via_channel, None, received_on if is_staff else None
     elif not is_staff:
         channel, referrer_member, received_on = Channel.ALLIANCE, actor.member, None
-    fields = {
+    fields: dict[str, Any] = {
         "child_name": (child_name or "").strip(),
         "child_sex": child_sex,
         "child_age": child_age,
@@ -200,7 +202,7 @@ def referral_accept(
     """Accept for assessment: open a case (on a new or an existing child), or link to an open case."""
     lead_worker = lead_worker or actor
     if case is not None:
-        if case.status == "closed":
+        if case.status == CaseStatus.CLOSED:
             raise ValidationError({"case": _("That case is closed; open a new one instead.")})
         grant_case_access(case=case, user=lead_worker) if case.lead_worker_id != lead_worker.pk else None
         _triage(referral, actor, ReferralStatus.ACCEPTED, case=case)
@@ -223,7 +225,7 @@ def referral_accept(
         child=child,
         lead_worker=lead_worker,
         referral=referral,
-        risk_level="immediate" if referral.urgency == Urgency.IMMEDIATE else "medium",
+        risk_level=RiskLevel.IMMEDIATE if referral.urgency == Urgency.IMMEDIATE else RiskLevel.MEDIUM,
     )
     _triage(referral, actor, ReferralStatus.ACCEPTED, case=case)
     return case
@@ -290,7 +292,7 @@ def outgoing_referral_create(
     if consent_basis not in ConsentBasis.values:
         raise ValidationError({"consent_basis": _("Record the consent, or a manager's override.")})
     if consent_basis == ConsentBasis.MANAGER_OVERRIDE:
-        if not actor.has_role(Role.ADMIN, Role.MANAGER):
+        if not actor.has_role(*MANAGERS):
             raise ValidationError({"consent_basis": _("Only a manager may share without consent.")})
         if not override_reason.strip():
             raise ValidationError({"override_reason": _("Give the reason for sharing without consent.")})

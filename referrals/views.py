@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.roles import case_workers
+from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_all_cases
 from core.audit import audit_log
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from referrals import selectors, services
 from referrals.forms import ReasonForm, ReferOnForm, ReferralForm, StaffReferralForm
@@ -32,7 +35,7 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_refer(request.user):
         raise PermissionDenied
     form_class = StaffReferralForm if is_triage_staff(request.user) else ReferralForm
@@ -50,7 +53,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def referral_thanks(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_thanks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk)
     return render(
         request, "referrals/thanks.html", {"referral": referral, "immediate": referral.urgency == Urgency.IMMEDIATE}
@@ -59,7 +62,7 @@ def referral_thanks(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_referrals(request: HttpRequest) -> HttpResponse:
+def my_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.REFERRER):
         if is_triage_staff(request.user):
             return redirect("referrals:queue")
@@ -70,7 +73,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk)
     if referral.created_by_id != request.user.pk:
         raise Http404
@@ -85,7 +88,7 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def triage_queue(request: HttpRequest) -> HttpResponse:
+def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_triage_staff(request.user):
         raise PermissionDenied
     now = timezone.now()
@@ -99,17 +102,15 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for_user(request.user, pk, for_triage=True)
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_user(request.user, pk, action="triage")
     audit_log(action=AuditAction.VIEW, obj=referral, request=request)
     context = {
         "referral": referral,
         "duplicates": selectors.possible_duplicates(request.user, referral)
         if referral.status in (ReferralStatus.NEW, ReferralStatus.NEEDS_INFO)
         else [],
-        "workers": User.objects.filter(role__in=[Role.SOCIAL_WORKER, Role.MANAGER], is_active=True).order_by(
-            "full_name"
-        ),
+        "workers": case_workers().order_by("full_name"),
         "overdue": selectors.is_overdue(referral),
         "can_see_case": referral.case_id and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
     }
@@ -127,17 +128,17 @@ def _after_triage(request: HttpRequest, referral_pk: int, message: str) -> HttpR
 
 @login_required
 @require_POST
-def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    referral = get_referral_for_user(request.user, pk, for_triage=True)
+def referral_triage(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, pk, action="triage")
     try:
         if action == "accept":
             lead = None
             if request.POST.get("lead_worker"):
-                lead = User.objects.filter(
-                    pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0,
-                    role__in=[Role.SOCIAL_WORKER, Role.MANAGER],
-                    is_active=True,
-                ).first()
+                lead = (
+                    case_workers()
+                    .filter(pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0)
+                    .first()
+                )
                 if lead is None:
                     raise ValidationError(_("Choose an active social worker."))
             child = case = None
@@ -151,7 +152,7 @@ def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 child = visible_children.filter(pk=link).first()
                 if child is None:
                     raise ValidationError(_("That child is not one you may link to."))
-                case = cases_visible_to(request.user).filter(child=child).exclude(status="closed").first()
+                case = cases_visible_to(request.user).filter(child=child).exclude(status=CaseStatus.CLOSED).first()
             opened: Case = services.referral_accept(
                 actor=request.user,
                 referral=referral,
@@ -181,14 +182,14 @@ def referral_triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Incoming and outgoing referrals of a case (loaded into the case page)."""
     from django.utils.dateparse import parse_date
 
     from cases.permissions import get_case_for_user, may_change_case
     from referrals.models import ConsentBasis, OutgoingService
 
-    case = get_case_for_user(request.user, case_id, for_change=request.method == "POST")
+    case = get_case_for_user(request.user, case_id, action="change" if request.method == "POST" else "view")
     if request.method == "POST":
         try:
             services.outgoing_referral_create(

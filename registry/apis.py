@@ -111,7 +111,7 @@ class ChildFileViewSet(
     ordering_fields = ["next_update_due", "name", "id"]
     queryset = ChildFile.objects.none()
 
-    def get_queryset(self) -> QuerySet[ChildFile]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[ChildFile]:
         return files_visible_to(self.request.user).order_by("next_update_due", "pk")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -222,7 +222,7 @@ class RegisterUpdateViewSet(
     ordering_fields = ["date", "id"]
     queryset = RegisterUpdate.objects.none()
 
-    def get_queryset(self) -> QuerySet[RegisterUpdate]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[RegisterUpdate]:
         return updates_visible_to(self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from core.navigation import NavItem
+from core.nav import NavItem
 
 NAV = [
     NavItem(_("My children"), "registry:home", (Role.CHILDREN_DIRECTOR,), order=5),

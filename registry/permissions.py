@@ -45,7 +45,7 @@ def served_location_ids(user: Any) -> set[int]:
         return set()
     cached = getattr(user, "_served_location_ids", None)
     if cached is not None:
-        return cached
+        return set(cached)
     ids = set(ServiceArea.objects.filter(user=user).values_list("location_id", flat=True))
     if user.location_id:
         ids.add(user.location_id)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.permissions import cases_visible_to, sees_all_cases
+from core.dates import age_in_years
 from core.models import Location
 from referrals.selectors import match_child, name_match_filter
 from registry.models import (
@@ -56,8 +57,9 @@ def director_home(user: User, *, today: dt.date | None = None) -> list[ChildFile
     files = with_this_quarter(files_visible_to(user).filter(status=FileStatus.MONITORED), today=today)
     result = list(files.order_by("next_update_due", "name", "pk"))
     for file in result:
-        file.is_overdue = file.next_update_due < today
-        file.is_due_soon = not file.is_overdue and file.next_update_due <= today + dt.timedelta(days=DUE_SOON_DAYS)
+        overdue = file.next_update_due < today
+        file.is_overdue = overdue  # type: ignore[attr-defined]  # for the template
+        file.is_due_soon = not overdue and file.next_update_due <= today + dt.timedelta(days=DUE_SOON_DAYS)  # type: ignore[attr-defined]
     return result
 
 
@@ -77,7 +79,7 @@ def file_duplicates(
     """Files and case children the user may see who may be this child (the referrals' matcher)."""
     if not name.strip():
         return []
-    age = (timezone.localdate() - birth_date).days // 365 if birth_date else None
+    age = age_in_years(birth_date) if birth_date else None
     location_id = location.pk if location else None
     results: list[FileCandidate] = []
     files = files_visible_to(user).filter(name_match_filter(name, "location_id", location_id))

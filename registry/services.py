@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from cases.models import Category, Sex
 from core.audit import audit_log
+from core.dates import age_in_years
 from core.models import AuditAction, Location
 from notifications.services import notify
 from referrals.models import Channel, Indicator, Referral, ReferralStatus, Urgency
@@ -155,7 +156,7 @@ def file_register(
     registered_on = registered_on or timezone.localdate()
     if registered_on > timezone.localdate():
         raise ValidationError({"registered_on": _("The date cannot be in the future.")})
-    fields = {
+    fields: dict[str, Any] = {
         "name": (name or "").strip(),
         "sex": sex,
         "birth_date": birth_date,
@@ -425,7 +426,7 @@ def file_escalate(
         raise ValidationError({"urgency": _("Choose the urgency.")})
     if any(code not in Indicator.values for code in indicators or []):
         raise ValidationError({"indicators": _("Unknown indicator.")})
-    age = (timezone.localdate() - file.birth_date).days // 365
+    age = age_in_years(file.birth_date)
     referral, _created = referral_submit(
         actor=actor,
         child_name=file.name,

@@ -22,6 +22,7 @@ from accounts.models import Role
 from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
 from registry import services
 from registry.apis import report_root_for
@@ -91,7 +92,7 @@ def _audit_list(request: HttpRequest, files: list[Any]) -> None:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A director's children with what is due; a supervisor lands on their town; staff on the list."""
     user = request.user
     if user.has_role(Role.CHILDREN_SUPERVISOR):
@@ -110,7 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def file_list(request: HttpRequest) -> HttpResponse:
+def file_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (
         sees_all_files(user) or user.has_role(Role.CHILDREN_DIRECTOR, Role.CHILDREN_SUPERVISOR, Role.SOCIAL_WORKER)
@@ -137,7 +138,7 @@ def _may_add(user: Any) -> bool:
 
 
 @login_required
-def file_new(request: HttpRequest) -> HttpResponse:
+def file_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _may_add(request.user):
         raise PermissionDenied
     form = ChildFileForm(request.POST or None, user=request.user, initial={"submission_key": uuid.uuid4().hex})
@@ -163,7 +164,7 @@ def file_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def file_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk)
     audit_log(action=AuditAction.VIEW, obj=file, request=request)
     user = request.user
@@ -201,7 +202,7 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     initial = {name: getattr(file, name) for name in services.EDITABLE_FIELDS if name != "director"}
     form = ChildFileEditForm(request.POST or None, user=request.user, initial=initial)
@@ -221,7 +222,7 @@ def file_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_update_new(request: HttpRequest, pk: int) -> HttpResponse:
+def file_update_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """This quarter's update, in a few taps (also reached inline from the director's home)."""
     file = get_file_for_user(request.user, pk, for_change=True)
     errors: dict[str, Any] = {}
@@ -257,7 +258,7 @@ def file_update_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
+def file_leave_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -278,7 +279,7 @@ def file_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def file_escalate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk)
     if not may_escalate(request.user, file):
         raise PermissionDenied
@@ -298,7 +299,7 @@ def file_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_save(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     form = ClaimForm(request.POST)
     if form.is_valid():
@@ -315,7 +316,7 @@ def claim_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def identification_start(request: HttpRequest, pk: int) -> HttpResponse:
+def identification_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     try:
         services.identification_start(actor=request.user, file=file)
@@ -333,7 +334,7 @@ def _identification_for(request: HttpRequest, pk: int, ident_id: int) -> Identif
 
 
 @login_required
-def identification_edit(request: HttpRequest, pk: int, ident_id: int) -> HttpResponse:
+def identification_edit(request: AuthenticatedHttpRequest, pk: int, ident_id: int) -> HttpResponse:
     ident = _identification_for(request, pk, ident_id)
     form = IdentificationForm(
         request.POST or None,
@@ -378,7 +379,7 @@ def _town_for(request: HttpRequest) -> Location:
 
 @login_required
 @require_GET
-def town_page(request: HttpRequest) -> HttpResponse:
+def town_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     town = _town_for(request)
     rows = town_completeness(request.user, town)
     waiting = updates_visible_to(request.user).filter(status=UpdateStatus.SUBMITTED, file__location__parent=town)
@@ -402,7 +403,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (sees_all_files(user) or user.has_role(Role.CHILDREN_SUPERVISOR)):
         raise PermissionDenied
@@ -419,7 +420,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_decide(request: HttpRequest, update_id: int) -> HttpResponse:
+def review_decide(request: AuthenticatedHttpRequest, update_id: int) -> HttpResponse:
     update = get_update_for_user(request.user, update_id, for_review=True)
     note = request.POST.get("note", "")
     try:
@@ -441,7 +442,7 @@ def review_decide(request: HttpRequest, update_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_page(request: HttpRequest) -> HttpResponse:
+def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_register_report(request.user):
         raise PermissionDenied
     root = report_root_for(request.user, request.GET.get("location"))
@@ -494,7 +495,7 @@ def _all_files() -> Any:
 
 @login_required
 @require_GET
-def civil_affairs_export(request: HttpRequest) -> HttpResponse:
+def civil_affairs_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One row per file, the fields the civil affairs department keeps (managers only)."""
     if not sees_all_files(request.user):
         raise PermissionDenied
@@ -543,7 +544,7 @@ def civil_affairs_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rules_page(request: HttpRequest) -> HttpResponse:
+def rules_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_rules(request.user):
         raise PermissionDenied
     rule = None
@@ -567,7 +568,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hotline_page(request: HttpRequest) -> HttpResponse:
+def hotline_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_take_calls(request.user):
         raise PermissionDenied
     form = HotlineCallForm(request.POST or None)
@@ -583,7 +584,7 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def call_page(request: HttpRequest, pk: int) -> HttpResponse:
+def call_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not may_take_calls(request.user):
         raise PermissionDenied
     call = HotlineCall.objects.select_related("location", "referral", "file").filter(pk=pk).first()

@@ -78,7 +78,7 @@ class ReportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.Cre
         if not may_see_reports(request.user):
             raise PermissionDenied
 
-    def get_queryset(self) -> QuerySet[Report]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Report]:
         return reports_visible_to(self.request.user).order_by("-created_at")
 
     def get_object(self) -> Report:

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from core.navigation import NavItem
+from accounts.roles import REPORT_READERS
+from core.nav import NavItem
 
 NAV = [
-    NavItem(_("Dashboard"), "reports:dashboard", (Role.ADMIN, Role.MANAGER, Role.FUNDER), order=2),
-    NavItem(_("Reports"), "reports:list", (Role.ADMIN, Role.MANAGER, Role.FUNDER), order=40),
+    NavItem(_("Dashboard"), "reports:dashboard", REPORT_READERS, order=2),
+    NavItem(_("Reports"), "reports:list", REPORT_READERS, order=40),
 ]

@@ -141,7 +141,7 @@ def render_pdf(context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("reports/pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return bytes(HTML(string=html).write_pdf())
 
 
 def _sheet_title(text: str) -> str:

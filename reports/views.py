@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit import audit_log
+from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
 from reports import figures, services
 from reports.forms import ReportForm
@@ -21,7 +22,7 @@ from reports.services import value_labels
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_reports(request.user):
         raise PermissionDenied
     reports = reports_visible_to(request.user).order_by("-created_at")[:100]
@@ -30,7 +31,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_generate(request.user):
         raise PermissionDenied
     form = ReportForm(request.POST or None, initial={"language": get_language()})
@@ -47,7 +48,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     template = "reports/_progress.html" if request.htmx else "reports/detail.html"
     response = render(request, template, {"report": report})
@@ -58,7 +59,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     report = get_report_for_user(request.user, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
@@ -69,7 +70,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_reports(request.user):
         raise PermissionDenied
     today = timezone.localdate()
@@ -85,7 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def summary_export(request: HttpRequest) -> HttpResponse:
+def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The summary figures as CSV (one row per figure and per table cell), for funders' spreadsheets."""
     if not may_see_reports(request.user):
         raise PermissionDenied

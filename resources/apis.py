@@ -78,7 +78,7 @@ class PledgeViewSet(
         if not (is_staff(request.user) or is_pledger(request.user)):
             raise PermissionDenied
 
-    def get_queryset(self) -> QuerySet[Pledge]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[Pledge]:
         return pledges_visible_to(self.request.user).order_by("-valid_from", "-pk")
 
     def perform_create(self, serializer: PledgeSerializer) -> None:
@@ -103,7 +103,7 @@ class PledgeRequestSerializer(serializers.ModelSerializer):
 
     def validate_case(self, case: Case) -> Case:
         try:
-            return get_case_for_user(self.context["request"].user, case.pk, for_change=True)
+            return get_case_for_user(self.context["request"].user, case.pk, action="change")
         except Http404:
             raise serializers.ValidationError(_("No such case.")) from None
         except PermissionDenied:
@@ -150,7 +150,7 @@ class PledgeRequestViewSet(
             return PledgerRequestSerializer
         return PledgeRequestSerializer
 
-    def get_queryset(self) -> QuerySet[PledgeRequest]:  # type: ignore[override]
+    def get_queryset(self) -> QuerySet[PledgeRequest]:
         return requests_visible_to(self.request.user).order_by("-requested_on", "-pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

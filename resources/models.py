@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import Urgency
 from core.models import TimeStampedModel
 
 
@@ -75,8 +76,8 @@ class PledgeRequest(TimeStampedModel):
     need_urgency = models.CharField(
         _("how urgent the need is"),
         max_length=20,
-        default="soon",
-        choices=(("immediate", _("Immediate")), ("soon", _("Soon")), ("routine", _("Routine"))),
+        default=Urgency.SOON,
+        choices=Urgency.choices,
     )
     need_estimated_value = models.DecimalField(
         _("estimated value of the need (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True

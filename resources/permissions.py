@@ -3,11 +3,14 @@ their own promises and the (anonymised) requests made of them — never a child'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
 from resources.models import Pledge, PledgeRequest
 
 ROLE_PERMISSIONS = {
@@ -30,11 +33,9 @@ ROLE_PERMISSIONS = {
     Role.PLEDGER: ["resources.view_pledge", "resources.change_pledge", "resources.view_pledgerequest"],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
 
 def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
 def is_pledger(user: Any) -> bool:
@@ -50,6 +51,27 @@ def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
     if is_pledger(user):
         return base.filter(member_id=user.member_id)
     return Pledge.objects.none()
+
+
+PledgeRequestAction = Literal["view", "answer", "cancel"]
+
+
+def may_act_on_pledge_request(user: Any, request: PledgeRequest, action: PledgeRequestAction) -> bool:
+    """Who sees a request may view it and answer it (accept, decline, fulfil: the services check that
+    the answer comes from the member asked); only project staff cancel a request."""
+    return action != "cancel" or is_staff(user)
+
+
+def get_pledge_request_for_user(user: Any, pk: Any, action: PledgeRequestAction = "view") -> PledgeRequest:
+    """The request if the user may see it (staff: on their cases; a pledger: made of their promises),
+    else 404; 403 if they may not do ``action``."""
+    try:
+        request = requests_visible_to(user).get(pk=pk)
+    except (PledgeRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not may_act_on_pledge_request(user, request, action):
+        raise PermissionDenied
+    return request
 
 
 def requests_visible_to(user: Any) -> QuerySet[PledgeRequest]:

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from alliance.models import Member
+from cases.choices import CaseStatus, Urgency
 from cases.models import Case
 from core.audit import audit_log
+from core.dates import age_in_years
 from core.models import AuditAction
 from core.services import model_update
 from notifications.services import notify
@@ -117,7 +119,7 @@ def public_text_for(case: Case, what: str) -> str:
     child = case.child
     age = ""
     if child.birth_date:
-        years = (timezone.localdate() - child.birth_date).days // 365
+        years = age_in_years(child.birth_date)
         age = _("%(n)s-year-old") % {"n": years}
     sex = {"female": _("girl"), "male": _("boy")}.get(child.sex, _("child"))
     village = child.location.name if child.location else ""
@@ -131,7 +133,14 @@ def public_text_for(case: Case, what: str) -> str:
 
 @transaction.atomic
 def request_create(
-    *, actor: User, case: Case, pledge: Pledge, need: str, what: str, urgency: str = "soon", estimated_value: Any = None
+    *,
+    actor: User,
+    case: Case,
+    pledge: Pledge,
+    need: str,
+    what: str,
+    urgency: str = Urgency.SOON,
+    estimated_value: Any = None,
 ) -> PledgeRequest:
     """Ask a member to fulfil their promise for a need on a case; they are told only the public text."""
     what = (what or "").strip()
@@ -141,12 +150,12 @@ def request_create(
         raise ValidationError({"what": _("Keep it under 200 characters.")})
     if case.child.name and case.child.name in what:
         raise ValidationError({"what": _("Do not write the child's name: the member must not see it.")})
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed."))
     today = timezone.localdate()
     if not pledge.is_active or pledge.valid_from > today or (pledge.valid_until and pledge.valid_until < today):
         raise ValidationError({"pledge": _("This promise is not valid now.")})
-    if urgency not in ("immediate", "soon", "routine"):
+    if urgency not in Urgency.values:
         raise ValidationError({"urgency": _("Choose how urgent the need is.")})
     value = parse_yuan(estimated_value, field="estimated_value") if estimated_value not in (None, "") else None
     request = PledgeRequest(

@@ -3,29 +3,30 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.choices import Urgency
 from cases.permissions import get_case_for_user, may_change_case
+from core.http_types import AuthenticatedHttpRequest
 from resources import services
 from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
-from resources.permissions import is_pledger, is_staff, pledges_visible_to, requests_visible_to
-
-
-def _get_request(user, pk: int):
-    try:
-        return requests_visible_to(user).get(pk=pk)
-    except Exception:  # noqa: BLE001 - DoesNotExist or a bad id: the same 404
-        raise Http404 from None
+from resources.permissions import (
+    get_pledge_request_for_user,
+    is_pledger,
+    is_staff,
+    pledges_visible_to,
+    requests_visible_to,
+)
 
 
 @login_required
 @require_GET
-def my_requests(request: HttpRequest) -> HttpResponse:
+def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_pledger(request.user):
         if is_staff(request.user):
             return redirect("resources:pledges")
@@ -47,8 +48,8 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    pledge_request = _get_request(request.user, pk)
+def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    pledge_request = get_pledge_request_for_user(request.user, pk, action="cancel" if action == "cancel" else "answer")
     try:
         if action in ("accept", "decline"):
             services.request_answer(
@@ -63,7 +64,7 @@ def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 value=request.POST.get("value", ""),
                 note=request.POST.get("note", ""),
             )
-        elif action == "cancel" and is_staff(request.user):
+        elif action == "cancel":
             services.request_cancel(actor=request.user, request=pledge_request, note=request.POST.get("note", ""))
         else:
             raise Http404
@@ -78,7 +79,7 @@ def request_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def pledge_list(request: HttpRequest) -> HttpResponse:
+def pledge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     pledges = pledges_visible_to(request.user).order_by("-valid_from", "pk")
@@ -92,7 +93,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     kind = request.GET.get("kind", "")
     matches = services.pledges_matching_need(case=case, kind=kind)[:10] if kind in PledgeKind.values else []
@@ -108,7 +109,7 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
             "urgencies": PledgeRequest._meta.get_field("need_urgency").choices,
             "may_change": may_change_case(request.user, case),
             "what": request.GET.get("what", "")[:200],
-            "urgency": request.GET.get("urgency", "soon"),
+            "urgency": request.GET.get("urgency", Urgency.SOON),
             "estimated_value": request.GET.get("estimated_value", "")[:20],
         },
     )
@@ -116,8 +117,8 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id, for_change=True)
+def request_send(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id, action="change")
     pledge = (
         pledges_visible_to(request.user).filter(pk=request.POST.get("pledge") or 0).first()
         if (request.POST.get("pledge", "").isdigit())
@@ -133,7 +134,7 @@ def request_send(request: HttpRequest, case_id: int) -> HttpResponse:
             pledge=pledge,
             need=request.POST.get("need", ""),
             what=request.POST.get("what", ""),
-            urgency=request.POST.get("urgency", "soon"),
+            urgency=request.POST.get("urgency", Urgency.SOON),
             estimated_value=request.POST.get("estimated_value", ""),
         )
     except ValidationError as exc:

@@ -1,12 +1,12 @@
-"""List (or fill) untranslated entries of the zh_Hans catalogues.
+"""List the untranslated (or fuzzy) entries of the zh_Hans catalogues, one repr per line.
 
-python scripts/po_untranslated.py            # print untranslated msgids, one repr per line
-python scripts/po_untranslated.py fill F.py  # fill from a dict TR = {msgid: msgstr} in F.py
+    python scripts/po_untranslated.py
+
+The .po files are the source of the Chinese: add the msgstr there, then `python scripts/i18n.py compile`.
 """
 
 from __future__ import annotations
 
-import runpy
 import sys
 from pathlib import Path
 
@@ -20,23 +20,11 @@ def catalogues() -> list[Path]:
 
 
 def main() -> int:
-    table = runpy.run_path(sys.argv[2])["TR"] if len(sys.argv) > 2 and sys.argv[1] == "fill" else None
     left = []
     for path in catalogues():
-        po = polib.pofile(str(path))
-        for entry in po:
-            done = entry.translated() and "fuzzy" not in entry.flags
-            if table is not None and entry.msgid in table and not done:
-                if entry.msgid_plural:
-                    entry.msgstr_plural = {0: table[entry.msgid]}
-                else:
-                    entry.msgstr = table[entry.msgid]
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
+        for entry in polib.pofile(str(path)):
             if not entry.translated() or "fuzzy" in entry.flags:
-                left.append(entry.msgid)
-        if table is not None:
-            po.save()
+                left.append(f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid)
     for msgid in dict.fromkeys(left):
         print(repr(msgid))
     return 0

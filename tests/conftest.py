@@ -32,7 +32,7 @@ def pytest_configure(config: Any) -> None:
         traveller.start()
         config._shouhu_clock = traveller  # type: ignore[attr-defined]
     _isolate_broker()
-    # Argon2 is the production hasher (asserted in tests/foundation); tests create hundreds of users.
+    # Argon2 is the production hasher (asserted in tests/accounts/test_login.py); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import RiskChange
-from cases.models_work import Assessment, CarePlan, ClosureRequest
+from cases.models.casework import Assessment, CarePlan, ClosureRequest
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -127,7 +127,7 @@ def test_closure_needs_a_managers_approval(cast, client_for):
 def test_documents_are_checked_private_and_audited(cast, client_for, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.models_work import CaseDocument
+    from cases.models.casework import CaseDocument
     from core.models import AuditEntry
 
     client = client_for(cast.worker)
@@ -151,7 +151,7 @@ def test_documents_are_checked_private_and_audited(cast, client_for, settings):
 
 
 def test_entitlements(cast, client_for):
-    from cases.models_work import Entitlement
+    from cases.models.casework import Entitlement
 
     client = client_for(cast.worker)
     client.post(

@@ -17,7 +17,7 @@ OUTSIDERS = ("colleague", "referrer", "pledger", "volunteer", "funder")
 
 
 def _plan_with_action(cast):
-    from cases.services_work import careplan_action_add, careplan_save
+    from cases.services import careplan_action_add, careplan_save
 
     plan = careplan_save(actor=cast.worker, case=cast.case, goals="目标", review_on=timezone.localdate())
     return careplan_action_add(
@@ -44,7 +44,7 @@ def _routes(cast, action, pledge):
 
 
 def _snapshot(cast) -> dict:
-    from cases.models_work import CarePlan, CarePlanAction, ClosureRequest
+    from cases.models import CarePlan, CarePlanAction, ClosureRequest
     from resources.models import PledgeRequest
 
     case = Case.objects.get(pk=cast.case.pk)

@@ -143,7 +143,7 @@ def test_a_failing_rule_is_reported_not_swallowed_and_the_others_still_run(cast,
     def broken(*, today):
         raise RuntimeError("rule broke")
 
-    monkeypatch.setattr(reminders, "visits_due", broken)
+    monkeypatch.setitem(reminders.RULES, "visits_due", (broken, "today"))
     quiet = make_case(lead_worker=cast.worker, opened_on=TODAY - dt.timedelta(days=60))
     with pytest.raises(reminders.SweepFailed) as failure:
         sweep(now=NOW)
@@ -225,7 +225,7 @@ def test_visit_reminder_resolves_when_the_visit_is_recorded(cast, api_for):
 
 
 def test_care_plan_review_and_actions_due(cast):
-    from cases.services_work import careplan_action_add, careplan_save
+    from cases.services.casework import careplan_action_add, careplan_save
 
     plan = careplan_save(actor=cast.worker, case=cast.case, goals="目标", review_on=TODAY)
     careplan_action_add(actor=cast.worker, plan=plan, description="联系学校", actor_kind="social_worker", due_on=TODAY)
@@ -235,7 +235,7 @@ def test_care_plan_review_and_actions_due(cast):
 
 
 def test_director_meeting_reminder_only_in_the_last_week(cast):
-    from notifications.reminders import directors_without_meeting
+    from alliance.reminders import directors_without_meeting
 
     member = cast.referrer.member
     member.responsible_worker = cast.worker
@@ -250,7 +250,7 @@ def test_director_meeting_reminder_only_in_the_last_week(cast):
 
 
 def test_caseload_pace_behind_target_tells_managers(cast):
-    from notifications.reminders import caseload_pace
+    from cases.reminders import caseload_pace
     from tests.factories import ContractFactory
 
     ContractFactory(start=TODAY - dt.timedelta(days=180), end=TODAY + dt.timedelta(days=185), caseload_target=20)

@@ -64,7 +64,7 @@ def test_the_calls_page_lists_the_missed(cast, client_for, week):
 
 
 def test_a_conflict_noted_on_a_call_becomes_a_care_plan_action(cast, api_for):
-    from cases.services_work import careplan_save
+    from cases.services.casework import careplan_save
 
     plan = careplan_save(actor=cast.worker, case=cast.case, goals="稳定照料", review_on=timezone.localdate())
     body = {

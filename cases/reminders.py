@@ -1,0 +1,162 @@
+"""The cases app's reminders: home visits due by risk level, quiet cases, care plan reviews and
+actions due, and a contract's caseload lagging behind its target (registered with notifications)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from cases.choices import CaseStatus
+from cases.models import Activity, ActivityKind, Case
+from cases.models.casework import ActionStatus, CarePlan, CarePlanAction
+from cases.selectors import with_due_dates
+from core.models import Contract
+from notifications.models import Notification
+from notifications.reminders import (
+    active_managers,
+    insert_rows,
+    insert_select,
+    reminded_object_pk,
+    reminder_resolver,
+    reminder_rule,
+)
+
+
+@reminder_rule("visits_due")
+def visits_due(*, today: dt.date) -> int:
+    """A home visit is due by risk level; a week overdue it is escalated to the managers too."""
+    due = (
+        with_due_dates(Case.objects.exclude(status=CaseStatus.CLOSED).filter(lead_worker__is_active=True), today=today)
+        .filter(next_visit_due__lte=today)
+        .values("pk", "number", "lead_worker_id", "next_visit_due")
+    )
+    inserted = insert_select(
+        source=due,
+        kind="visit_due",
+        text=_("Home visit due for case %(n)s (since %(d)s)."),
+        tokens={"%(n)s": "s.number", "%(d)s": "s.next_visit_due"},
+        link_name="cases:detail",
+        object_type="case",
+        key="'visit:' || s.pk || ':' || s.next_visit_due",
+    )
+    inserted += insert_select(
+        source=due,
+        kind="visit_overdue",
+        text=_("Home visit for case %(n)s is more than a week overdue."),
+        tokens={"%(n)s": "s.number"},
+        link_name="cases:detail",
+        object_type="case",
+        key="'visit-overdue:' || s.pk || ':' || s.next_visit_due",
+        user_column="m.id",
+        join="CROSS JOIN (SELECT id FROM accounts_user WHERE role = %s AND is_active) AS m",
+        join_params=[Role.MANAGER],
+        where="WHERE s.next_visit_due <= %s",
+        where_params=[today - dt.timedelta(days=7)],
+    )
+    return inserted
+
+
+@reminder_rule("cases_quiet")
+def cases_quiet(*, today: dt.date) -> int:
+    recent = Activity.objects.filter(case=OuterRef("pk"), date__gt=today - dt.timedelta(days=30))
+    quiet = (
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(lead_worker__is_active=True, opened_on__lte=today - dt.timedelta(days=30))
+        .exclude(Exists(recent))
+        .values("pk", "number", "lead_worker_id")
+    )
+    return insert_select(
+        source=quiet,
+        kind="case_quiet",
+        text=_("Case %(n)s has had no activity for 30 days."),
+        tokens={"%(n)s": "s.number"},
+        link_name="cases:detail",
+        object_type="case",
+        key=f"'quiet:' || s.pk || ':{today:%Y-%m}'",
+    )
+
+
+@reminder_rule("care_plans_due")
+def care_plans_due(*, today: dt.date) -> int:
+    """Care plan reviews and plan actions reaching their due date → the lead worker."""
+    reviews = (
+        CarePlan.objects.filter(is_current=True, review_on__lte=today, case__lead_worker__is_active=True)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("pk", "case_id", "case__number", "case__lead_worker_id", "review_on")
+    )
+    rows = [
+        Notification(
+            user_id=worker,
+            kind="plan_review",
+            link=reverse("cases:detail", args=[case_id]),
+            object_type="case",
+            object_id=str(case_id),
+            text=_("The care plan of case %(n)s is due for review (%(d)s).") % {"n": number, "d": due},
+            dedupe_key=f"plan-review:{pk}:{due}",
+        )
+        for pk, case_id, number, worker, due in reviews
+    ]
+    actions = (
+        CarePlanAction.objects.filter(
+            plan__is_current=True,
+            due_on__lte=today,
+            status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+            plan__case__lead_worker__is_active=True,
+        )
+        .exclude(plan__case__status=CaseStatus.CLOSED)
+        .values_list("pk", "plan__case_id", "plan__case__number", "plan__case__lead_worker_id", "due_on")
+    )
+    rows += [
+        Notification(
+            user_id=worker,
+            kind="plan_action_due",
+            link=reverse("cases:detail", args=[case_id]),
+            object_type="case",
+            object_id=str(case_id),
+            text=_("A care plan action of case %(n)s is due (%(d)s).") % {"n": number, "d": due},
+            dedupe_key=f"plan-action:{pk}:{due}",
+        )
+        for pk, case_id, number, worker, due in actions
+    ]
+    return insert_rows(rows)
+
+
+@reminder_rule("caseload_pace")
+def caseload_pace(*, today: dt.date) -> int:
+    """Monthly, to managers: a running contract whose cases lag behind its target pro rata."""
+    rows: list[Notification] = []
+    managers = active_managers()
+    for contract in Contract.objects.filter(start__lte=today, end__gte=today):
+        days = max(1, (contract.end - contract.start).days)
+        expected = contract.caseload_target * (today - contract.start).days / days
+        opened = Case.objects.filter(contract=contract).count()
+        if opened + 1 <= expected:
+            rows += [
+                Notification(
+                    user_id=manager_id,
+                    kind="caseload_pace",
+                    link=reverse("cases:caseload"),
+                    object_type="contract",
+                    object_id=str(contract.pk),
+                    text=_("%(c)s: %(n)s cases so far, %(e)s expected by now against the target %(t)s.")
+                    % {"c": contract.name, "n": opened, "e": int(expected), "t": contract.caseload_target},
+                    dedupe_key=f"pace:{contract.pk}:{today:%Y-%m}",
+                )
+                for manager_id in managers
+            ]
+    return insert_rows(rows)
+
+
+@reminder_resolver
+def visits_done(*, open_reminders: QuerySet[Notification], now: dt.datetime) -> int:
+    """A home visit recorded after the reminder resolves it."""
+    visited = Activity.objects.filter(
+        case_id=reminded_object_pk(), kind=ActivityKind.HOME_VISIT, created_at__gte=OuterRef("created_at")
+    )
+    return (
+        open_reminders.filter(kind__in=["visit_due", "visit_overdue"]).filter(Exists(visited)).update(resolved_at=now)
+    )

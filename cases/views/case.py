@@ -1,0 +1,339 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.choices import CaseStatus
+from cases.forms import CaseForm, ChildForm, CloseForm, FlagForm, HouseholdMemberForm, LeadWorkerForm, QuickVisitForm
+from cases.models import Case, CaseFlag
+from cases.permissions import (
+    cases_visible_to,
+    check_caseload_action,
+    check_works_on_cases,
+    get_case_for_user,
+    may_change_case,
+    may_read_sensitive,
+    sees_all_cases,
+)
+from core.audit import audit_log
+from core.http_types import AuthenticatedHttpRequest
+from core.models import AuditAction, Contract
+
+
+def _form_errors_to(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_GET
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
+    worker = None
+    if sees_all_cases(request.user) and request.GET.get("worker"):
+        worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
+    page = Paginator(selectors.caseload_for(request.user, worker=worker), 50).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {"cases": list(page), "page": page, "worker": worker, "today": timezone.localdate()}
+    if sees_all_cases(request.user):
+        today = timezone.localdate()
+        context["team"] = selectors.team_caseloads(request.user)
+        context["contract"] = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+        if context["contract"]:
+            c = context["contract"]
+            context["contract_cases"] = Case.objects.filter(contract=c).count()
+    return render(request, "cases/caseload.html", context)
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk)
+    audit_log(action=AuditAction.VIEW, obj=case, request=request)
+    audit_log(action=AuditAction.VIEW, obj=case.child, request=request)
+    context = {
+        "case": case,
+        "child": case.child,
+        "household": case.child.household.all(),
+        "flags": case.flags.filter(resolved_at__isnull=True),
+        "team": case.team.all(),
+        "timeline": selectors.case_timeline(request.user, case),
+        "may_change": may_change_case(request.user, case),
+        "may_read_sensitive": may_read_sensitive(request.user, case),
+        "is_manager": sees_all_cases(request.user),
+        "flag_form": FlagForm(),
+        "assign_form": LeadWorkerForm(initial={"lead_worker": case.lead_worker_id}),
+        "close_form": CloseForm(initial={"closed_on": timezone.localdate()}),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
+    child_form = ChildForm(request.POST or None, prefix="child")
+    case_form = CaseForm(request.POST or None, prefix="case")
+    if request.method == "POST" and child_form.is_valid() and case_form.is_valid():
+        try:
+            with transaction.atomic():
+                child = services.child_create(actor=request.user, **child_form.cleaned_data)
+                data = {
+                    k: v
+                    for k, v in case_form.cleaned_data.items()
+                    if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")
+                }
+                case = services.case_open(
+                    actor=request.user,
+                    child=child,
+                    lead_worker=request.user,
+                    presenting_issues=case_form.ordered_issues(),
+                    **data,
+                )
+        except ValidationError as exc:
+            _form_errors_to(case_form, exc)
+        else:
+            messages.success(request, _("Case %(n)s opened.") % {"n": case.number})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"child_form": child_form, "case_form": case_form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
+    child_form = ChildForm(request.POST or None, instance=case.child, prefix="child")
+    case_form = CaseForm(request.POST or None, instance=case, prefix="case")
+    conflict = None
+    if request.method == "POST" and child_form.is_valid() and case_form.is_valid():
+        data = {
+            k: v
+            for k, v in case_form.cleaned_data.items()
+            if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")
+        }
+        fresh_child = type(case.child).objects.get(pk=case.child_id)
+        try:
+            with transaction.atomic():
+                services.case_update(
+                    actor=request.user,
+                    case=case,
+                    version=case_form.cleaned_data.get("version") or 0,
+                    reason=case_form.cleaned_data.get("risk_reason", ""),
+                    presenting_issues=case_form.ordered_issues(),
+                    **data,
+                )
+                services.child_update(actor=request.user, child=fresh_child, **child_form.cleaned_data)
+        except services.StaleVersion as exc:
+            conflict = exc.current
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this case while you were editing. Nothing was saved: "
+                    "check their changes below, then save again."
+                ),
+            )
+            case_form.data = case_form.data.copy()
+            case_form.data["case-version"] = exc.current.version
+        except ValidationError as exc:
+            _form_errors_to(case_form, exc)
+        else:
+            messages.success(request, _("Case saved."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {"child_form": child_form, "case_form": case_form, "case": case, "conflict": conflict}
+    if conflict is not None:
+        context["conflict_changes"] = [
+            (
+                str(Case._meta.get_field(f).verbose_name),
+                getattr(conflict, f"get_{f}_display")()
+                if hasattr(conflict, f"get_{f}_display")
+                else getattr(conflict, f),
+            )
+            for f in ("risk_level", "family_situation", "category", "opened_on")
+        ] + [(str(Case._meta.get_field("presenting_issues").verbose_name), ", ".join(conflict.presenting_issues))]
+    return render(request, "cases/case_form.html", context, status=409 if conflict else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_quick_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
+    form = QuickVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("sensitive") and not may_read_sensitive(request.user, case):
+            data["sensitive"] = True  # a team member may write a sensitive note; only lead/managers read it
+        try:
+            services.activity_record(actor=request.user, case=case, **data)
+        except ValidationError as exc:
+            _form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/visit_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def flag_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        services.flag_add(actor=request.user, case=case, **form.cleaned_data)
+    elif not request.htmx:
+        messages.error(request, _("A flag needs a short message."))
+    if request.htmx:
+        return render(
+            request,
+            "cases/_flags.html",
+            {
+                "case": case,
+                "flags": case.flags.filter(resolved_at__isnull=True),
+                "may_change": True,
+                "flag_form": form if form.errors else FlagForm(),
+            },
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def flag_resolve(request: AuthenticatedHttpRequest, pk: int, flag_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
+    flag = get_object_or_404(CaseFlag, pk=flag_id, case=case)
+    services.flag_resolve(actor=request.user, flag=flag)
+    if request.htmx:
+        return render(
+            request,
+            "cases/_flags.html",
+            {
+                "case": case,
+                "flags": case.flags.filter(resolved_at__isnull=True),
+                "may_change": True,
+                "flag_form": FlagForm(),
+            },
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="change")
+    form = HouseholdMemberForm(request.POST)
+    if form.is_valid():
+        services.household_member_add(actor=request.user, child=case.child, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Give at least a name and a relation."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="assign")
+    form = LeadWorkerForm(request.POST)
+    if form.is_valid():
+        services.case_assign(actor=request.user, case=case, lead_worker=form.cleaned_data["lead_worker"])
+        messages.success(request, _("Case reassigned."))
+    else:
+        messages.error(request, _("Choose an active social worker."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="close")
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                messages.error(request, " ".join(errors))
+        else:
+            messages.success(request, _("Case closed."))
+    else:
+        messages.error(request, _("Give a closing date and a reason."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def case_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
+    query = request.GET.get("q", "")
+    results = list(selectors.case_search(request.user, query))
+    if query.strip():
+        audit_log(
+            action=AuditAction.VIEW,
+            request=request,
+            object_type="case-search",
+            detail={"results": [c.pk for c in results][:50]},
+        )
+    template = "cases/_search_results.html" if request.htmx else "cases/search.html"
+    return render(request, template, {"results": results, "q": query})
+
+
+@login_required
+@require_GET
+def child_autocomplete(request: AuthenticatedHttpRequest) -> JsonResponse:
+    check_works_on_cases(request.user)
+    rows = selectors.children_for_autocomplete(request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": rows})
+
+
+@login_required
+@require_GET
+def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The manager's case list as CSV or XLSX: only cases the user may see, cells safe from formulas."""
+    check_caseload_action(request.user, "export")
+    from core.exports import export_response
+
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    cases = selectors.with_due_dates(
+        cases_visible_to(request.user).exclude(status=CaseStatus.CLOSED)
+        if request.GET.get("open")
+        else cases_visible_to(request.user)
+    ).order_by("number")
+    rows = (
+        (
+            c.number,
+            c.child.name,
+            c.child.location.name if c.child.location else "",
+            c.get_status_display(),
+            c.get_risk_level_display(),
+            ", ".join(c.presenting_issue_labels),
+            str(c.lead_worker or ""),
+            c.opened_on.isoformat(),
+            c.closed_on.isoformat() if c.closed_on else "",
+        )
+        for c in cases.iterator(chunk_size=2000)
+    )
+    audit_log(action=AuditAction.EXPORT, request=request, object_type="case-list", detail={"format": fmt})
+    header = [
+        _("case number"),
+        _("name"),
+        _("location"),
+        _("status"),
+        _("risk level"),
+        _("presenting issues"),
+        _("lead social worker"),
+        _("opened on"),
+        _("closed on"),
+    ]
+    return export_response(rows=rows, header=header, filename="cases", fmt=fmt)
