@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SERVICES := $(PY) scripts/services.py --
 
-.PHONY: backup restore run test install install-test checks lint types types-baseline layers templates-check migrations-check i18n-check deploy-check compose-check pytest clean
+.PHONY: backup restore run test install install-test checks lint types types-baseline layers templates-check migrations-check i18n-check deploy-check compose-check pytest pytest-clock mutate clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: install
 	$(PY) scripts/run_local.py
 
 ## Install what the tests need and run every check and the whole test suite.
-test: install-test checks pytest
+test: install-test checks pytest pytest-clock
 
 checks: lint types layers templates-check migrations-check i18n-check deploy-check compose-check
 
@@ -80,6 +80,18 @@ restore:
 	@test -n "$(ARCHIVE)" -a -n "$(TO_DATABASE_URL)" -a -n "$(TO_PRIVATE_DIR)" || \
 	  { echo "usage: make restore ARCHIVE=backups/shouhu-….tar TO_DATABASE_URL=postgres://… TO_PRIVATE_DIR=/srv/…"; exit 2; }
 	$(PY) scripts/backup.py restore "$(ARCHIVE)" --database-url "$(TO_DATABASE_URL)" --private-dir "$(TO_PRIVATE_DIR)"
+
+## The date-sensitive tests again with the clock moved to 1 January and to 29 February of a leap year
+## (worker subprocesses move with it); browser and slow drills are left to `pytest`.
+CLOCK_TESTS ?= tests/reports tests/notifications tests/cases tests/referrals
+pytest-clock:
+	SHOUHU_TEST_CLOCK=2027-01-01 $(SERVICES) $(PY) -m pytest -q -m "not browser and not slow" $(CLOCK_TESTS)
+	SHOUHU_TEST_CLOCK=2028-02-29 $(SERVICES) $(PY) -m pytest -q -m "not browser and not slow" $(CLOCK_TESTS)
+
+## Mutation testing (mutmut, slow: not part of `make test`); see docs/testing.md. MUTANTS="reports.figures*"
+## limits the run to one module; each mutant runs only the tests that reach its function.
+mutate: install-test
+	$(SERVICES) $(PY) scripts/mutate.py $(MUTANTS)
 
 clean:
 	rm -rf $(VENV) .local staticfiles

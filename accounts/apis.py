@@ -50,7 +50,7 @@ class ObtainTokenView(APIView):
                     ),
                     "code": "locked_out",
                 },
-                status=status.HTTP_403_FORBIDDEN,
+                status=status.HTTP_429_TOO_MANY_REQUESTS,  # as accounts.lockout answers (axes middleware)
             )
         if user is None:
             return Response(

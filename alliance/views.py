@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -102,8 +102,8 @@ def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     from cases.models import Case
 
     case = Case.objects.filter(pk=case_id).first() if services.assignment_for_volunteer(request.user, case_id) else None
-    if case is None:
-        raise PermissionDenied
+    if case is None:  # a case they are not assigned to does not exist for them
+        raise Http404
     try:
         minutes = int(request.POST.get("minutes", "0") or 0)
         services.volunteer_log_create(

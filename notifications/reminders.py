@@ -129,11 +129,26 @@ def resolve_done(*, now: Any) -> int:
     return sum(resolver(open_reminders=open_, now=now) for resolver in RESOLVERS)
 
 
+class SweepFailed(Exception):
+    """One or more rules of a sweep failed (each was logged); the others ran and committed."""
+
+    def __init__(self, failed: dict[str, BaseException], results: dict[str, int]) -> None:
+        self.failed = failed
+        self.results = results
+        super().__init__("reminder rule(s) failed: " + ", ".join(f"{name}: {exc!r}" for name, exc in failed.items()))
+
+
 def sweep(*, now: Any = None) -> dict[str, int]:
-    """Run every registered rule once. Each rule is independent: one failing does not stop the others."""
+    """Run every registered rule once; returns the count of each rule.
+
+    Each rule is independent: one failing rolls back alone and does not stop the others. A failure is
+    never swallowed: it is logged, and once every rule has run ``SweepFailed`` is raised (the Celery task
+    fails and is seen as failed), carrying the results of the rules that succeeded.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    results: dict[str, Any] = {}
+    results: dict[str, int] = {}
+    failed: dict[str, BaseException] = {}
     rules: dict[str, Callable[[], int]] = {
         name: (lambda rule=rule, arg=arg: rule(**{arg: today if arg == "today" else now}))
         for name, (rule, arg) in RULES.items()
@@ -144,7 +159,9 @@ def sweep(*, now: Any = None) -> dict[str, int]:
             try:
                 with transaction.atomic():  # a failing rule rolls back alone
                     results[name] = rule()
-            except Exception:
+            except Exception as exc:
                 log.exception("reminder rule %s failed", name)
-                results[name] = -1
+                failed[name] = exc
+    if failed:
+        raise SweepFailed(failed, results)
     return results

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -29,6 +31,7 @@ def pytest_configure(config: Any) -> None:
         traveller = time_machine.travel(f"{clock}T09:30:00+08:00", tick=True)
         traveller.start()
         config._shouhu_clock = traveller  # type: ignore[attr-defined]
+    _isolate_broker()
     # Argon2 is the production hasher (asserted in tests/accounts/test_login.py); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
@@ -123,13 +126,140 @@ def api_for():
     return api_as
 
 
-# --- A real Celery worker against the real Redis -------------------------------------------------
+# --- The session's own broker: its own Redis database and its own queue names ----------------------
+
+# `make run` uses Redis db 0; a test session never does (db 0 in the URL becomes SHOUHU_TEST_REDIS_DB).
+TEST_REDIS_DB = int(os.environ.get("SHOUHU_TEST_REDIS_DB", "15"))
+SESSION_ID = uuid.uuid4().hex[:10]
+# Tasks published by a test that has no worker land here (the default queue) and are discarded after
+# the test; a developer's worker (queue "celery") never sees them.
+IDLE_QUEUE = f"shouhu-test-{SESSION_ID}"
+# The session's real worker consumes only this one (see ``celery_worker``).
+WORKER_QUEUE = f"shouhu-test-{SESSION_ID}-worker"
+_discarded: dict[str, int] = {}
+_celery_queue_at_start: list[int] = []
+
+
+def _isolate_broker() -> None:
+    from config.celery import app
+
+    url = urlsplit(settings.CELERY_BROKER_URL)
+    if (url.path.strip("/") or "0") == "0":
+        url = url._replace(path=f"/{TEST_REDIS_DB}")
+    broker = urlunsplit(url)
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = broker
+    os.environ["REDIS_URL"] = broker
+    app.conf.broker_url = app.conf.result_backend = broker
+    settings.CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_TASK_DEFAULT_QUEUE"] = IDLE_QUEUE
+    app.conf.task_default_queue = IDLE_QUEUE
+
+
+def _redis() -> Any:
+    import redis
+
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def _session_queue_lengths() -> dict[str, int]:
+    """Every list in the test Redis database that belongs to this session (priority sub-queues included)."""
+    r = _redis()
+    return {
+        key.decode(): r.llen(key) for key in r.scan_iter(match=f"shouhu-test-{SESSION_ID}*") if r.type(key) == b"list"
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_task_outlives_its_test(request: Any):
+    """A task a test published with no worker to run it is discarded from the idle queue after the test."""
+    yield
+    import redis
+
+    try:
+        r = _redis()
+        left = r.llen(IDLE_QUEUE)
+        if left:
+            r.delete(IDLE_QUEUE)
+            _discarded[request.node.nodeid] = left
+    except redis.RedisError:
+        pass
+
+
+def pytest_sessionstart(session: Any) -> None:
+    import redis
+
+    try:
+        _celery_queue_at_start.append(_redis().llen("celery"))
+    except redis.RedisError:
+        pass
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """At session end (workers stopped) every queue the session used is empty, and "celery" did not grow."""
+    import redis
+
+    try:
+        left = {queue: n for queue, n in _session_queue_lengths().items() if n}
+        grown = _redis().llen("celery") - (_celery_queue_at_start or [0])[0]
+    except redis.RedisError:
+        return
+    if grown > 0:
+        left["celery"] = grown
+    if left:
+        print(f"\nFAILED broker check: tasks left in the test session's queues: {left}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _discarded:
+        total = sum(_discarded.values())
+        terminalreporter.write_line(
+            f"broker: {total} task(s) published by {len(_discarded)} test(s) without a worker were discarded "
+            f"from {IDLE_QUEUE} (Redis {settings.CELERY_BROKER_URL})"
+        )
+
+
+# --- A real Celery worker against the session's Redis ----------------------------------------------
 
 
 @dataclass
 class WorkerHandle:
     queue: str
     process: Any
+    mail_dir: Any
+
+    def sent_mail(self) -> list[Any]:
+        """Every message the worker sent (file e-mail backend), one per message, in sending order."""
+        import email
+
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk))
+        return messages
+
+    def mail_count_by_recipient(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for message in self.sent_mail():
+            for address in message["To"].split(","):
+                counts[address.strip()] = counts.get(address.strip(), 0) + 1
+        return counts
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker subprocess: the moved clock, if any, at this very instant."""
+    from django.utils import timezone
+
+    env = dict(os.environ, **extra)
+    if os.environ.get("SHOUHU_TEST_CLOCK"):
+        env["SHOUHU_TEST_CLOCK_AT"] = timezone.now().isoformat()
+    return env
+
+
+def celery_command(*args: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "tests.celery_main", "-A", "config", *args]
 
 
 def _test_database_url() -> str:
@@ -147,33 +277,34 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
-    """A `celery worker` subprocess on its own queue, talking to the test database and the real Redis."""
-    import os
+def celery_worker_process(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any):
+    """A `celery worker` subprocess on the session's worker queue, talking to the test database and the
+    session's Redis, writing the e-mails it sends to files (so tests count messages, not flags)."""
+    import socket
     import subprocess
-    import sys
     import time
-    import uuid
     from pathlib import Path
 
     from config.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+    queue = WORKER_QUEUE
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
     with django_db_blocker.unblock():
         db_url = _test_database_url()
-    env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=settings.CELERY_BROKER_URL)
+    env = worker_env(
+        DATABASE_URL=db_url,
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_DEFAULT_QUEUE=queue,  # what the worker itself publishes (e.g. its start-up drain) stays ours
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
     log = (
         open(Path(settings.BASE_DIR) / ".local" / f"worker-{queue}.log", "w")
         if (Path(settings.BASE_DIR) / ".local").is_dir()
         else subprocess.DEVNULL
     )
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
+        celery_command(
             "worker",
             "-Q",
             queue,
@@ -187,7 +318,7 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
             "info",
             "--without-gossip",
             "--without-mingle",
-        ],
+        ),
         env=env,
         cwd=settings.BASE_DIR,
         stdout=log,
@@ -195,7 +326,7 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        replies = app.control.ping(destination=[f"{queue}@{__import__('socket').gethostname()}"], timeout=1.0)
+        replies = app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1.0)
         if replies:
             break
         if process.poll() is not None:
@@ -203,7 +334,8 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
     else:
         process.kill()
         raise RuntimeError("the Celery worker did not answer within 60 s")
-    yield WorkerHandle(queue=queue, process=process)
+    yield WorkerHandle(queue=queue, process=process, mail_dir=mail_dir)
+    # the worker finishes what it was given before it stops (warm shutdown), so its queue ends empty
     process.terminate()
     try:
         process.wait(timeout=20)
@@ -213,9 +345,11 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any):
 
 @pytest.fixture
 def celery_worker(celery_worker_process: WorkerHandle, transactional_db: Any):
-    """Route every task sent during the test to this session's worker queue."""
+    """Route every task sent during the test to this session's worker queue; its mailbox starts empty."""
     from config.celery import app
 
+    for path in celery_worker_process.mail_dir.glob("*"):
+        path.unlink()
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = celery_worker_process.queue
     app.amqp.queues.select_add(celery_worker_process.queue)

@@ -28,12 +28,12 @@ def _token(user) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_for_a_manager(case, cast):
     case.call_and_validate(headers={"Authorization": f"Token {_token(cast.manager)}"}, checks=[not_a_server_error])
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_for_a_referrer(case, cast):
     case.call_and_validate(headers={"Authorization": f"Token {_token(cast.referrer)}"}, checks=[not_a_server_error])

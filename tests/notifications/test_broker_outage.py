@@ -5,10 +5,8 @@ Uses its own redis-server on a spare port (never the machine's shared Redis) and
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 
@@ -18,7 +16,7 @@ from django.conf import settings
 from core import outbox
 from core.models import OutboxMessage
 from notifications.models import Notification
-from tests.conftest import _test_database_url, celery_app_on, wait_for
+from tests.conftest import WorkerHandle, _test_database_url, celery_app_on, celery_command, wait_for, worker_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +43,7 @@ def _redis(port: int) -> subprocess.Popen:
     raise RuntimeError("redis-server did not start")
 
 
-def test_web_app_keeps_working_without_redis_and_delivers_once_after(cast, client_for, monkeypatch):
+def test_web_app_keeps_working_without_redis_and_delivers_once_after(cast, client_for, monkeypatch, tmp_path):
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     queue = f"outage-{uuid.uuid4().hex[:8]}"
@@ -53,24 +51,19 @@ def test_web_app_keeps_working_without_redis_and_delivers_once_after(cast, clien
     app = celery_app_on(url)
     app.conf.task_default_queue = queue
     monkeypatch.setattr(outbox, "celery_app", lambda: app)
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "--pool",
-            "solo",
-            "-l",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=dict(os.environ, DATABASE_URL=_test_database_url(), REDIS_URL=url),
+        celery_command(
+            "worker", "-Q", queue, "--pool", "solo", "-l", "warning", "--without-gossip", "--without-mingle"
+        ),
+        env=worker_env(
+            DATABASE_URL=_test_database_url(),
+            REDIS_URL=url,
+            CELERY_TASK_DEFAULT_QUEUE=queue,
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_dir),
+        ),
         cwd=settings.BASE_DIR,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -110,6 +103,9 @@ def test_web_app_keeps_working_without_redis_and_delivers_once_after(cast, clien
         emailed = list(notes.values_list("emailed_at", flat=True))
         time.sleep(2)
         assert list(notes.values_list("emailed_at", flat=True)) == emailed
+        # one message per recipient, counted in what the worker really sent
+        sent = WorkerHandle(queue=queue, process=worker, mail_dir=mail_dir).mail_count_by_recipient()
+        assert sent == {"xiaochen@example.org": 1, "xiaoli@example.org": 1, "liu@example.org": 1}
     finally:
         worker.terminate()
         try:

@@ -100,24 +100,82 @@ def test_a_week_overdue_is_escalated_to_managers(cast):
 
 
 def test_sweeps_never_send_twice_even_concurrently(cast, transactional_db):
-    make_case(lead_worker=cast.worker, risk_level="high", opened_on=TODAY - dt.timedelta(days=40))
-    ReferralFactory(urgency="immediate", location=cast.village)
+    high = make_case(lead_worker=cast.worker, risk_level="high", opened_on=TODAY - dt.timedelta(days=40))
+    referral = ReferralFactory(urgency="immediate", location=cast.village)
     from referrals.models import Referral
 
     Referral.objects.update(received_at=NOW - dt.timedelta(hours=5))
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
 
     def run() -> None:
-        sweep(now=NOW)
-        close_old_connections()
+        try:
+            start.wait(timeout=10)
+            results.append(sweep(now=NOW))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below, never lost
+            errors.append(exc)
+        finally:
+            close_old_connections()
 
     threads = [threading.Thread(target=run) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
-    sweep(now=NOW)
-    keys = list(Notification.objects.values_list("user_id", "dedupe_key"))
-    assert len(keys) == len(set(keys)) and keys
+        t.join(timeout=60)
+    assert errors == [] and len(results) == 3
+    results.append(sweep(now=NOW))
+    # every visit reminder was inserted by exactly one of the four sweeps (the others found it there)
+    visit_rows = Notification.objects.filter(kind__in=["visit_due", "visit_overdue"])
+    assert sum(r["visits_due"] for r in results) == visit_rows.count()
+    assert set(visit_rows.filter(kind="visit_due").values_list("object_id", "user__username")) == {
+        (str(cast.case.pk), "xiaochen"),
+        (str(high.pk), "xiaochen"),
+    }
+    waiting = Notification.objects.filter(kind="referral_waiting")
+    assert list(waiting.values_list("object_id", "user__username")) == [(str(referral.pk), "liu")]
+    assert results[-1]["visits_due"] == 0
+
+
+def test_a_failing_rule_is_reported_not_swallowed_and_the_others_still_run(cast, monkeypatch, caplog):
+    import notifications.reminders as reminders
+
+    def broken(*, today):
+        raise RuntimeError("rule broke")
+
+    monkeypatch.setitem(reminders.RULES, "visits_due", (broken, "today"))
+    quiet = make_case(lead_worker=cast.worker, opened_on=TODAY - dt.timedelta(days=60))
+    with pytest.raises(reminders.SweepFailed) as failure:
+        sweep(now=NOW)
+    assert set(failure.value.failed) == {"visits_due"}
+    assert "visits_due" not in failure.value.results and failure.value.results["cases_quiet"] == 2
+    assert "reminder rule visits_due failed" in caplog.text
+    # the other rules committed their reminders; the broken one wrote none
+    assert set(Notification.objects.filter(kind="case_quiet").values_list("object_id", flat=True)) == {
+        str(cast.case.pk),
+        str(quiet.pk),
+    }
+    assert not Notification.objects.filter(kind="visit_due").exists()
+
+
+def test_a_sweep_returns_what_each_rule_did(cast):
+    ReferralFactory(urgency="soon", location=cast.village)
+    results = sweep(now=NOW)
+    assert results == {
+        "visits_due": 2,  # cast.case, never visited: due (its worker) and a week overdue (the manager)
+        "referrals_waiting": 0,
+        "pledge_requests_unanswered": 0,
+        "cases_quiet": 1,  # cast.case, opened 30 days ago
+        "care_plans_due": 0,
+        "directors_without_meeting": 0,  # no director has a responsible worker
+        "caseload_pace": 0,
+        "resolved": 0,
+    }
+    assert set(Notification.objects.values_list("kind", "user__username")) == {
+        ("visit_due", "xiaochen"),
+        ("visit_overdue", "liu"),
+        ("case_quiet", "xiaochen"),
+    }
 
 
 def test_referral_waiting_past_its_limit_goes_to_managers_and_resolves(cast, api_for):
@@ -184,8 +242,11 @@ def test_director_meeting_reminder_only_in_the_last_week(cast):
     member.save(update_fields=["responsible_worker"])
     assert directors_without_meeting(today=TODAY.replace(day=10)) == 0
     last_week = TODAY.replace(day=28)
-    assert directors_without_meeting(today=last_week) >= 1
-    assert Notification.objects.filter(user=cast.worker, kind="director_meeting_due", object_id=str(member.pk)).exists()
+    # only 王主任 has a responsible worker; 李主任 has none, so nobody is told about her
+    assert directors_without_meeting(today=last_week) == 1
+    assert list(Notification.objects.filter(kind="director_meeting_due").values_list("user", "object_id")) == [
+        (cast.worker.pk, str(member.pk))
+    ]
 
 
 def test_caseload_pace_behind_target_tells_managers(cast):
@@ -201,18 +262,13 @@ def test_caseload_pace_behind_target_tells_managers(cast):
 
 @pytest.mark.worker
 def test_the_beat_task_runs_the_sweep_on_a_real_worker_once(cast, celery_worker):
-    from django.db import transaction
+    from notifications.tasks import reminder_sweep
 
-    from core import outbox
-
-    with transaction.atomic():
-        outbox.enqueue("notifications.tasks.reminder_sweep")
-        outbox.enqueue("notifications.tasks.reminder_sweep")
-    from tests.conftest import wait_for
-
-    wait_for(lambda: Notification.objects.filter(kind="visit_due", object_id=str(cast.case.pk)).exists(), timeout=60)
-    import time
-
-    time.sleep(2)
-    assert Notification.objects.filter(kind="visit_due", object_id=str(cast.case.pk), user=cast.worker).count() == 1
-    assert not Notification.objects.filter(kind="visit_due", user=cast.colleague).exists()
+    # the beat sends the task to the broker; the worker runs it and returns each rule's count
+    first = reminder_sweep.apply_async().get(timeout=60)
+    second = reminder_sweep.apply_async().get(timeout=60)
+    assert first == {**dict.fromkeys(first, 0), "visits_due": 2, "cases_quiet": 1}
+    assert second == dict.fromkeys(first, 0)  # the second sweep finds everything there: inserts nothing
+    assert list(Notification.objects.filter(kind="visit_due").values_list("object_id", "user__username")) == [
+        (str(cast.case.pk), "xiaochen")
+    ]

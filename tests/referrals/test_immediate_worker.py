@@ -32,4 +32,12 @@ def test_immediate_referral_emails_on_duty_staff_through_a_real_worker(cast, cel
     assert set(notes.values_list("user__username", flat=True)) == {"xiaochen", "xiaoli", "liu"}
     # the real worker sends each email once and marks it
     wait_for(lambda: notes.filter(emailed_at__isnull=False).count() == 3, timeout=60)
+    # each recipient got exactly one message (counted in the mail the worker wrote, not by the flag)
+    assert celery_worker.mail_count_by_recipient() == {
+        "xiaochen@example.org": 1,
+        "xiaoli@example.org": 1,
+        "liu@example.org": 1,
+    }
+    message = celery_worker.sent_mail()[0]
+    assert referral.reference in message.get_payload(decode=True).decode()
     assert not Notification.objects.filter(user=cast.referrer, kind="referral_immediate").exists()

@@ -44,7 +44,7 @@ def known(cast, api_for) -> Known:
             "funder": "测试妇联",
             "start": start.isoformat(),
             "end": end.isoformat(),
-            "amount": "100000.00",
+            "amount": "1000.00",
             "caseload_target": 10,
         },
     )
@@ -113,6 +113,13 @@ def known(cast, api_for) -> Known:
             },
         )
         case_ids.append(post(f"/api/v1/referrals/{ref['id']}/accept/", {"lead_worker": cast.worker.pk}, 200)["case"])
+    # the time each waited before its triage (set in the database: the API records "now")
+    from django.db.models import F
+
+    from referrals.models import Referral
+
+    for hours, case_id in zip((2, 4, 6), case_ids, strict=True):
+        Referral.objects.filter(case_id=case_id).update(received_at=F("triaged_at") - dt.timedelta(hours=hours))
     issues = [["neglect", "poverty"], ["physical_abuse"], ["neglect"]]
     families = ["skip_generation", "with_one_parent", "skip_generation"]
     for case_id, issue, family in zip(case_ids, issues, families, strict=True):
@@ -237,11 +244,15 @@ def known(cast, api_for) -> Known:
             "caseload_target": 10,
             "through_alliance": 2,
             "through_alliance_pct": 40.0,
+            "through_wf_directors": 1,
+            "through_wf_directors_pct": 20.0,
             "by_referral_source": {"wf_director": 1, "school": 1, "hotline": 1, "outreach": 2},
             "by_presenting_issue": {"neglect": 2, "physical_abuse": 1, "poverty": 1, "self_harm": 1},
             "by_family_situation": {"skip_generation": 2, "with_one_parent": 2, "living_alone": 1},
             "by_category": {"custody_need": 3, "family_need": 1, "none": 1},
             "by_sex": {"female": 3, "male": 2},
+            # ages at opening: 8, 12, 5, 8 or 9 (上官小宝, a year ago), 13 or 14 (东方小月): same bands any day
+            "by_age_band": {"0-5": 1, "6-11": 2, "12-14": 2, "15-17": 0, "18+": 0},
             "average_age": round(sum(ages) / len(ages) / 365.25 + 1e-9, 1),
         },
         "alliance": {"members": 8, "referrers": 4, "pledgers": 2, "volunteers": 2, "wf_directors": 3},
@@ -260,6 +271,10 @@ def known(cast, api_for) -> Known:
             "joint_conferences": 1,
             "volunteer_hours": 2.3,
         },
-        "funding": {"contract_amount": "100000.00", "community_value_ratio": 0.0},
+        # 350.35 of community value against a contract of 1,000.00 (two decimals, half up)
+        "funding": {"contract_amount": "1000.00", "community_value_ratio": 0.35},
+        "contract": {"id": contract["id"], "name": "测试项目", "funder": "测试妇联"},
+        # 3 referrals this period, 2 by Alliance members; triaged 2, 4 and 6 hours after they came in
+        "referrals": {"received": 3, "through_alliance": 2, "average_hours_to_triage": 4.0},
     }
     return Known(contract=contract["id"], start=start, end=end, expected=expected, names=names, villages=["奇异果村"])
