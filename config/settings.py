@@ -249,16 +249,11 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-<<<<<<< HEAD
 # No task may run longer than 11 minutes (reports and the digest declare 660 s; the rest less).
 CELERY_TASK_TIME_LIMIT = 11 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
-=======
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # The queue tasks go to when nothing else is said (the tests give each session its own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
->>>>>>> refs/heads/tests
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -312,12 +307,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
-<<<<<<< HEAD
-# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the failure drills count mails there).
-=======
 # Only read by the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend), as the
-# tests' real Celery workers use it so each sent message can be counted.
->>>>>>> refs/heads/tests
+# tests' real Celery workers and the failure drills use it so each sent message can be counted.
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shouhu 守护 <noreply@shouhu.local>")
 
