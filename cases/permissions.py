@@ -44,7 +44,7 @@ CASE_OBJECT_PERMS = ("view_case", "change_case")
 _PERMISSION_IDS: dict[str, int] = {}
 
 
-def permission_id(codename: str) -> int | QuerySet:
+def permission_id(codename: str) -> Any:  # an int, or a one-row subquery before the permission exists
     """The permission's id, read once per process (a literal lets the planner use the grant
     tables' statistics). Forgotten after every migrate or flush (``post_migrate``), which is when
     ids change; a subquery if the permission does not exist yet."""
@@ -87,7 +87,7 @@ def visible_case_ids(user: Any, codename: str = "view_case") -> QuerySet[Any, An
     return own.union(via_groups, all=True)
 
 
-def _grant_filters(user: Any, codename: str = "view_case") -> tuple[QuerySet, QuerySet]:
+def _grant_filters(user: Any, codename: str = "view_case") -> tuple[QuerySet[Any], QuerySet[Any]]:
     perm = permission_id(codename)
     own = CaseUserObjectPermission.objects.filter(user_id=user.pk, permission_id=perm).values("content_object_id")
     via_groups = CaseGroupObjectPermission.objects.filter(group__in=user.groups.all(), permission_id=perm).values(
@@ -108,7 +108,7 @@ def holds_many_grants(user: Any) -> bool:
             [user.pk, perm if isinstance(perm := permission_id("view_case"), int) else 0],
         )
         grants, rows = cursor.fetchone()
-    return grants > 1000 and grants * grants > 25 * max(rows or 0, 0)
+    return bool(grants > 1000 and grants * grants > 25 * max(rows or 0, 0))
 
 
 def case_scope(user: Any, *, many_grants: bool = False) -> QuerySet[Case]:
