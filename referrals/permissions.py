@@ -1,4 +1,10 @@
-"""Who sees which referral: a referrer only their own (never the case behind it); project staff all."""
+"""Who sees which referral.
+
+- a referrer: only their own (never the case behind it);
+- managers and admins: every referral;
+- a social worker: the triage pool (``new`` and ``needs_info``); an accepted referral exactly when
+  they may see its case; a declined or referred-on one only if they triaged it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import PROJECT_STAFF
-from referrals.models import Referral
+from referrals.models import Referral, ReferralStatus
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: ["referrals.view_referral", "referrals.add_referral", "referrals.change_referral"],
@@ -31,8 +37,15 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Referral.objects.none()
     base = Referral.objects.select_related("location", "referrer_member", "case")
-    if is_triage_staff(user):
+    if user.has_role(Role.ADMIN, Role.MANAGER):
         return base
+    if user.has_role(Role.SOCIAL_WORKER):
+        from cases.permissions import visible_case_ids
+
+        pool = Q(status__in=[ReferralStatus.NEW, ReferralStatus.NEEDS_INFO])
+        accepted = Q(status=ReferralStatus.ACCEPTED, case_id__in=visible_case_ids(user))
+        triaged = Q(status__in=[ReferralStatus.DECLINED, ReferralStatus.REFERRED_ON], triaged_by_id=user.pk)
+        return base.filter(pool | accepted | triaged)
     if user.has_role(Role.REFERRER):
         own = Q(created_by=user)
         if user.member_id:
