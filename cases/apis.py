@@ -198,6 +198,12 @@ class CaseViewSet(
             if field in data and data[field] != getattr(case, field):
                 raise serializers.ValidationError({field: _("Use the assign or close action to change this.")})
             data.pop(field, None)
+        # The status follows the case's own steps (assessment approval, closure), never a PATCH;
+        # an unchanged status sent back with the rest of the object is accepted and ignored.
+        status_sent = data.pop("status", None) if "status" in request.data else None
+        data.pop("status", None)
+        if status_sent is not None and status_sent != case.status:
+            raise serializers.ValidationError({"status": services.STATUS_MESSAGE})
         try:
             with transaction.atomic():
                 case = services.case_update(actor=request.user, case=case, version=version, **data)
