@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
@@ -156,8 +157,13 @@ CASE_EDITABLE_FIELDS = (
     "family_situation",
     "category",
     "opened_on",
-    "status",
     "contract",
+)
+# The status is not among them: a case becomes active when its assessment is approved
+# (casework.assessment_decide) and closed by case_close / an approved closure request.
+STATUS_MESSAGE = gettext_lazy(
+    "The status changes only through its own steps: an approved assessment makes the case active, "
+    "the close action closes it."
 )
 
 
@@ -203,6 +209,10 @@ def case_update(
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != version:
         raise StaleVersion(current)
+    if "status" in fields:
+        if fields["status"] != current.status:
+            raise ValidationError({"status": STATUS_MESSAGE})
+        fields.pop("status")
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -219,8 +229,6 @@ def case_update(
         fields["presenting_issues"] = _check_issues(fields["presenting_issues"])
     if "opened_on" in fields and fields["opened_on"] > timezone.localdate():
         raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
-    if fields.get("status") == CaseStatus.CLOSED and current.status != CaseStatus.CLOSED:
-        raise ValidationError({"status": _("Close a case with the close action, giving a date and a reason.")})
     changed = [name for name, value in fields.items() if getattr(current, name) != value]
     if not changed:
         if child_changed:
