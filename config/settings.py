@@ -174,7 +174,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No grouping by default: ids in links, form values and data attributes must stay "1297", not "1,297"
+# (a global separator broke every id past 999). Amounts group explicitly: the |yuan filter.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
