@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from alliance.models import Member
+from cases.apis import VisibleCaseField, case_id_filter
 from cases.models import Case
 from cases.permissions import get_case_for_user
 from core.audit import audit_log
@@ -266,7 +268,7 @@ class ProgrammeSessionViewSet(
 
 
 class ParentCallSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     kind = serializers.ChoiceField(choices=CallKind.choices)
     duration_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
     held = serializers.BooleanField(default=True)
@@ -299,11 +301,19 @@ class ParentCallSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("No such case.")) from None
 
 
+class ParentCallFilter(django_filters.FilterSet):
+    case = case_id_filter()
+
+    class Meta:
+        model = ParentCall
+        fields = ["case", "date", "held", "kind"]
+
+
 class ParentCallViewSet(
     StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ParentCallSerializer
-    filterset_fields = ["case", "date", "held", "kind"]
+    filterset_class = ParentCallFilter
     ordering_fields = ["date", "id"]
     queryset = ParentCall.objects.none()
 

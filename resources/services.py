@@ -24,6 +24,7 @@ from core.models import AuditAction
 from core.services import model_update
 from notifications.services import notify
 from resources.models import Pledge, PledgeRequest, PledgeRequestStatus
+from resources.permissions import check_may_change_pledges_of
 
 MAX_VALUE = Decimal("10000000")
 OPEN_STATUSES = (PledgeRequestStatus.REQUESTED, PledgeRequestStatus.ACCEPTED)
@@ -59,6 +60,7 @@ def pledge_create(
     valid_until: dt.date | None = None,
     is_active: bool = True,
 ) -> Pledge:
+    check_may_change_pledges_of(actor, member.pk)
     if estimated_value not in (None, ""):
         estimated_value = parse_yuan(estimated_value, field="estimated_value")
     else:
@@ -83,6 +85,9 @@ def pledge_create(
 
 @transaction.atomic
 def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
+    check_may_change_pledges_of(actor, pledge.member_id)
+    if "member" in fields:
+        check_may_change_pledges_of(actor, getattr(fields["member"], "pk", fields["member"]))
     if fields.get("estimated_value") not in (None, ""):
         fields["estimated_value"] = parse_yuan(fields["estimated_value"], field="estimated_value")
     return model_update(actor=actor, obj=pledge, fields=fields)
