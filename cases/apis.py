@@ -233,10 +233,7 @@ class CaseViewSet(
         if status_sent is not None and status_sent != case.status:
             raise serializers.ValidationError({"status": services.STATUS_MESSAGE})
         try:
-            with transaction.atomic():
-                case = services.case_update(actor=request.user, case=case, version=version, **data)
-                if child_data:
-                    services.child_update(actor=request.user, child=case.child, **child_data)
+            case = services.case_update(actor=request.user, case=case, version=version, child_fields=child_data, **data)
         except services.StaleVersion as exc:
             body = self.get_serializer(get_case_for_user(request.user, exc.current.pk)).data
             return Response(

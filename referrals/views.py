@@ -43,10 +43,16 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            referral, _created = services.referral_submit(actor=request.user, **data)
+            referral, created = services.referral_submit(actor=request.user, same_content_is_resubmission=True, **data)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
+            if not created:
+                messages.info(
+                    request,
+                    _("This referral was already received (reference %(ref)s): it was not sent a second time.")
+                    % {"ref": referral.reference},
+                )
             return redirect("referrals:thanks", pk=referral.pk)
     return render(request, "referrals/form.html", {"form": form, "staff": is_triage_staff(request.user)})
 

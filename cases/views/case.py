@@ -133,18 +133,16 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for k, v in case_form.cleaned_data.items()
             if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")
         }
-        fresh_child = type(case.child).objects.get(pk=case.child_id)
         try:
-            with transaction.atomic():
-                services.case_update(
-                    actor=request.user,
-                    case=case,
-                    version=case_form.cleaned_data.get("version") or 0,
-                    reason=case_form.cleaned_data.get("risk_reason", ""),
-                    presenting_issues=case_form.ordered_issues(),
-                    **data,
-                )
-                services.child_update(actor=request.user, child=fresh_child, **child_form.cleaned_data)
+            services.case_update(
+                actor=request.user,
+                case=case,
+                version=case_form.cleaned_data.get("version") or 0,
+                reason=case_form.cleaned_data.get("risk_reason", ""),
+                child_fields=child_form.cleaned_data,
+                presenting_issues=case_form.ordered_issues(),
+                **data,
+            )
         except services.StaleVersion as exc:
             conflict = exc.current
             messages.error(
