@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from alliance.models import Member
 from cases.choices import CaseStatus, Urgency
+from cases.identifying import check_text, findings_for_case
 from cases.models import Case
 from core.audit import audit_log
 from core.dates import age_in_years
@@ -153,8 +154,7 @@ def request_create(
         raise ValidationError({"what": _("Say what to ask the member for.")})
     if len(what) > 200:
         raise ValidationError({"what": _("Keep it under 200 characters.")})
-    if case.child.name and case.child.name in what:
-        raise ValidationError({"what": _("Do not write the child's name: the member must not see it.")})
+    check_text(what, findings_for_case(what, case), field="what", reader=_("The member"))
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed."))
     today = timezone.localdate()
