@@ -1,4 +1,4 @@
-"""Checking the audit log's hash chain (migration core 0004): the first broken link, if any."""
+"""Checking the audit log's hash chain (migration core 0006): the first broken link, if any."""
 
 from __future__ import annotations
 

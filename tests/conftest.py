@@ -39,7 +39,7 @@ def pytest_configure(config: Any) -> None:
 
 def _flush_past_the_audit_triggers() -> None:
     """Transactional tests end with ``flush`` (TRUNCATE of every table), which the audit log refuses
-    (core migration 0004). The test database's superuser flushes with triggers off for that one
+    (core migration 0006). The test database's superuser flushes with triggers off for that one
     transaction; the application's role (shouhu_app) may not set session_replication_role."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 

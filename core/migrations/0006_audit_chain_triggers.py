@@ -89,7 +89,7 @@ DROP FUNCTION IF EXISTS shouhu_audit_row_hash(text, bigint, bigint, timestamptz,
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_audit_chain_fields")]
+    dependencies = [("core", "0005_audit_chain_fields")]
 
     operations = [
         migrations.RunSQL(ROW_HASH + BACKFILL + CHAIN, BACKWARD),
