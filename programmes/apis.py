@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -134,7 +135,17 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
     topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    attendees = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), many=True, required=False)
+    # A missing id answers like one off the roster (validate): the same words whether the child exists.
+    attendees = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Case.objects.all(),
+            error_messages={
+                "does_not_exist": gettext_lazy("No such child on the roster."),
+                "incorrect_type": gettext_lazy("No such child on the roster."),
+            },
+        ),
+        required=False,
+    )
     tutors = serializers.PrimaryKeyRelatedField(
         queryset=Member.objects.filter(is_volunteer=True), many=True, required=False
     )

@@ -190,3 +190,37 @@ def test_manager_resets_a_workers_password_without_knowing_it(cast, api_for):
     assert response.status_code == 200
     cast.worker.refresh_from_db()
     assert cast.worker.check_password("Neue-Passwort-2026")
+
+
+def test_session_attendee_hidden_or_missing_gets_the_same_answer(cast, api_for):
+    from programmes.models import ProgrammeSession
+
+    hidden = make_case(lead_worker=cast.colleague)
+    from programmes import services as programme_services
+
+    programme = programme_services.programme_create(
+        actor=cast.manager,
+        kind="after_school_class",
+        title="四点半课堂",
+        starts_on=TODAY - dt.timedelta(days=60),
+        location=cast.village,
+        facilitators=[cast.worker],
+        volunteers=[],
+    )
+    programme_services.enrolment_add(
+        actor=cast.manager, programme=programme, case=cast.case, joined_on=TODAY - dt.timedelta(days=60)
+    )
+
+    def post(attendee: int):
+        body = {
+            "programme": programme.pk,
+            "date": str(TODAY),
+            "duration_minutes": 90,
+            "attendees": [cast.case.pk, attendee],
+        }
+        return api_for(cast.worker).post("/api/v1/programme-sessions/", body, format="json")
+
+    on_hidden, on_missing = post(hidden.pk), post(hidden.pk + 1000)
+    assert on_hidden.status_code == on_missing.status_code == 400
+    assert on_hidden.json() == on_missing.json()
+    assert ProgrammeSession.objects.count() == 0
