@@ -3,7 +3,9 @@
 A count from 1 to 2 could point at a child (two single-day windows subtracted describe one child),
 so for funders every such count is suppressed in every output: ``None`` in JSON with its path in
 ``"suppressed"``, "<3" wherever a person reads it (CSV, XLSX, PDF, dashboard). A share or an
-average computed from a suppressed count goes with it. Periods shorter than a month are refused
+average computed from a suppressed count goes with it, and so does a second cell of a breakdown
+whose only hidden cell could be recomputed from the total. (Differences between overlapping periods
+of a month or more are not prevented; the month rule makes them coarse.) Periods shorter than a month are refused
 for funders. Managers see exact figures for any period.
 """
 
@@ -94,6 +96,15 @@ def suppress(summary: dict[str, Any]) -> dict[str, Any]:
             elif key not in NOT_COUNTS and _small(value):
                 node[key] = None
                 paths.append(path)
+        # A breakdown sums to a published total (cases by sex, by issue ...): one hidden cell would be
+        # the total minus the others, so the smallest other non-zero cell is hidden with it.
+        if prefix.count(".") >= 2:
+            hidden = [k for k, v in node.items() if v is None and f"{prefix}{k}" in paths]
+            others = [(v, k) for k, v in node.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0]
+            if len(hidden) == 1 and others:
+                _value, key = min(others)
+                node[key] = None
+                paths.append(f"{prefix}{key}")
         for key in list(node):
             base = key[: -len("_pct")] if key.endswith("_pct") else None
             if base and f"{prefix}{base}" in paths and node[key] is not None:

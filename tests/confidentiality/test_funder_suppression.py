@@ -179,3 +179,24 @@ def test_the_report_page_keeps_a_refused_narrative(cast, client_for, named_case)
     assert "narrative" in response.context["form"].errors
     assert narrative in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_a_lone_hidden_cell_cannot_be_recomputed_from_the_total():
+    from reports.suppression import suppress
+
+    shown = suppress(
+        {
+            "cases": {
+                "total": 9,
+                "by_sex": {"female": 6, "male": 2, "unknown": 1},
+                "by_category": {"a": 5, "b": 2, "c": 2},
+            }
+        }
+    )
+    # two cells under 3 are hidden anyway; one alone (male, 8 - 6) would be the total minus the others,
+    # so the smallest other non-zero cell goes with it
+    assert shown["cases"]["by_sex"] == {"female": 6, "male": None, "unknown": None}
+    assert shown["cases"]["by_category"] == {"a": 5, "b": None, "c": None}
+    single = suppress({"cases": {"total": 8, "by_sex": {"female": 6, "male": 2, "unknown": 0}}})
+    assert single["cases"]["by_sex"] == {"female": None, "male": None, "unknown": 0}
+    assert single["suppressed"] == ["cases.by_sex.female", "cases.by_sex.male"]
