@@ -229,8 +229,9 @@ def _many_cases(cast, n):
         case.flags.create(message=f"flag {i}")
 
 
-# session, user, the page, the team, the bell, ... (the session is written at most once a minute, not on every request)
-CASELOAD_PAGE_QUERIES = 6
+# session, user, the page, the team, the bell, ... (the session is written at most once a minute, not on every request),
+# the village filter's choices and the overdue / due-today counts
+CASELOAD_PAGE_QUERIES = 8
 
 
 def test_caseload_query_count_is_pinned_whatever_the_number_of_cases(cast, client_for, django_assert_num_queries):
