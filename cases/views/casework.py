@@ -36,9 +36,8 @@ from cases.permissions import (
     sees_all_cases,
 )
 from cases.services import casework as work
-from core.audit import audit_log
+from core.audit import audit_read
 from core.http_types import AuthenticatedHttpRequest
-from core.models import AuditAction
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -49,6 +48,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 @require_GET
 def case_sections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
+    audit_read(request, [case], "case", {"panel": "casework"})
     plan = case.care_plans.filter(is_current=True).prefetch_related("actions").first()
     return render(
         request,
@@ -295,13 +295,7 @@ def _approvals_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any]
             )
             for d in work.DOMAINS
         ]
-    if assessments or closures:
-        audit_log(
-            action=AuditAction.VIEW,
-            request=request,
-            object_type="approvals",
-            detail={"assessments": [a.pk for a in assessments], "closures": [c.pk for c in closures]},
-        )
+    audit_read(request, [a.case_id for a in assessments] + [c.case_id for c in closures], "case", {"page": "approvals"})
     context = {"assessments": assessments, "closures": closures, "failed": failed or {}}
     template = "cases/casework/_approvals.html" if request.htmx and not failed else "cases/casework/approvals.html"
     return render(request, template, context)
