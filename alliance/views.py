@@ -94,7 +94,7 @@ def _my_visits_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any]
     """The volunteer's visit cards (each named by the household label the social worker set); a
     refused log comes back on its card with the error and everything she typed."""
     assignments = list(
-        VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True).select_related(
+        VolunteerAssignment.objects.filter(member_id=request.user.member_id or 0, is_active=True).select_related(
             "case__child__location"
         )
     )
