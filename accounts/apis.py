@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.lockout import locked_out_message, retry_after_seconds
 from accounts.models import Role, User
 from accounts.permissions import MayManageUsers, users_visible_to
 from accounts.services import user_create, user_update
@@ -43,14 +44,11 @@ class ObtainTokenView(APIView):
             request._request, username=data.validated_data["username"], password=data.validated_data["password"]
         )
         if getattr(request._request, "axes_locked_out", False):
+            # as accounts.lockout answers (axes middleware): JSON, 429, Retry-After
             return Response(
-                {
-                    "detail": _(
-                        "Too many failed logins: this account is locked for now. Try again later or ask your project manager."
-                    ),
-                    "code": "locked_out",
-                },
-                status=status.HTTP_429_TOO_MANY_REQUESTS,  # as accounts.lockout answers (axes middleware)
+                {"detail": locked_out_message(), "code": "locked_out"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry_after_seconds())},
             )
         if user is None:
             return Response(

@@ -1,4 +1,8 @@
-from django.contrib.auth.forms import AuthenticationForm
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +17,16 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username or phone number")
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The new password set through the e-mailed reset link; it also lifts a lockout, so that a lockout
+    can never keep the account's owner out (whoever holds the mailbox may set a password anyway)."""
+
+    def save(self, commit: bool = True) -> Any:
+        from accounts.services import account_unlock
+
+        user = super().save(commit=commit)
+        if commit:
+            account_unlock(actor=None, user=user, reason="password_reset")
+        return user

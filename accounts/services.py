@@ -1,4 +1,7 @@
-"""Every write to a user account: role changes keep the role group in step and are audited."""
+"""Every write to a user account: role changes keep the role group in step and are audited.
+
+Also the account's security: unlocking a locked-out account and revoking its API tokens.
+"""
 
 from __future__ import annotations
 
@@ -111,3 +114,27 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
             _sync_group(user)
         audit_log(action=AuditAction.UPDATE, user=actor, obj=user, detail={"fields": sorted(fields)})
     return user
+
+
+@transaction.atomic
+def account_unlock(*, actor: User | None, user: User, reason: str) -> int:
+    """Clears the failed logins counted against ``user`` (django-axes), so they may log in at once.
+
+    ``reason`` is ``"manager"`` (a manager's unlock on the user page) or ``"password_reset"`` (the owner
+    set a new password through the e-mailed link). Audited; returns how many counters were removed.
+    """
+    from axes.utils import reset
+
+    removed = int(reset(username=user.username))
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=user, detail={"account": "unlocked", "reason": reason})
+    return removed
+
+
+def api_tokens_revoke(*, user: User, reason: str) -> int:
+    """Deletes ``user``'s API tokens (password changed, account deactivated); returns how many went."""
+    from rest_framework.authtoken.models import Token
+
+    removed, _by_model = Token.objects.filter(user=user).delete()
+    if removed:
+        audit_log(action=AuditAction.UPDATE, obj=user, detail={"api_token": "revoked", "reason": reason})
+    return removed

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.user_list, name="user-list"),
     path("new/", views.user_create_view, name="user-create"),
     path("<int:pk>/", views.user_edit_view, name="user-edit"),
+    path("<int:pk>/unlock/", views.user_unlock_view, name="user-unlock"),
 ]

@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.forms import UserForm
+from accounts.lockout import account_is_locked
 from accounts.permissions import get_user_for_manager, may_manage_users, users_visible_to
-from accounts.services import user_create, user_update
+from accounts.services import account_unlock, user_create, user_update
 from core.http_types import AuthenticatedHttpRequest
 
 
@@ -63,4 +65,18 @@ def user_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if _save_user_form(request, form, user=fresh):
             messages.success(request, _("The user was saved."))
             return redirect("accounts:user-list")
-    return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "creating": False, "edited": user, "locked": account_is_locked(user)},
+    )
+
+
+@login_required
+@require_POST
+def user_unlock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager lets a locked-out account in again at once (audited)."""
+    user = get_user_for_manager(request.user, pk)
+    account_unlock(actor=request.user, user=user, reason="manager")
+    messages.success(request, _("The account is unlocked: it may log in again now."))
+    return redirect("accounts:user-edit", pk=user.pk)

@@ -153,6 +153,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Counted per account, whatever spelling of it was typed (SUN, sun, her phone number): accounts.lockout.
+AXES_USERNAME_CALLABLE = "accounts.lockout.canonical_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # JSON for the API, the page for the web
