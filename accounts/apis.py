@@ -12,10 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import token_has_expired
 from accounts.lockout import locked_out_message, retry_after_seconds
 from accounts.models import Role, User
 from accounts.permissions import MayManageUsers, users_visible_to
 from accounts.services import user_create, user_update
+from accounts.throttles import AnonRateThrottle, FailedLoginAddressThrottle
 from core.audit import audit_log
 from core.models import AuditAction
 
@@ -30,7 +32,8 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes: list = []
+    # Before the credentials are checked: an address past its failed logins waits; anonymous calls per address.
+    throttle_classes = [FailedLoginAddressThrottle, AnonRateThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -56,6 +59,9 @@ class ObtainTokenView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, _created = Token.objects.get_or_create(user=user)
+        if token_has_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
         audit_log(action=AuditAction.LOGIN, user=user, obj=user, request=request._request, detail={"via": "api-token"})
         return Response({"token": token.key})
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from accounts.forms import UserForm
 from accounts.lockout import account_is_locked
 from accounts.permissions import get_user_for_manager, may_manage_users, users_visible_to
 from accounts.services import account_unlock, user_create, user_update
+from accounts.throttles import failed_logins_retry_after
 from core.http_types import AuthenticatedHttpRequest
 
 
@@ -80,3 +82,21 @@ def user_unlock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     account_unlock(actor=request.user, user=user, reason="manager")
     messages.success(request, _("The account is unlocked: it may log in again now."))
     return redirect("accounts:user-edit", pk=user.pk)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; an address past its failed logins waits (429, Retry-After) before trying again."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        wait = failed_logins_retry_after(request)
+        if wait is None:
+            return super().post(request, *args, **kwargs)
+        # An unbound form keeps what was typed without checking it (checking would be one more failure).
+        form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
+        context = self.get_context_data(form=form)
+        context["login_refused"] = _(
+            "Too many failed logins from this network. Please wait %(minutes)s minutes and try again."
+        ) % {"minutes": max(1, -(-wait // 60))}
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(wait)
+        return response

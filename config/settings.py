@@ -147,7 +147,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # The cache is per process: nothing a request needs may depend on Redis being up.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "throttle" holds the rate limits' counters (accounts.throttles), shared by every process; when Redis
+# does not answer within a quarter second the limits are skipped for a while (fail open).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("THROTTLE_CACHE_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")),
+        "KEY_PREFIX": "shouhu-throttle",
+        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+    },
+}
 
 # Lockout after repeated failed logins, stored in PostgreSQL (django-axes' database handler).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -207,10 +217,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",  # tokens expire: SHOUHU["API_TOKEN_DAYS"]
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Limits per account and per address (SHOUHU["RATE_LIMITS"]); 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.UserRateThrottle", "accounts.throttles.AnonRateThrottle"],
     # JSON bodies must be objects, and every string in them is cleaned of control characters.
     "DEFAULT_PARSER_CLASSES": [
         "core.hygiene.JSONObjectParser",
@@ -321,6 +333,17 @@ SHOUHU: dict[str, Any] = {
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+    # The contract's rate limits (shared/api-v1.md): failed logins per address in a window (per account:
+    # AXES_FAILURE_LIMIT); API calls a second per account and, before login, per address. The contract
+    # forbids limiting successful logins below 10 a second per address or calls below 50 a second per account.
+    "RATE_LIMITS": {
+        "FAILED_LOGINS_PER_ADDRESS": env.int("SHOUHU_FAILED_LOGINS_PER_ADDRESS", default=30),
+        "FAILED_LOGIN_WINDOW_SECONDS": env.int("SHOUHU_FAILED_LOGIN_WINDOW_SECONDS", default=15 * 60),
+        "USER_PER_SECOND": env.int("SHOUHU_API_CALLS_PER_SECOND", default=100),
+        "ANON_PER_SECOND": env.int("SHOUHU_API_ANON_CALLS_PER_SECOND", default=30),
+    },
+    # An API token is refused this many days after it was issued (a new one: POST /api/v1/auth/token/).
+    "API_TOKEN_DAYS": env.int("SHOUHU_API_TOKEN_DAYS", default=30),
     # A running report writes a heartbeat this often; silent this long, the recovery sweep re-queues it.
     "REPORT_HEARTBEAT_SECONDS": env.float("SHOUHU_REPORT_HEARTBEAT_SECONDS", default=10),
     "REPORT_STALE_SECONDS": env.float("SHOUHU_REPORT_STALE_SECONDS", default=120),

@@ -34,6 +34,23 @@ def pytest_configure(config: Any) -> None:
     _isolate_broker()
     # Argon2 is the production hasher (asserted in tests/accounts/test_login.py); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    # Rate-limit counters per test, in memory (tests/accounts/test_throttles.py proves them on Redis too).
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_fresh():
+    """Each test starts with no rate-limit counters and the throttle cache's breaker closed."""
+    from django.core.cache import caches
+
+    from accounts.throttles import CACHE_ALIAS, reset_cache_breaker
+
+    caches[CACHE_ALIAS].clear()
+    reset_cache_breaker()
+    yield
 
 
 @pytest.fixture(autouse=True)
