@@ -411,14 +411,26 @@ def browser():
         browser.close()
 
 
+def _watch_csp(page: Any) -> list[str]:
+    """Every Content Security Policy violation the browser reports on ``page`` (the test fails on any)."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    violations = _watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content Security Policy"
 
 
 @pytest.fixture
@@ -430,8 +442,10 @@ def phone_page(browser: Any, live_server: Any):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    violations = _watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content Security Policy"
 
 
 def browser_login(page: Any, username: str, password: str = "Shouhu-test-1") -> None:
