@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
 from accounts.forms_auth import LoginForm, ResetPasswordForm
 from accounts.views import LoginView
 
@@ -21,4 +22,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # Two-factor authentication (accounts.two_factor)
+    path("2fa/", views.two_factor_view, name="two-factor"),
+    path("2fa/verify/", views.two_factor_verify_view, name="two-factor-verify"),
+    path("2fa/setup/", views.two_factor_setup_view, name="two-factor-setup"),
+    path("2fa/codes/", views.two_factor_codes_view, name="two-factor-codes"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +31,16 @@ class ResetPasswordForm(SetPasswordForm):
         if commit:
             account_unlock(actor=None, user=user, reason="password_reset")
         return user
+
+
+class SecondFactorForm(forms.Form):
+    """The code from the authenticator app (6 digits) or one recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()

@@ -13,7 +13,11 @@ from core.models import AuditAction
 
 @receiver(user_logged_in)
 def _audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from accounts.two_factor import remember_enrolment
+
     audit_log(action=AuditAction.LOGIN, user=user, obj=user, request=request)
+    if request is not None:
+        remember_enrolment(request, user)
 
 
 @receiver(user_login_failed)

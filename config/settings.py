@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "simple_history",
     "core",
     "accounts",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "core.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor: django-otp marks the verified session; ours sends one that owes its code to the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -195,6 +201,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Two-factor authentication (accounts.two_factor): the name the authenticator app shows.
+OTP_TOTP_ISSUER = "Shouhu 守护"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
