@@ -28,34 +28,117 @@ from cases.choices import HIGH_RISK, OPEN_STATUSES, RISK_ORDER, rank
 from cases.due import visit_interval_days
 from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, RiskChange
 from cases.permissions import CASE_ROW_RELATIONS, case_scope, cases_visible_to, may_read_sensitive, sees_all_cases
+from core.models import Location
 from core.pagination import NarrowList
+from core.search_keys import search_terms
 
 
 def _visit_interval_days() -> SqlCase:
     return visit_interval_days()
 
 
-CASELOAD_ORDER = ("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+# Overdue first, then due today, then most flags, most urgent risk, soonest visit.
+CASELOAD_GROUPS = ("-is_overdue", "-is_due_today")
+CASELOAD_ORDER = (*CASELOAD_GROUPS, "-open_flag_count", "risk_rank", "next_visit_due", "pk")
 RISK_RANK = rank("risk_level", RISK_ORDER)
+
+# ``?sort=`` of the caseload: a column, ascending or (``-``) descending, inside the due groups.
+CASELOAD_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("child__name",),
+    "number": ("number",),
+    "risk": ("risk_rank",),
+    "due": ("next_visit_due",),
+    "opened": ("opened_on",),
+}
+
+
+def caseload_order(sort: str = "") -> tuple[str, ...]:
+    """The caseload's ORDER BY for ``sort`` (unknown or empty: the default, most urgent first)."""
+    column = sort.removeprefix("-")
+    if column not in CASELOAD_SORTS:
+        return CASELOAD_ORDER
+    fields = CASELOAD_SORTS[column]
+    if sort.startswith("-"):
+        fields = tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+    return (*CASELOAD_GROUPS, *fields, "pk")
 
 
 def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    """Annotate overdue flag and risk rank; last and next visit and open flags are stored on the case."""
+    """Annotate overdue and due-today flags and risk rank; last and next visit and open flags are
+    stored on the case."""
     today = today or timezone.localdate()
     return cases.annotate(
         last_visit=F("last_home_visit"),
         visit_interval=_visit_interval_days(),
         risk_rank=rank("risk_level", RISK_ORDER),
         is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
+        is_due_today=ExpressionWrapper(Q(next_visit_due=today), output_field=BooleanField()),
     )
 
 
-def caseload_scope(user: User, *, worker: User | None = None, today: dt.date | None = None) -> QuerySet[Case]:
-    """Narrow (no joins, no DISTINCT): the open cases the user works on, most urgent first.
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What a caseload may be narrowed to: all optional, all inside what the user may see."""
+
+    status: str = ""
+    risk: str = ""
+    village: int | None = None
+    due: str = ""  # "today", "overdue" or "week" (today and the six days after)
+    query: str = ""
+    sort: str = ""
+
+
+DUE_FILTERS = ("today", "overdue", "week")
+
+
+def search_filter(query: str, *, prefix: str = "") -> Q | None:
+    """Rows whose child's name or village, or whose case number, matches ``query`` by characters,
+    traditional characters, toneless pinyin (homophones too) or pinyin initials. ``prefix`` is the
+    path from the queried model to the case (``"case__"``); ``None`` for an empty query."""
+    terms = search_terms(query[:100])
+    if not terms:
+        return None
+    found = Q(**{f"{prefix}number__icontains": query.strip()[:100]})
+    for term in terms:
+        found |= Q(**{f"{prefix}child__search_key__contains": term})
+        found |= Q(**{f"{prefix}child__location__search_key__contains": term})
+    return found
+
+
+def _filtered(cases: QuerySet[Case], filters: CaseloadFilters, today: dt.date) -> QuerySet[Case]:
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.risk:
+        cases = cases.filter(risk_level=filters.risk)
+    if filters.village:
+        cases = cases.filter(child__location_id=filters.village)
+    if filters.due == "today":
+        cases = cases.filter(next_visit_due=today)
+    elif filters.due == "overdue":
+        cases = cases.filter(next_visit_due__lt=today)
+    elif filters.due == "week":
+        cases = cases.filter(next_visit_due__gte=today, next_visit_due__lte=today + dt.timedelta(days=6))
+    found = search_filter(filters.query)
+    if found is not None:
+        cases = cases.filter(found)
+    return cases
+
+
+def caseload_scope(
+    user: User,
+    *,
+    worker: User | None = None,
+    today: dt.date | None = None,
+    filters: CaseloadFilters | None = None,
+) -> QuerySet[Case]:
+    """Narrow (no DISTINCT; joins only for a name sort, a village or a search): the open cases the
+    user works on, overdue and due today first, then most urgent.
 
     For a manager without ``worker``, every open case. "Works on" is lead worker or team member,
     selected as a UNION of ids, and always inside what the user may see (``case_scope``).
     """
+    today = today or timezone.localdate()
+    filters = filters or CaseloadFilters()
     cases = case_scope(user).exclude(status=CaseStatus.CLOSED)
     target = worker or user
     if worker is not None or not sees_all_cases(user):
@@ -65,21 +148,47 @@ def caseload_scope(user: User, *, worker: User | None = None, today: dt.date | N
             .union(Case.team.through.objects.filter(user=target).values("case_id"))
         )
         cases = cases.filter(pk__in=works_on)
-    return with_due_dates(cases, today=today).order_by(*CASELOAD_ORDER)
+    cases = _filtered(cases, filters, today)
+    return with_due_dates(cases, today=today).order_by(*caseload_order(filters.sort))
 
 
-def _caseload_rows(ids: QuerySet[Case]) -> QuerySet[Case]:
+def caseload_due_counts(user: User, *, worker: User | None = None) -> dict[str, int]:
+    """How many of the (unfiltered) caseload's cases are overdue and due today: one query."""
+    today = timezone.localdate()
     return (
-        with_due_dates(ids.select_related(*CASE_ROW_RELATIONS))
-        .prefetch_related(Prefetch("flags", queryset=CaseFlag.objects.filter(resolved_at__isnull=True)))
-        .order_by(*CASELOAD_ORDER)
+        caseload_scope(user, worker=worker, today=today)
+        .order_by()
+        .aggregate(
+            overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
+            today=Count("pk", filter=Q(next_visit_due=today)),
+        )
     )
 
 
-def caseload_for(user: User, *, worker: User | None = None) -> NarrowList:
+def caseload_villages(user: User, *, worker: User | None = None) -> QuerySet[Location]:
+    """The places of the children on the caseload: the village filter's choices (one query)."""
+    children = caseload_scope(user, worker=worker).order_by().values("child__location_id")
+    return Location.objects.filter(pk__in=children).order_by("name", "pk")
+
+
+def _caseload_rows(ids: QuerySet[Case], order: tuple[str, ...] = CASELOAD_ORDER) -> QuerySet[Case]:
+    return (
+        with_due_dates(ids.select_related(*CASE_ROW_RELATIONS))
+        .prefetch_related(Prefetch("flags", queryset=CaseFlag.objects.filter(resolved_at__isnull=True)))
+        .order_by(*order)
+    )
+
+
+def caseload_for(user: User, *, worker: User | None = None, filters: CaseloadFilters | None = None) -> NarrowList:
     """The caseload as a paginator-ready list: ids are counted (bounded), sorted and limited narrow,
     then only the page's rows are joined to child, place, worker and contract."""
-    return NarrowList(caseload_scope(user, worker=worker), _caseload_rows, count_bound=CASELOAD_COUNT_BOUND)
+    filters = filters or CaseloadFilters()
+    order = caseload_order(filters.sort)
+    return NarrowList(
+        caseload_scope(user, worker=worker, filters=filters),
+        lambda ids: _caseload_rows(ids, order),
+        count_bound=CASELOAD_COUNT_BOUND,
+    )
 
 
 CASELOAD_COUNT_BOUND = 10_000
@@ -99,7 +208,8 @@ def team_caseloads(user: User) -> QuerySet[User]:
 
 
 def case_search(user: User, query: str) -> QuerySet[Case]:
-    """Search by child's name, case number, location or words in activity summaries — only visible cases."""
+    """Search by child's name or village (characters, traditional, pinyin, initials, homophones),
+    case number or words in activity summaries — only visible cases."""
     query = query.strip()[:100]
     cases = cases_visible_to(user)
     if not query:
@@ -107,12 +217,10 @@ def case_search(user: User, query: str) -> QuerySet[Case]:
     summary_hit = Activity.objects.filter(case=OuterRef("pk"), summary__icontains=query)
     if not sees_all_cases(user):
         summary_hit = summary_hit.filter(Q(sensitive=False) | Q(case__lead_worker=user))
-    return cases.filter(
-        Q(child__name__icontains=query)
-        | Q(number__icontains=query)
-        | Q(child__location__name__icontains=query)
-        | Exists(summary_hit)
-    ).order_by("-opened_on", "-pk")[:50]
+    found = search_filter(query)
+    if found is None:
+        return cases.none()
+    return cases.filter(found | Exists(summary_hit)).order_by("-opened_on", "-pk")[:50]
 
 
 def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
@@ -120,9 +228,10 @@ def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
     if len(query) < 1:
         return []
     visible = cases_visible_to(user).values("child_id")
-    children = (
-        Child.objects.filter(pk__in=visible, name__icontains=query).select_related("location").order_by("name")[:10]
-    )
+    named = Q(name__icontains=query)
+    for term in search_terms(query):
+        named |= Q(search_key__contains=term)
+    children = Child.objects.filter(named, pk__in=visible).select_related("location").order_by("name")[:10]
     return [
         {"id": c.pk, "name": c.name, "location": c.location.name if c.location else "", "birth_date": c.birth_date}
         for c in children

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.search_keys import search_key
 
 
 class TimeStampedModel(models.Model):
@@ -29,6 +33,8 @@ class Location(TimeStampedModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The name as it may be searched (simplified, pinyin, initials): see core.search_keys.
+    search_key = models.CharField(_("search key"), max_length=400, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("location")
@@ -40,6 +46,13 @@ class Location(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_village_level(self) -> bool:
