@@ -166,6 +166,11 @@ def two_factor_verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     if two_factor.session_is_verified(request):
         return redirect(_safe_next(request))
+    if not two_factor.has_confirmed_device(request.user):  # reset by a manager since this session began
+        request.session[two_factor.SESSION_ENROLLED] = False
+        if two_factor.second_factor_required(request.user):
+            return redirect(f"{resolve_url('two-factor-setup')}?{urlencode({'next': _safe_next(request)})}")
+        return redirect(_safe_next(request))
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
