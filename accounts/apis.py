@@ -12,9 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import token_has_expired
+from accounts.lockout import locked_out_message, retry_after_seconds
 from accounts.models import Role, User
 from accounts.permissions import MayManageUsers, users_visible_to
 from accounts.services import user_create, user_update
+from accounts.throttles import AnonRateThrottle, FailedLoginAddressThrottle, client_address, failed_login_count
+from accounts.two_factor import has_confirmed_device
 from core.audit import audit_log
 from core.models import AuditAction
 
@@ -22,14 +26,46 @@ from core.models import AuditAction
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        help_text="The code from the authenticator app (or a recovery code); required once the account has enrolled a device.",
+    )
+
+
+def _second_factor_refusal(request: Request, user: User, otp: str) -> Response | None:
+    """None when ``otp`` is a valid code of the account's devices; else the 400 that says what is missing."""
+    from django_otp import match_token
+
+    otp = "".join(otp.split()).lower()
+    if not otp:
+        return Response(
+            {"otp": [_("This account uses two-factor authentication: send the code as otp.")], "code": "otp_required"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if match_token(user, otp) is None:
+        audit_log(
+            action=AuditAction.LOGIN_FAILED,
+            obj=user,
+            request=request._request,
+            detail={"via": "api-token", "second_factor": "wrong_code"},
+        )
+        failed_login_count(client_address(request))
+        return Response(
+            {"otp": [_("This code is not correct (or was already used).")], "code": "otp_invalid"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return None
 
 
 class ObtainTokenView(APIView):
-    """POST {username, password} → {token}. Wrong credentials: 400; a locked account says so."""
+    """POST {username, password, otp?} → {token}. Wrong credentials: 400; a locked account says so; an
+    account with a confirmed two-factor device also sends ``otp`` (400 without it or with a wrong one)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes: list = []
+    # Before the credentials are checked: an address past its failed logins waits; anonymous calls per address.
+    throttle_classes = [FailedLoginAddressThrottle, AnonRateThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -43,21 +79,25 @@ class ObtainTokenView(APIView):
             request._request, username=data.validated_data["username"], password=data.validated_data["password"]
         )
         if getattr(request._request, "axes_locked_out", False):
+            # as accounts.lockout answers (axes middleware): JSON, 429, Retry-After
             return Response(
-                {
-                    "detail": _(
-                        "Too many failed logins: this account is locked for now. Try again later or ask your project manager."
-                    ),
-                    "code": "locked_out",
-                },
-                status=status.HTTP_429_TOO_MANY_REQUESTS,  # as accounts.lockout answers (axes middleware)
+                {"detail": locked_out_message(), "code": "locked_out"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry_after_seconds())},
             )
         if user is None:
             return Response(
                 {"non_field_errors": [_("The username (or phone number) or password is not correct.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if has_confirmed_device(user):
+            refused = _second_factor_refusal(request, user, data.validated_data.get("otp", ""))
+            if refused is not None:
+                return refused
         token, _created = Token.objects.get_or_create(user=user)
+        if token_has_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
         audit_log(action=AuditAction.LOGIN, user=user, obj=user, request=request._request, detail={"via": "api-token"})
         return Response({"token": token.key})
 

@@ -1,4 +1,7 @@
-"""Every write to a user account: role changes keep the role group in step and are audited."""
+"""Every write to a user account: role changes keep the role group in step and are audited.
+
+Also the account's security: unlocking a locked-out account and revoking its API tokens.
+"""
 
 from __future__ import annotations
 
@@ -111,3 +114,89 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
             _sync_group(user)
         audit_log(action=AuditAction.UPDATE, user=actor, obj=user, detail={"fields": sorted(fields)})
     return user
+
+
+@transaction.atomic
+def account_unlock(*, actor: User | None, user: User, reason: str) -> int:
+    """Clears the failed logins counted against ``user`` (django-axes), so they may log in at once.
+
+    ``reason`` is ``"manager"`` (a manager's unlock on the user page) or ``"password_reset"`` (the owner
+    set a new password through the e-mailed link). Audited; returns how many counters were removed.
+    """
+    from axes.utils import reset
+
+    removed = int(reset(username=user.username))
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=user, detail={"account": "unlocked", "reason": reason})
+    return removed
+
+
+def api_tokens_revoke(*, user: User, reason: str) -> int:
+    """Deletes ``user``'s API tokens (password changed, account deactivated); returns how many went."""
+    from rest_framework.authtoken.models import Token
+
+    removed, _by_model = Token.objects.filter(user=user).delete()
+    if removed:
+        audit_log(action=AuditAction.UPDATE, obj=user, detail={"api_token": "revoked", "reason": reason})
+    return removed
+
+
+def two_factor_setup_device(*, user: User) -> Any:
+    """The account's unconfirmed TOTP device for the enrolment page (made once, shown until confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: User, device: Any, code: str) -> list[str] | None:
+    """Confirms the enrolment with a code from the app; returns the new recovery codes (shown once), or
+    None when the code is wrong. Earlier devices and recovery codes of the account are replaced."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import RECOVERY_CODE_COUNT
+
+    if not device.verify_token(code):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = recovery_codes_issue(user=user)
+    audit_log(
+        action=AuditAction.UPDATE,
+        user=user,
+        obj=user,
+        detail={"two_factor": "enrolled", "recovery_codes": RECOVERY_CODE_COUNT},
+    )
+    return codes
+
+
+def recovery_codes_issue(*, user: User) -> list[str]:
+    """Ten new single-use recovery codes (django-otp static tokens), replacing any earlier ones."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from accounts.two_factor import RECOVERY_CODE_COUNT
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User, user: User) -> int:
+    """A manager removes a staff member's authenticator and recovery codes (a lost phone): at their next
+    login they enrol again; their sessions verified with the old device stop counting. Audited."""
+    from django_otp import devices_for_user
+
+    if user.has_role(Role.ADMIN) and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied(_("Only an administrator may change an administrator account."))
+    removed = 0
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+        removed += 1
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=user, detail={"two_factor": "reset", "devices": removed})
+    return removed

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "simple_history",
     "core",
     "accounts",
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, the 503 page included (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # PostgreSQL unreachable → 503 with Retry-After, a page or JSON (core.errors), never a 500.
     "core.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +78,9 @@ MIDDLEWARE = [
     "core.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor: django-otp marks the verified session; ours sends one that owes its code to the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,12 +156,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # The cache is per process: nothing a request needs may depend on Redis being up.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "throttle" holds the rate limits' counters (accounts.throttles), shared by every process; when Redis
+# does not answer within a quarter second the limits are skipped for a while (fail open).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("THROTTLE_CACHE_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")),
+        "KEY_PREFIX": "shouhu-throttle",
+        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+    },
+}
 
 # Lockout after repeated failed logins, stored in PostgreSQL (django-axes' database handler).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Counted per account, whatever spelling of it was typed (SUN, sun, her phone number): accounts.lockout.
+AXES_USERNAME_CALLABLE = "accounts.lockout.canonical_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # JSON for the API, the page for the web
@@ -161,6 +182,28 @@ AXES_VERBOSE = False
 # Lockout is per account on purpose: a village office shares one address, and "wrong passwords lock
 # the account" is the rule the users were told.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Scripts and styles only from our own static files: no inline script, style or event handler anywhere
+# (templates say what they need with data attributes, static/js/shouhu.js does it; a test scans them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its form controls' icons as data: SVG
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # the register's offline service worker
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Two-factor authentication (accounts.two_factor): the name the authenticator app shows.
+OTP_TOTP_ISSUER = "Shouhu 守护"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -207,10 +250,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",  # tokens expire: SHOUHU["API_TOKEN_DAYS"]
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Limits per account and per address (SHOUHU["RATE_LIMITS"]); 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.UserRateThrottle", "accounts.throttles.AnonRateThrottle"],
     # JSON bodies must be objects, and every string in them is cleaned of control characters.
     "DEFAULT_PARSER_CLASSES": [
         "core.hygiene.JSONObjectParser",
@@ -324,6 +369,17 @@ SHOUHU: dict[str, Any] = {
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
     # Where Shouhu is reached from outside: the link in notification emails (which carry nothing else).
     "SITE_URL": env.str("SHOUHU_SITE_URL", default="http://localhost:8000"),
+    # The contract's rate limits (shared/api-v1.md): failed logins per address in a window (per account:
+    # AXES_FAILURE_LIMIT); API calls a second per account and, before login, per address. The contract
+    # forbids limiting successful logins below 10 a second per address or calls below 50 a second per account.
+    "RATE_LIMITS": {
+        "FAILED_LOGINS_PER_ADDRESS": env.int("SHOUHU_FAILED_LOGINS_PER_ADDRESS", default=30),
+        "FAILED_LOGIN_WINDOW_SECONDS": env.int("SHOUHU_FAILED_LOGIN_WINDOW_SECONDS", default=15 * 60),
+        "USER_PER_SECOND": env.int("SHOUHU_API_CALLS_PER_SECOND", default=100),
+        "ANON_PER_SECOND": env.int("SHOUHU_API_ANON_CALLS_PER_SECOND", default=30),
+    },
+    # An API token is refused this many days after it was issued (a new one: POST /api/v1/auth/token/).
+    "API_TOKEN_DAYS": env.int("SHOUHU_API_TOKEN_DAYS", default=30),
     # A running report writes a heartbeat this often; silent this long, the recovery sweep re-queues it.
     "REPORT_HEARTBEAT_SECONDS": env.float("SHOUHU_REPORT_HEARTBEAT_SECONDS", default=10),
     "REPORT_STALE_SECONDS": env.float("SHOUHU_REPORT_STALE_SECONDS", default=120),

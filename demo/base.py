@@ -20,6 +20,9 @@ from alliance.models import Member
 from core.models import Contract, Location
 
 DEMO_PASSWORD = "Shouhu-demo-2026"
+# The demo's staff (every role that must use two-factor) share one authenticator key, printed in the
+# README: add it once to an authenticator app, or run `python manage.py demo_code` for the current code.
+DEMO_OTP_SECRET = "SHOUHUDEMOKEYSHOUHUDEMOKEYSHOUHU"
 
 DEMO_USERS = [
     # username, full name, role, phone, member name (or None)
@@ -51,6 +54,20 @@ class DemoContext:
 
 def _location(name: str, kind: str, parent: Location | None) -> Location:
     return Location.objects.get_or_create(name=name, parent=parent, defaults={"kind": kind})[0]
+
+
+def _enrol_demo_staff(users: Any) -> None:
+    """Staff accounts get the demo authenticator (DEMO_OTP_SECRET) and nothing else: no recovery codes."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import second_factor_required
+
+    key = base64.b32decode(DEMO_OTP_SECRET).hex()
+    for user in users:
+        if second_factor_required(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
 
 
 def seed_base() -> DemoContext:
@@ -103,6 +120,7 @@ def seed_base() -> DemoContext:
             user.save()
         user.groups.set([Group.objects.get_or_create(name=user.role)[0]])
         users[username] = user
+    _enrol_demo_staff(users.values())
     for member in member_objs.values():
         if member.responsible_worker_id is None and member.sector == "wf_director":
             member.responsible_worker = users["xiaochen"]

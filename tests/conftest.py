@@ -35,6 +35,11 @@ def pytest_configure(config: Any) -> None:
     # Argon2 is the production hasher (asserted in tests/accounts/test_login.py); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     _flush_past_the_audit_triggers()
+    # Rate-limit counters per test, in memory (tests/accounts/test_throttles.py proves them on Redis too).
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    }
 
 
 def _flush_past_the_audit_triggers() -> None:
@@ -52,6 +57,18 @@ def _flush_past_the_audit_triggers() -> None:
 
     execute_sql_flush._past_audit_triggers = True  # type: ignore[attr-defined]
     DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_fresh():
+    """Each test starts with no rate-limit counters and the throttle cache's breaker closed."""
+    from django.core.cache import caches
+
+    from accounts.throttles import CACHE_ALIAS, reset_cache_breaker
+
+    caches[CACHE_ALIAS].clear()
+    reset_cache_breaker()
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -120,10 +137,16 @@ def cast(db: Any) -> Cast:
     )
 
 
-def login(user: Any) -> Client:
+def login(user: Any, *, verified: bool = True) -> Client:
+    """A client logged in as ``user``; its session is past the second step of two-factor login unless
+    ``verified=False`` (accounts.two_factor.mark_session_verified)."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        if verified:
+            from accounts.two_factor import mark_session_verified
+
+            mark_session_verified(client.session)
     return client
 
 
@@ -412,14 +435,26 @@ def browser():
         browser.close()
 
 
+def _watch_csp(page: Any) -> list[str]:
+    """Every Content Security Policy violation the browser reports on ``page`` (the test fails on any)."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    violations = _watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content Security Policy"
 
 
 @pytest.fixture
@@ -431,16 +466,51 @@ def phone_page(browser: Any, live_server: Any):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
+    violations = _watch_csp(page)
     yield page
     context.close()
+    assert violations == [], "the page broke its Content Security Policy"
+
+
+def totp_device_for(username: str) -> Any:
+    """The account's confirmed authenticator (made if missing), ready for a fresh code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    # a code of a time step already used is refused (no replay): each login of the test may reuse one
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    return device
+
+
+def totp_code(device: Any) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
 def browser_login(page: Any, username: str, password: str = "Shouhu-test-1") -> None:
+    """Logs in through the form; an account whose role needs two-factor gets an authenticator (made here)
+    and types its current code on the code page, as a person would."""
+    from accounts.models import User
+    from accounts.two_factor import has_confirmed_device, second_factor_required
+
+    user = User.objects.get(username=username)
+    device = totp_device_for(username) if second_factor_required(user) or has_confirmed_device(user) else None
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("form[data-testid=login-form] button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if device is not None:
+        page.wait_for_selector("form[data-testid=otp-form]")
+        page.fill("input[name=code]", totp_code(device))
+        page.click("form[data-testid=otp-form] button[type=submit]")
+        page.wait_for_load_state("networkidle")
 
 
 def celery_app_on(broker_url: str) -> Any:

@@ -16,13 +16,16 @@ def _login(client: Client, username: str, password: str):
 
 
 def test_each_role_logs_in_and_lands_on_a_home_page(cast):
-    for user in cast.by_role().values():
+    """Staff first set up two-factor (tests/accounts/test_two_factor.py); the others land at home."""
+    for name, user in cast.by_role().items():
         client = Client()
         response = _login(client, user.username, PASSWORD)
         assert response.status_code == 302, user.username
         home = client.get("/", follow=True)
         assert home.status_code == 200, user.username
         assert user.full_name in home.content.decode()
+        lands_on_setup = home.redirect_chain[-1][0].startswith("/accounts/2fa/setup/")
+        assert lands_on_setup == (name in ("admin", "manager", "worker", "colleague")), name
 
 
 def test_login_with_phone_number(cast):

@@ -35,3 +35,21 @@ def test_phone_login_page_fits_360px(cast, phone_page):
     assert width <= 360
     browser_login(phone_page, cast.referrer.username)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_browser_refuses_inline_code_and_the_journeys_notice(cast, browser, live_server):
+    from tests.conftest import _watch_csp
+
+    context = browser.new_context()
+    page = context.new_page()
+    violations = _watch_csp(page)
+    page.goto(live_server.url + "/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s); }"
+    )
+    page.evaluate("() => document.body.setAttribute('style', 'background: red')")
+    page.wait_for_timeout(200)
+    ran = page.evaluate("() => window.ran === 1")
+    context.close()
+    assert ran is False
+    assert len(violations) == 2
