@@ -17,6 +17,7 @@ from accounts.permissions import MayManageUsers, users_visible_to
 from accounts.services import user_create, user_update
 from core.audit import audit_log
 from core.models import AuditAction
+from organisations.models import Organisation
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -65,6 +66,7 @@ class ObtainTokenView(APIView):
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=128)
     role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
 
     class Meta:
         model = User
@@ -79,6 +81,7 @@ class UserSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "location",
+            "organisation",
         ]
 
     def validate_password(self, value: str) -> str:

@@ -48,7 +48,9 @@ class MemberSerializer(serializers.ModelSerializer):
             "is_volunteer",
             "phone",
             "joined_on",
+            "organisation",
         ]
+        read_only_fields = ["organisation"]
 
 
 class MemberViewSet(

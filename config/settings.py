@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "core",
     "accounts",
+    "organisations",
     "alliance",
     "cases",
     "referrals",

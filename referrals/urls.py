@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/thanks/", views.referral_thanks, name="thanks"),
     path("<int:pk>/answer/", views.referral_answer, name="answer"),
+    path("<int:pk>/loop/", views.loop_answer, name="loop-answer"),
+    path("outgoing/<int:pk>/answer/", views.outgoing_answer, name="outgoing-answer"),
     path("<int:pk>/<str:action>/", views.referral_triage, name="triage"),
 ]

@@ -14,13 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
-from core.models import AuditAction, Contract
+from core.models import AuditAction
+from core.permissions import contracts_visible_to
 from reports import cache as figures_cache
 from reports import services
 from reports.forms import ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
-from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+from reports.permissions import (
+    figure_scope_for,
+    get_report_for_user,
+    may_generate,
+    may_see_reports,
+    reports_visible_to,
+)
 from reports.services import value_labels
 
 
@@ -38,7 +45,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_generate(request.user):
         raise PermissionDenied
-    form = ReportForm(request.POST or None, initial={"language": get_language()})
+    form = ReportForm(request.POST or None, initial={"language": get_language()}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_request(actor=request.user, **form.cleaned_data)
@@ -97,9 +104,15 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_reports(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+    contract = contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
-    summary = figures_cache.summary(start, today, contract, for_funder=request.user.has_role(Role.FUNDER))
+    summary = figures_cache.summary(
+        start,
+        today,
+        contract,
+        for_funder=request.user.has_role(Role.FUNDER),
+        scope=figure_scope_for(request.user),
+    )
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -121,11 +134,15 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if start is None or end is None or end < start:
         return HttpResponse(_("Give a valid start and end date (YYYY-MM-DD)."), status=400)
     contract = (
-        Contract.objects.filter(pk=request.GET["contract"]).first()
+        contracts_visible_to(request.user).filter(pk=request.GET["contract"]).first()
         if request.GET.get("contract", "").isdigit()
         else None
     )
-    summary = figures_cache.summary(start, end, contract, for_funder=request.user.has_role(Role.FUNDER))
+    if request.GET.get("contract") and contract is None:
+        return HttpResponse(_("No such contract."), status=404)
+    summary = figures_cache.summary(
+        start, end, contract, for_funder=request.user.has_role(Role.FUNDER), scope=figure_scope_for(request.user)
+    )
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(

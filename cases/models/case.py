@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import RISK_ORDER, CaseStatus, RiskLevel, Sex  # noqa: F401  (re-exported)
 from core.models import TimeStampedModel
+from organisations.defaults import DefaultOrganisation
 
 
 class HukouStatus(models.TextChoices):
@@ -148,6 +149,13 @@ class Case(TimeStampedModel):
         verbose_name=_("contract"),
         null=True,
         blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        db_default=DefaultOrganisation(),
         on_delete=models.PROTECT,
         related_name="cases",
     )
