@@ -18,6 +18,7 @@ from alliance.models import Event, EventKind, Member, MemberKind, Sector, Volunt
 from alliance.permissions import events_visible_to, is_staff, members_visible_to, volunteer_logs_visible_to
 from cases.models import Case
 from cases.permissions import get_case_for_user
+from core.api_mixins import AuditedReadMixin
 from core.models import Location
 
 
@@ -141,7 +142,7 @@ class VolunteerLogSerializer(serializers.ModelSerializer):
 
 
 class VolunteerLogViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = VolunteerLogSerializer
     filterset_fields = ["member", "case"]

@@ -16,6 +16,7 @@ from alliance.forms import EventForm, MemberForm
 from alliance.models import Member, Sector, VolunteerAssignment
 from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
+from core.audit import audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
 
@@ -84,9 +85,12 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.VOLUNTEER) or not request.user.member_id:
         raise PermissionDenied
-    assignments = VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True).select_related(
-        "case__child__location"
+    assignments = list(
+        VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True).select_related(
+            "case__child__location"
+        )
     )
+    audit_read(request, [a.case_id for a in assignments], "case", {"page": "my-visits"})
     logs = request.user.member.volunteer_logs.order_by("-date")[:20]
     total = selectors.volunteer_minutes(member=request.user.member)
     return render(
@@ -153,6 +157,7 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             services.volunteer_assign(actor=request.user, case=case, member=member, brief=request.POST.get("brief", ""))
             messages.success(request, _("Volunteer assigned."))
         return redirect("cases:detail", pk=case.pk)
+    audit_read(request, [case], "case", {"panel": "alliance"})
     return render(
         request,
         "alliance/_case_panel_body.html",

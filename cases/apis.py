@@ -46,8 +46,8 @@ from cases.permissions import (
     sees_all_cases,
     transfers_visible_to,
 )
-from core.audit import audit_log
-from core.models import AuditAction, Contract, Location
+from core.api_mixins import AuditedReadMixin
+from core.models import Contract, Location
 from core.pagination import NarrowPagination
 from core.permissions import contracts_visible_to
 from organisations.models import Organisation
@@ -188,6 +188,7 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class CaseViewSet(
+    AuditedReadMixin,
     StaffOnly,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -220,11 +221,6 @@ class CaseViewSet(
         case = get_case_for_user(self.request.user, self.kwargs["pk"])
         return case
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        case = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=case, request=request._request)
-        return Response(self.get_serializer(case).data)
-
     def perform_create(self, serializer: CaseSerializer) -> None:
         data = dict(serializer.validated_data)
         child_data = data.pop("child")
@@ -246,11 +242,14 @@ class CaseViewSet(
             if field in data and data[field] != getattr(case, field):
                 raise serializers.ValidationError({field: _("Use the assign or close action to change this.")})
             data.pop(field, None)
+        # The status follows the case's own steps (assessment approval, closure), never a PATCH;
+        # an unchanged status sent back with the rest of the object is accepted and ignored.
+        status_sent = data.pop("status", None) if "status" in request.data else None
+        data.pop("status", None)
+        if status_sent is not None and status_sent != case.status:
+            raise serializers.ValidationError({"status": services.STATUS_MESSAGE})
         try:
-            with transaction.atomic():
-                case = services.case_update(actor=request.user, case=case, version=version, **data)
-                if child_data:
-                    services.child_update(actor=request.user, child=case.child, **child_data)
+            case = services.case_update(actor=request.user, case=case, version=version, child_fields=child_data, **data)
         except services.StaleVersion as exc:
             body = self.get_serializer(get_case_for_user(request.user, exc.current.pk)).data
             return Response(
@@ -406,7 +405,12 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityViewSet(
-    StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin,
+    StaffOnly,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ActivitySerializer
     filterset_fields = ["case", "kind", "sensitive"]
@@ -420,10 +424,8 @@ class ActivityViewSet(
     def get_queryset(self) -> QuerySet[Activity]:
         return activities_visible_to(self.request.user).order_by("-date", "-pk")
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        activity = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=activity, request=request._request, detail={"case": activity.case_id})
-        return Response(self.get_serializer(activity).data)
+    def audit_detail(self, request: Request) -> dict[str, Any] | None:
+        return {"sensitive": True} if request.query_params.get("sensitive") in ("true", "True", "1") else None
 
     def perform_create(self, serializer: ActivitySerializer) -> None:
         data = dict(serializer.validated_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -50,4 +51,39 @@ def audit_log(
         object_id=str(object_id if object_id is not None else "")[:64],
         ip_address=client_address(request),
         detail=detail or {},
+    )
+
+
+def audit_read(
+    request: Any,
+    objects_or_ids: Iterable[Any],
+    object_type: str,
+    detail: dict | None = None,
+    *,
+    action: str = AuditAction.VIEW,
+    always: bool = False,
+) -> AuditEntry | None:
+    """One audit row for one response that showed records: ``detail["ids"]`` lists them, in order.
+
+    Lists, partials, autocompletes and exports call this with what they actually rendered, so the
+    log answers "who saw this child, and where" without one row per record. Nothing shown, no row
+    (unless ``always``: an export of nothing is still an export).
+    """
+    ids: list[Any] = []
+    seen: set[Any] = set()
+    for item in objects_or_ids:
+        pk = item.pk if isinstance(item, models.Model) else item
+        if pk is not None and pk not in seen:
+            seen.add(pk)
+            ids.append(pk)
+    if not ids and not always:
+        return None
+    body: dict[str, Any] = {"ids": ids}
+    body.update(detail or {})
+    return audit_log(
+        action=action,
+        request=request,
+        object_type=object_type,
+        object_id=ids[0] if len(ids) == 1 else "",
+        detail=body,
     )

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,11 +20,11 @@ from rest_framework.response import Response
 from accounts.models import User
 from alliance.models import Member
 from cases.models import Case
-from cases.permissions import get_case_for_user
+from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from programmes import parent_calls, services
-from programmes.models import CallKind, ParentCall, Programme, ProgrammeKind, ProgrammeSession
+from programmes.models import CallKind, Enrolment, ParentCall, Programme, ProgrammeKind, ProgrammeSession
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
@@ -37,6 +38,13 @@ from programmes.permissions import (
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):  # StaffGate lets only signed-in staff through
+        raise PermissionDenied
+    return user
 
 
 class StaffGate:
@@ -326,3 +334,99 @@ class ParentCallViewSet(
             serializer.instance = parent_calls.parent_call_record(actor=self.request.user, **serializer.validated_data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    """A child on a programme's roster (``programme-enrolments/``): the case id, never the name."""
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    # the caller's visible cases only: a hidden case is answered exactly like a missing one
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.none(), error_messages={"does_not_exist": _("No such case.")}
+    )
+    joined_on = serializers.DateField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["case"].queryset = cases_visible_to(request.user)  # type: ignore[attr-defined]
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "programme", "case", "joined_on", "left_on"]
+        read_only_fields = ["left_on"]
+
+    def validate_programme(self, programme: Programme) -> Programme:
+        user = self.context["request"].user
+        try:
+            programme = get_programme_for_user(user, programme.pk)
+        except Http404:
+            raise serializers.ValidationError(_("No such programme.")) from None
+        if not may_run_programme(user, programme):
+            raise PermissionDenied
+        return programme
+
+
+class EnrolmentEnd(serializers.Serializer):
+    left_on = serializers.DateField(required=False)
+
+
+class EnrolmentViewSet(
+    StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Rosters: a programme's facilitators see its whole roster; other staff the children whose
+    cases they may see. Enrolling needs the programme's change right and a visible case."""
+
+    serializer_class = EnrolmentSerializer
+    filterset_fields = ["programme", "case"]
+    ordering_fields = ["joined_on", "id"]
+    queryset = Enrolment.objects.none()
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        user = self.request.user
+        programmes = programmes_visible_to(user)
+        mine = Q(programme__facilitators=user) | Q(case__in=cases_visible_to(user).values("pk"))
+        return (
+            Enrolment.objects.filter(programme__in=programmes.values("pk"))
+            .filter(mine)
+            .distinct()
+            .order_by("programme_id", "pk")
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enrolment = self.get_object()
+        audit_log(action=AuditAction.VIEW, obj=enrolment, request=request._request, detail={"case": enrolment.case_id})
+        return Response(self.get_serializer(enrolment).data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data.get("results", [])]
+        audit_log(action=AuditAction.VIEW, object_type="enrolment", request=request._request, detail={"ids": ids})
+        return response
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Enrolment]) -> None:
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.enrolment_add(
+                actor=_actor(self.request),
+                programme=data["programme"],
+                case=data["case"],
+                joined_on=data.get("joined_on"),
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    @extend_schema(request=EnrolmentEnd, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: Any = None) -> Response:
+        enrolment = self.get_object()
+        if not may_run_programme(request.user, enrolment.programme):
+            raise PermissionDenied
+        body = EnrolmentEnd(data=request.data)
+        body.is_valid(raise_exception=True)
+        left_on = body.validated_data.get("left_on")
+        if left_on is not None and left_on < enrolment.joined_on:
+            raise ValidationError({"left_on": _("A child cannot leave before joining.")})
+        enrolment = services.enrolment_end(actor=_actor(request), enrolment=enrolment, left_on=left_on)
+        return Response(self.get_serializer(enrolment).data)

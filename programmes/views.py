@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
-from core.audit import audit_log
+from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from programmes import parent_calls, selectors, services, stock
@@ -202,7 +202,7 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """On the case page: the programmes the child is on and the sessions attended."""
     case = get_case_for_user(request.user, case_id)
     rows = selectors.attendance_for_case(case)
-    audit_log(action=AuditAction.VIEW, object_type="case-programmes", object_id=case.pk, request=request)
+    audit_read(request, [case], "case", {"panel": "programmes"})
     return render(request, "programmes/_case_programmes.html", {"case": case, "rows": rows})
 
 

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from accounts.roles import case_workers
 from alliance.models import Member
 from cases.models import Sex
-from core.audit import audit_log
-from core.models import AuditAction, Location
+from core.api_mixins import AuditedReadMixin
+from core.models import Location
 from referrals import services
 from referrals.models import Channel, Indicator, Referral, Urgency
 from referrals.permissions import get_referral_for_user, is_triage_staff, may_refer, referrals_visible_to
@@ -90,7 +90,7 @@ class QuestionSerializer(serializers.Serializer):
 
 
 class ReferralViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ReferralSerializer
     filterset_fields = ["status", "urgency", "channel", "location"]
@@ -107,11 +107,6 @@ class ReferralViewSet(
 
     def get_object(self) -> Referral:
         return get_referral_for_user(self.request.user, self.kwargs["pk"])
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        referral = self.get_object()
-        audit_log(action=AuditAction.VIEW, obj=referral, request=request._request)
-        return Response(self.get_serializer(referral).data)
 
     @extend_schema(parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

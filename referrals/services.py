@@ -25,6 +25,10 @@ from referrals.models import Channel, Indicator, Referral, ReferralStatus, Urgen
 MAX_TEXT = 5000
 
 
+# The web form's "same referral again" window (see referral_submit).
+RESUBMISSION_WINDOW = dt.timedelta(minutes=30)
+
+
 def _next_reference(year: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [730000 + year])
@@ -90,8 +94,13 @@ def referral_submit(
     submission_key: str | None = None,
     via_channel: str | None = None,
     organisation: Any = None,
+    same_content_is_resubmission: bool = False,
 ) -> tuple[Referral, bool]:
     """Record a referral; returns (referral, created). The same submission_key returns the first one.
+
+    With ``same_content_is_resubmission`` (the web form: a browser's back button can re-render the
+    form with a new key and the fields restored), the same person sending the same child, place,
+    urgency and concerns within ``RESUBMISSION_WINDOW`` also gets the first referral back.
 
     A referrer's own referral always comes from their Alliance membership through the Alliance
     channel, whatever they send; staff entering a hotline call or a police referral set both.
@@ -128,8 +137,24 @@ def referral_submit(
     _validate(fields)
     try:
         with transaction.atomic():
+            reference = _next_reference(fields["received_on"].year)  # serialises submissions
+            if same_content_is_resubmission:
+                first = (
+                    Referral.objects.filter(
+                        created_by=actor,
+                        received_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+                        child_name=fields["child_name"],
+                        location=fields["location"],
+                        urgency=fields["urgency"],
+                        concerns=fields["concerns"],
+                    )
+                    .order_by("received_at")
+                    .first()
+                )
+                if first is not None:
+                    return first, False
             referral = Referral(
-                reference=_next_reference(fields["received_on"].year),
+                reference=reference,
                 created_by=actor,
                 submission_key=submission_key or None,
                 **fields,

@@ -16,7 +16,7 @@ from accounts.roles import case_workers
 from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_every_organisation
-from core.audit import audit_log
+from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from referrals import selectors, services
@@ -43,10 +43,16 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            referral, _created = services.referral_submit(actor=request.user, **data)
+            referral, created = services.referral_submit(actor=request.user, same_content_is_resubmission=True, **data)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
+            if not created:
+                messages.info(
+                    request,
+                    _("This referral was already received (reference %(ref)s): it was not sent a second time.")
+                    % {"ref": referral.reference},
+                )
             return redirect("referrals:thanks", pk=referral.pk)
     return render(request, "referrals/form.html", {"form": form, "staff": is_triage_staff(request.user)})
 
@@ -67,7 +73,8 @@ def my_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
         if is_triage_staff(request.user):
             return redirect("referrals:queue")
         raise PermissionDenied
-    referrals = referrals_visible_to(request.user).order_by("-received_at")[:100]
+    referrals = list(referrals_visible_to(request.user).order_by("-received_at")[:100])
+    audit_read(request, referrals, "referral", {"page": "mine"})
     return render(request, "referrals/mine.html", {"referrals": referrals})
 
 
@@ -93,6 +100,7 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     now = timezone.now()
     queue = list(selectors.triage_queue(request.user)[:200])
+    audit_read(request, queue, "referral", {"page": "queue"})
     for referral in queue:
         referral.overdue = selectors.is_overdue(referral, now=now)
         referral.waiting = now - referral.received_at
@@ -267,12 +275,14 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Referred out; the consent is recorded."))
         return redirect("cases:detail", pk=case.pk)
+    incoming = list(case.referrals.all())
+    audit_read(request, [case], "case", {"panel": "referrals", "referrals": [r.pk for r in incoming]})
     return render(
         request,
         "referrals/_case_panel_body.html",
         {
             "case": case,
-            "incoming": case.referrals.all(),
+            "incoming": incoming,
             "outgoing": case.outgoing_referrals.select_related("receiving_organisation").prefetch_related("answers"),
             "services": OutgoingService.choices,
             "directory": service_search(request.user, location=case.child.location)

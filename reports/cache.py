@@ -20,7 +20,7 @@ SEQUENCE = "reports_figures_generation"
 TIMEOUT = 3600
 # Writes that never change a figure (and are frequent): no bump.
 IGNORED_APPS = {"sessions", "admin", "axes", "authtoken", "contenttypes", "migrations", "django_celery_results"}
-IGNORED_MODELS = {"core.auditlog", "notifications.notification", "reports.report"}
+IGNORED_MODELS = {"core.auditentry", "notifications.notification", "reports.report"}
 
 
 def generation() -> int | None:

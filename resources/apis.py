@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from alliance.models import Member
 from cases.models import Case
 from cases.permissions import get_case_for_user
+from core.api_mixins import AuditedReadMixin
 from resources import services
 from resources.models import Pledge, PledgeKind, PledgeRequest
 from resources.permissions import is_pledger, is_staff, pledges_visible_to, requests_visible_to
@@ -132,7 +133,7 @@ class FulfilSerializer(serializers.Serializer):
 
 
 class PledgeRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     filterset_fields = ["status", "pledge"]
     ordering_fields = ["requested_on", "id"]

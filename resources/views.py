@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.choices import Urgency
 from cases.permissions import get_case_for_user, may_change_case
+from core.audit import audit_read
 from core.http_types import AuthenticatedHttpRequest
 from resources import services
 from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
@@ -31,7 +32,8 @@ def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
         if is_staff(request.user):
             return redirect("resources:pledges")
         raise PermissionDenied
-    requests = requests_visible_to(request.user).order_by("-requested_on", "-pk")
+    requests = list(requests_visible_to(request.user).order_by("-requested_on", "-pk"))
+    audit_read(request, requests, "pledgerequest", {"page": "my-requests"})
     pledges = pledges_visible_to(request.user)
     fulfilled = [r for r in requests if r.status == PledgeRequestStatus.FULFILLED]
     return render(
@@ -97,6 +99,7 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     kind = request.GET.get("kind", "")
     matches = services.pledges_matching_need(case=case, kind=kind)[:10] if kind in PledgeKind.values else []
+    audit_read(request, [case], "case", {"panel": "promise-first"})
     return render(
         request,
         "resources/_case_panel_body.html",

@@ -7,8 +7,10 @@ from typing import Any, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
@@ -185,8 +187,13 @@ CASE_EDITABLE_FIELDS = (
     "family_situation",
     "category",
     "opened_on",
-    "status",
     "contract",
+)
+# The status is not among them: a case becomes active when its assessment is approved
+# (casework.assessment_decide) and closed by case_close / an approved closure request.
+STATUS_MESSAGE = gettext_lazy(
+    "The status changes only through its own steps: an approved assessment makes the case active, "
+    "the close action closes it."
 )
 
 
@@ -213,17 +220,41 @@ def child_update(*, actor: User, child: Child, **fields: Any) -> Child:
 
 
 @transaction.atomic
-def case_update(*, actor: User, case: Case, version: int, reason: str = "", **fields: Any) -> Case:
-    """Change a case if nobody saved it since ``version`` was read; else raise StaleVersion.
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    version: int,
+    reason: str = "",
+    child_fields: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Case:
+    """Change a case file — the case and its child — if nobody saved it since ``version`` was
+    read; else raise StaleVersion and change nothing.
 
-    A risk level change is recorded with who, when and why.
+    One version covers the whole file: a change to the child's fields alone moves it too (and
+    the versions of the child's other case files, which show the same child). A risk level change
+    is recorded with who, when and why.
     """
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != version:
         raise StaleVersion(current)
+    if "status" in fields:
+        if fields["status"] != current.status:
+            raise ValidationError({"status": STATUS_MESSAGE})
+        fields.pop("status")
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    child_changed = False
+    if child_fields:
+        _check_child_fields(child_fields)
+        child = Child.objects.select_for_update().get(pk=current.child_id)
+        if any(getattr(child, name) != value for name, value in child_fields.items()):
+            model_update(actor=actor, obj=child, fields=child_fields)
+            current.child = child
+            Case.objects.filter(child_id=child.pk).exclude(pk=current.pk).update(version=F("version") + 1)
+            child_changed = True
     if "presenting_issues" in fields:
         fields["presenting_issues"] = _check_issues(fields["presenting_issues"])
     if "opened_on" in fields and fields["opened_on"] > timezone.localdate():
@@ -231,10 +262,11 @@ def case_update(*, actor: User, case: Case, version: int, reason: str = "", **fi
     contract = fields.get("contract")
     if contract is not None and contract.organisation_id != current.organisation_id:
         raise ValidationError({"contract": _("The contract belongs to another organisation.")})
-    if fields.get("status") == CaseStatus.CLOSED and current.status != CaseStatus.CLOSED:
-        raise ValidationError({"status": _("Close a case with the close action, giving a date and a reason.")})
     changed = [name for name, value in fields.items() if getattr(current, name) != value]
     if not changed:
+        if child_changed:
+            current.version += 1
+            current.save(update_fields=["version", "updated_at"])
         return current
     old_risk = current.risk_level
     for name in changed:

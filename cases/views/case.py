@@ -25,7 +25,7 @@ from cases.permissions import (
     may_read_sensitive,
     sees_all_cases,
 )
-from core.audit import audit_log
+from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.pagination import BoundedPaginator
@@ -55,7 +55,9 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker), per_page).get_page(
         request.GET.get("page")
     )
-    context: dict[str, Any] = {"cases": list(page), "page": page, "worker": worker, "today": timezone.localdate()}
+    shown = list(page)
+    audit_read(request, shown, "case", {"page": "caseload"})
+    context: dict[str, Any] = {"cases": shown, "page": page, "worker": worker, "today": timezone.localdate()}
     if sees_all_cases(request.user):
         today = timezone.localdate()
         context["team"] = selectors.team_caseloads(request.user)
@@ -136,18 +138,16 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for k, v in case_form.cleaned_data.items()
             if k not in ("presenting_issues", "primary_issue", "version", "risk_reason")
         }
-        fresh_child = type(case.child).objects.get(pk=case.child_id)
         try:
-            with transaction.atomic():
-                services.case_update(
-                    actor=request.user,
-                    case=case,
-                    version=case_form.cleaned_data.get("version") or 0,
-                    reason=case_form.cleaned_data.get("risk_reason", ""),
-                    presenting_issues=case_form.ordered_issues(),
-                    **data,
-                )
-                services.child_update(actor=request.user, child=fresh_child, **child_form.cleaned_data)
+            services.case_update(
+                actor=request.user,
+                case=case,
+                version=case_form.cleaned_data.get("version") or 0,
+                reason=case_form.cleaned_data.get("risk_reason", ""),
+                child_fields=child_form.cleaned_data,
+                presenting_issues=case_form.ordered_issues(),
+                **data,
+            )
         except services.StaleVersion as exc:
             conflict = exc.current
             messages.error(
@@ -164,6 +164,7 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Case saved."))
             return redirect("cases:detail", pk=case.pk)
+    audit_read(request, [case], "case", {"page": "edit"})
     context = {"child_form": child_form, "case_form": case_form, "case": case, "conflict": conflict}
     if conflict is not None:
         context["conflict_changes"] = [
@@ -306,6 +307,7 @@ def case_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 def child_autocomplete(request: AuthenticatedHttpRequest) -> JsonResponse:
     check_works_on_cases(request.user)
     rows = selectors.children_for_autocomplete(request.user, request.GET.get("q", ""))
+    audit_read(request, [row["id"] for row in rows], "child", {"page": "autocomplete"})
     return JsonResponse({"results": rows})
 
 
@@ -317,11 +319,14 @@ def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     from core.exports import export_response
 
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    cases = selectors.with_due_dates(
+    scope = (
         cases_visible_to(request.user).exclude(status=CaseStatus.CLOSED)
         if request.GET.get("open")
         else cases_visible_to(request.user)
-    ).order_by("number")
+    )
+    # The ids are fixed first so that the audit row names exactly the cases the file holds.
+    exported = list(scope.order_by("number").values_list("pk", flat=True))
+    cases = selectors.with_due_dates(Case.objects.filter(pk__in=exported)).order_by("number")
     rows = (
         (
             c.number,
@@ -336,7 +341,7 @@ def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         for c in cases.iterator(chunk_size=2000)
     )
-    audit_log(action=AuditAction.EXPORT, request=request, object_type="case-list", detail={"format": fmt})
+    audit_read(request, exported, "case-list", {"format": fmt}, action=AuditAction.EXPORT, always=True)
     header = [
         _("case number"),
         _("name"),

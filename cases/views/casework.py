@@ -33,6 +33,7 @@ from cases.permissions import (
     sees_all_cases,
 )
 from cases.services import casework as work
+from core.audit import audit_read
 from core.http_types import AuthenticatedHttpRequest
 
 
@@ -44,6 +45,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 @require_GET
 def case_sections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
+    audit_read(request, [case], "case", {"panel": "casework"})
     plan = case.care_plans.filter(is_current=True).prefetch_related("actions").first()
     return render(
         request,
@@ -225,14 +227,16 @@ def closure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
 @require_GET
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     check_caseload_action(request.user, "approve")
-    context = {
-        "assessments": Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
-            "case", "case__child", "assessed_by"
-        ),
-        "closures": ClosureRequest.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
+    assessments = list(
+        Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related("case", "case__child", "assessed_by")
+    )
+    closures = list(
+        ClosureRequest.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
             "case", "case__child", "requested_by"
-        ),
-    }
+        )
+    )
+    audit_read(request, [a.case_id for a in assessments] + [c.case_id for c in closures], "case", {"page": "approvals"})
+    context = {"assessments": assessments, "closures": closures}
     template = "cases/casework/_approvals.html" if request.htmx else "cases/casework/approvals.html"
     return render(request, template, context)
 

@@ -303,8 +303,9 @@ def test_link_to_an_existing_open_case_instead_of_a_new_child(cast, client_for):
     assert Case.objects.count() == 2  # cast.case + known, no new case
 
 
-# the session, the user, the page of referrals (one query, whatever its length), the inbox badge
-QUEUE_PAGE_QUERIES = 4
+# the session, the user, the page of referrals (one query, whatever its length), the inbox badge,
+# the audit row naming the referrals shown (issue 15)
+QUEUE_PAGE_QUERIES = 5
 
 
 def test_queue_query_count_is_pinned_whatever_its_length(cast, client_for, django_assert_num_queries):
@@ -371,3 +372,20 @@ def test_time_to_triage_figure(cast, api_for):
     api_for(cast.worker).post(f"/api/v1/referrals/{referral.pk}/decline/", {"reason": "x"}, format="json")
     figures = referral_figures(TODAY - dt.timedelta(days=1), TODAY)
     assert figures["received"] == 1 and 4.9 <= figures["average_hours_to_triage"] <= 5.1
+
+
+def test_the_form_sent_again_after_the_back_button_makes_no_second_referral(cast, client_for):
+    """The back button can re-render the form with a new key and the fields restored: the same
+    person sending the same referral again is shown the first one's reference."""
+    client = client_for(cast.referrer)
+    first = client.post("/referrals/new/", _form(cast, submission_key="render-1"))
+    assert first.status_code == 302
+    referral = Referral.objects.get()
+    again = client.post("/referrals/new/", _form(cast, submission_key="render-2"), follow=True)
+    assert again.status_code == 200
+    assert Referral.objects.count() == 1
+    page = again.content.decode()
+    assert referral.reference in page and "没有重复提交" in page
+    # another child is another referral
+    assert client.post("/referrals/new/", _form(cast, submission_key="render-3", child_name="小红")).status_code == 302
+    assert Referral.objects.count() == 2

@@ -133,10 +133,6 @@ def test_update_page_and_supervisor_review(cast, register):
     assert update.status == "approved"
 
 
-@pytest.mark.xfail(
-    reason="KNOWN: passes alone and with its file, fails in the whole suite's order (a process-level cache or leftover state from an earlier test); to fix (see the closing note)",
-    strict=False,
-)
 def test_town_page_shows_completeness_per_village(cast, register):
     RegisterUpdate.objects.create(
         file=register.file, date=timezone.localdate(), summary="ok", submitted_by=register.director, status="approved"
