@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.roles import MANAGERS, REPORT_READERS
 from core.figure_scope import EVERYTHING, FigureScope
+from core.models import Contract
 from core.permissions import contracts_visible_to
 from reports.models import Report
 
@@ -30,11 +31,18 @@ def may_generate(user: Any) -> bool:
 
 def figure_scope_for(user: Any) -> FigureScope:
     """Whose figures ``user`` reads: an admin the instance's; a manager their organisation's; a funder
-    the contracts its organisation funds (``core.permissions.contracts_visible_to``) — across NGOs."""
+    the contracts its organisation funds, across NGOs (when it funds none — a single-NGO instance
+    whose funder account is the NGO's — its own organisation's)."""
     if not may_see_reports(user) or user.has_role(Role.ADMIN):
         return EVERYTHING if may_see_reports(user) else FigureScope(organisation_ids=(), contract_ids=())
     if user.has_role(Role.FUNDER):
-        funded = list(contracts_visible_to(user).order_by("pk").values_list("pk", "organisation_id"))
+        funded = list(
+            Contract.objects.filter(funder_organisation_id=user.organisation_id)
+            .order_by("pk")
+            .values_list("pk", "organisation_id")
+        )
+        if not funded:  # a single-NGO instance: the funder's account belongs to the NGO's organisation
+            return FigureScope(organisation_ids=(user.organisation_id,))
         return FigureScope(
             organisation_ids=tuple(sorted({org for _pk, org in funded})),
             contract_ids=tuple(pk for pk, _org in funded),

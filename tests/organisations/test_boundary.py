@@ -251,3 +251,42 @@ def test_figures_are_scoped_to_the_organisation_and_to_what_a_funder_funds(city)
     assert _summary(city.a.manager, contract=city.b.contract.pk).status_code == 400
     assert _summary(city.funder, contract=city.a.contract.pk).status_code == 400
     assert _summary(city.funder, contract=city.b.contract.pk).json()["cases"]["total"] == 1
+
+
+def test_documents_panels_members_and_programmes_of_another_ngo_are_404(city, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.services import document_add
+    from programmes.services import programme_create
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    b = city.b
+    document = document_add(
+        actor=b.worker,
+        case=b.case,
+        upload=SimpleUploadedFile("乙同意书.pdf", b"%PDF-1.4 consent of B", content_type="application/pdf"),
+        kind="consent",
+    )
+    programme = programme_create(
+        actor=b.manager, kind="children_group", title="乙中心儿童小组", starts_on=timezone.localdate()
+    )
+    assert programme.organisation_id == b.organisation.pk
+    urls = [
+        f"/cases/{b.case.pk}/documents/{document.pk}/",
+        f"/alliance/case/{b.case.pk}/",
+        f"/promises/case/{b.case.pk}/",
+        f"/programmes/case/{b.case.pk}/",
+        f"/alliance/{b.member.pk}/",
+        f"/programmes/{programme.pk}/",
+    ]
+    for role in READERS:
+        client = login(_user(city.a, role))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 404, (role, url)
+            assert not [name for name in [*_planted(b), "乙中心儿童小组"] if name in response.content.decode()]
+        listing = api_as(_user(city.a, role)).get("/api/v1/programmes/").json()
+        assert programme.pk not in [row["id"] for row in listing["results"]]
+    # B's own staff read them
+    assert login(b.worker).get(f"/cases/{b.case.pk}/documents/{document.pk}/").status_code == 200
+    assert login(b.manager).get(f"/programmes/{programme.pk}/").status_code == 200
