@@ -327,7 +327,9 @@ class TransferSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransferViewSet(StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TransferViewSet(
+    AuditedReadMixin, StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """`transfers/`: the managers of both organisations see a transfer (admins all); the receiving
     organisation's managers accept (choosing the lead worker) or decline (with the reason)."""
 

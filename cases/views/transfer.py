@@ -17,9 +17,8 @@ from cases import services
 from cases.forms import LeadWorkerForm, TransferDeclineForm, TransferForm
 from cases.models.transfer import TransferStatus
 from cases.permissions import get_case_for_user, get_transfer_for_user, sees_all_cases, transfers_visible_to
-from core.audit import audit_log
+from core.audit import audit_read
 from core.http_types import AuthenticatedHttpRequest
-from core.models import AuditAction
 
 
 def _errors_to(form: Any, exc: ValidationError) -> None:
@@ -65,8 +64,7 @@ def transfer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for t in transfers
         if t.status == TransferStatus.PROPOSED and t.to_organisation_id == request.user.organisation_id
     ]
-    for transfer in waiting:
-        audit_log(action=AuditAction.VIEW, obj=transfer, request=request)
+    audit_read(request, transfers, "casetransfer")  # the rows name children
     return render(
         request,
         "cases/transfers.html",
