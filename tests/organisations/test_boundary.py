@@ -290,3 +290,19 @@ def test_documents_panels_members_and_programmes_of_another_ngo_are_404(city, se
     # B's own staff read them
     assert login(b.worker).get(f"/cases/{b.case.pk}/documents/{document.pk}/").status_code == 200
     assert login(b.manager).get(f"/programmes/{programme.pk}/").status_code == 200
+
+
+def test_another_ngos_promises_are_neither_listed_nor_asked(city):
+    from django.core.exceptions import ValidationError
+
+    from resources.services import pledges_matching_need, request_create
+    from tests.factories import PledgeFactory
+
+    pledge_b = PledgeFactory(member=city.b.member, kind="goods", description="乙联盟的书包")
+    pledge_a = PledgeFactory(member=city.a.member, kind="goods", description="甲联盟的书包")
+    ids = [row["id"] for row in api_as(city.a.worker).get("/api/v1/pledges/").json()["results"]]
+    assert ids == [pledge_a.pk]
+    assert [p.pk for p in pledges_matching_need(case=city.a.case, kind="goods")] == [pledge_a.pk]
+    with pytest.raises(ValidationError):
+        request_create(actor=city.a.worker, case=city.a.case, pledge=pledge_b, need="书包", what="一个书包")
+    assert pledge_b.requests.count() == 0
