@@ -21,6 +21,7 @@ from accounts.throttles import AnonRateThrottle, FailedLoginAddressThrottle, cli
 from accounts.two_factor import has_confirmed_device
 from core.audit import audit_log
 from core.models import AuditAction
+from organisations.models import Organisation
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -109,6 +110,7 @@ class UserSerializer(serializers.ModelSerializer):
         write_only=True, required=False, max_length=256, trim_whitespace=False, style={"input_type": "password"}
     )
     role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
 
     class Meta:
         model = User
@@ -124,6 +126,7 @@ class UserSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "location",
+            "organisation",
         ]
 
     def validate_password(self, value: str) -> str:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGERS, PROJECT_STAFF, Role
+from organisations.defaults import DefaultOrganisation
 
 __all__ = ["Role", "User"]  # Role lives in accounts.roles; re-exported for the many `from accounts.models import Role`
 
@@ -23,6 +24,13 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="accounts",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     # The area a children director (a village or community) or a children supervisor (a town) serves.
     location = models.ForeignKey(

@@ -20,9 +20,13 @@ def may_manage_users(user: Any) -> bool:
 
 
 def users_visible_to(user: Any) -> QuerySet[User]:
+    """A manager manages their own organisation's accounts; an admin every account of the instance."""
     if not may_manage_users(user):
         return User.objects.none()
-    return User.objects.select_related("member").order_by("username")
+    users = User.objects.select_related("member", "organisation").order_by("username")
+    if not user.has_role(Role.ADMIN):
+        users = users.filter(organisation_id=user.organisation_id)
+    return users
 
 
 def get_user_for_manager(actor: Any, pk: Any) -> User:

@@ -48,11 +48,22 @@ REPORT_READERS = (Role.ADMIN, Role.MANAGER, Role.FUNDER)
 CASE_WORKERS = (Role.SOCIAL_WORKER, Role.MANAGER)
 
 
-def case_workers() -> QuerySet[User]:
-    """Active social workers and managers: the people a case, a referral or a member may be given to."""
+def case_workers(organisation_id: Any = None) -> QuerySet[User]:
+    """Active social workers and managers: the people a case, a referral or a member may be given to
+    (of one organisation when ``organisation_id`` is given)."""
     from accounts.models import User
 
-    return User.objects.filter(role__in=CASE_WORKERS, is_active=True)
+    workers = User.objects.filter(role__in=CASE_WORKERS, is_active=True)
+    if organisation_id is not None:
+        workers = workers.filter(organisation_id=organisation_id)
+    return workers
+
+
+def case_workers_for(user: Any) -> QuerySet[User]:
+    """The lead workers ``user`` may choose: their organisation's (an admin: anyone's)."""
+    if getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN):
+        return case_workers()
+    return case_workers(getattr(user, "organisation_id", None) or 0)
 
 
 def may_lead_cases(user: User | None) -> bool:
@@ -63,6 +74,7 @@ def may_lead_cases(user: User | None) -> bool:
 ROLE_APPS = (
     "core",
     "accounts",
+    "organisations",
     "alliance",
     "cases",
     "referrals",

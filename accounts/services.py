@@ -60,9 +60,13 @@ def user_create(
     member: Any = None,
     is_active: bool = True,
     location: Any = None,
+    organisation: Any = None,
 ) -> User:
+    """A new account. It belongs to ``organisation``, by default the creating manager's own (an admin's
+    or a command's: the instance's default organisation); a manager creates accounts only in their own."""
     if actor is not None:
         _check_may_grant(actor=actor, role=role)
+        _check_may_place(actor=actor, organisation=organisation)
     check_area(role=role, location=location)
     user = User(
         username=username,
@@ -78,11 +82,23 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    organisation_id = getattr(organisation, "pk", organisation)
+    if organisation_id is None and actor is not None and not actor.has_role(Role.ADMIN):
+        organisation_id = actor.organisation_id
+    if organisation_id is not None:
+        user.organisation_id = organisation_id
+    user.full_clean(exclude=["password", "organisation"])
     user.save()
     _sync_group(user)
     audit_log(action=AuditAction.CREATE, user=actor, obj=user, detail={"role": role})
     return user
+
+
+def _check_may_place(*, actor: User, organisation: Any) -> None:
+    """Only an admin places an account in another organisation than their own."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    if organisation_id is not None and not actor.has_role(Role.ADMIN) and organisation_id != actor.organisation_id:
+        raise ValidationError({"organisation": _("You may only manage accounts of your own organisation.")})
 
 
 @transaction.atomic
@@ -92,6 +108,8 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
         raise PermissionDenied(_("Only an administrator may change an administrator account."))
     if "role" in changes:
         _check_may_grant(actor=actor, role=changes["role"])
+    if "organisation" in changes:
+        _check_may_place(actor=actor, organisation=changes["organisation"])
     if "location" in changes or "role" in changes:
         check_area(role=changes.get("role", user.role), location=changes.get("location", user.location))
     if changes.get("is_active") is False and user.pk == actor.pk:

@@ -51,7 +51,9 @@ class MemberSerializer(serializers.ModelSerializer):
             "is_volunteer",
             "phone",
             "joined_on",
+            "organisation",
         ]
+        read_only_fields = ["organisation"]
 
 
 class MemberViewSet(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
+from organisations.defaults import DefaultOrganisation
 
 
 class MemberKind(models.TextChoices):
@@ -51,6 +52,13 @@ class Member(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="alliance_members",
+    )
     responsible_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible social worker"),

@@ -40,9 +40,17 @@ def is_staff(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
+def _in_own_organisation(user: Any, queryset: QuerySet[Any], field: str = "organisation_id") -> QuerySet[Any]:
+    """Admins see the instance; everyone else their own organisation's Alliance."""
+    if user.has_role(Role.ADMIN):
+        return queryset
+    return queryset.filter(**{field: user.organisation_id})
+
+
 def members_visible_to(user: Any) -> QuerySet[Member]:
+    """Project staff see their own organisation's Alliance (admins: every organisation's)."""
     if is_staff(user):
-        return Member.objects.select_related("location", "responsible_worker")
+        return _in_own_organisation(user, Member.objects.select_related("location", "responsible_worker"))
     return Member.objects.none()
 
 
@@ -50,9 +58,10 @@ MemberAction = Literal["view", "certificate", "change"]
 
 
 def may_act_on_member(user: Any, member: Member, action: MemberAction) -> bool:
-    """Project staff see and change every member; a member may download their own certificate."""
+    """Project staff see and change every member of their organisation; a member may download their
+    own certificate."""
     if is_staff(user):
-        return True
+        return bool(user.has_role(Role.ADMIN) or member.organisation_id == user.organisation_id)
     return action == "certificate" and getattr(user, "member_id", None) == member.pk
 
 
@@ -73,7 +82,11 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
 
     from cases.permissions import cases_visible_to
 
-    return Event.objects.filter(Q(case__isnull=True) | Q(case__in=cases_visible_to(user).values("pk")))
+    own_events = Q(case__isnull=True)
+    if not user.has_role(Role.ADMIN):
+        # Events entered by nobody in particular (imported, seeded) stay with every organisation.
+        own_events &= Q(created_by__isnull=True) | Q(created_by__organisation_id=user.organisation_id)
+    return Event.objects.filter(own_events | Q(case__in=cases_visible_to(user).values("pk")))
 
 
 def volunteer_logs_visible_to(user: Any) -> QuerySet[VolunteerLog]:

@@ -32,7 +32,11 @@ def _check_member(fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def member_create(*, actor: User, **fields: Any) -> Member:
+    """A new Alliance member of the actor's organisation (an admin may name another)."""
     _check_member(fields)
+    if not actor.has_role(Role.ADMIN) or fields.get("organisation") is None:
+        fields.pop("organisation", None)
+        fields["organisation_id"] = actor.organisation_id
     member = Member(**fields)
     member.full_clean()
     member.save()
@@ -141,6 +145,7 @@ def members_import(*, actor: User, rows: list[dict[str, Any]]) -> int:
         if values.get("joined_on") and isinstance(values["joined_on"], str):
             values["joined_on"] = dt.date.fromisoformat(values["joined_on"])
         member = Member(**values)
+        member.organisation_id = actor.organisation_id  # the importing organisation's Alliance
         member.full_clean()
         created.append(member)
     Member.objects.bulk_create(created)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from alliance import selectors, services
 from alliance.forms import EventForm, MemberForm
-from alliance.models import Member, Sector, VolunteerAssignment
+from alliance.models import Sector, VolunteerAssignment
 from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
@@ -199,7 +199,7 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "assignments": case.volunteer_assignments.filter(is_active=True).select_related("member"),
             "logs": case.volunteer_logs.select_related("member").order_by("-date")[:20],
-            "volunteers": Member.objects.filter(is_volunteer=True, is_active=True).order_by("name"),
+            "volunteers": members_visible_to(request.user).filter(is_volunteer=True, is_active=True).order_by("name"),
             "may_change": may_change_case(request.user, case),
         },
     )

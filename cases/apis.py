@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,13 +18,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import Role, case_workers
+from accounts.roles import Role, case_workers, case_workers_for
 from cases import services
 from cases.models import (
     Activity,
     ActivityKind,
     Case,
     CaseStatus,
+    CaseTransfer,
     Category,
     FamilySituation,
     HukouStatus,
@@ -32,19 +34,25 @@ from cases.models import (
     SchoolStatus,
     Sex,
 )
+from cases.models.transfer import TransferConsent
 from cases.permissions import (
     CASE_ROW_RELATIONS,
     activities_visible_to,
     case_scope,
     check_works_on_cases,
     get_case_for_user,
+    get_transfer_for_user,
     holds_many_grants,
     may_act_on_case,
     sees_all_cases,
+    transfers_visible_to,
 )
 from core.api_mixins import AuditedReadMixin
 from core.models import Contract, Location
 from core.pagination import NarrowPagination
+from core.permissions import contracts_visible_to
+from organisations.models import Organisation
+from organisations.permissions import manages_instance
 
 
 class VisibleCaseField(serializers.PrimaryKeyRelatedField):
@@ -111,6 +119,7 @@ class CaseSerializer(serializers.ModelSerializer):
         allow_null=True,
     )
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
     closure_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     version = serializers.IntegerField(required=False, min_value=1, max_value=2_000_000_000)
 
@@ -131,12 +140,36 @@ class CaseSerializer(serializers.ModelSerializer):
             "closure_reason",
             "referral",
             "contract",
+            "organisation",
             "version",
         ]
         read_only_fields = ["id", "number", "referral"]
         extra_kwargs = {"opened_on": {"required": False}, "closed_on": {"required": False}}
 
+    def get_fields(self) -> dict[str, Any]:
+        # Contracts, lead workers and organisations of other organisations are not there to name.
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["contract"].queryset = contracts_visible_to(request.user)
+            fields["lead_worker"].queryset = case_workers_for(request.user)
+            if not manages_instance(request.user):
+                fields["organisation"].queryset = Organisation.objects.filter(
+                    pk=getattr(request.user, "organisation_id", None)
+                )
+        return fields
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (
+            self.instance is not None
+            and "organisation" in attrs
+            and attrs["organisation"] != self.instance.organisation
+        ):
+            raise serializers.ValidationError(
+                {"organisation": _("A case moves to another organisation only by a transfer.")}
+            )
+        if self.instance is not None:
+            attrs.pop("organisation", None)
         today = timezone.localdate()
         opened = attrs.get("opened_on", getattr(self.instance, "opened_on", None)) or today
         closed = attrs.get("closed_on", getattr(self.instance, "closed_on", None))
@@ -159,6 +192,17 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseCloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField()
     closure_reason = serializers.CharField(max_length=2000)
+
+
+class TransferProposeSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    reason = serializers.CharField(max_length=5000)
+    consent_basis = serializers.ChoiceField(choices=TransferConsent.choices)
+    consented_by = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+def _validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(getattr(exc, "message_dict", None) or {"detail": exc.messages})
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -248,13 +292,36 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
         case = get_case_for_user(request.user, pk, action="assign")
-        field = serializers.PrimaryKeyRelatedField(queryset=case_workers())
+        field = serializers.PrimaryKeyRelatedField(queryset=case_workers(case.organisation_id))
         try:
             worker = field.to_internal_value(request.data.get("lead_worker"))
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"lead_worker": exc.detail}) from None
         case = services.case_assign(actor=request.user, case=case, lead_worker=worker)
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+    @extend_schema(
+        request=TransferProposeSerializer,
+        responses={201: inline_serializer("TransferProposed", {"transfer": serializers.IntegerField()})},
+    )
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: Any = None) -> Response:
+        case = get_case_for_user(request.user, pk, action="assign")
+        body = TransferProposeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            transfer = services.transfer_propose(
+                actor=request.user,
+                case=case,
+                to_organisation=data["organisation"],
+                reason=data["reason"],
+                consent_basis=data["consent_basis"],
+                consented_by=data["consented_by"],
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
+        return Response({"transfer": transfer.pk}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CaseCloseSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -264,6 +331,81 @@ class CaseViewSet(
         body.is_valid(raise_exception=True)
         case = services.case_close(actor=request.user, case=case, **body.validated_data)
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseTransfer
+        fields = [
+            "id",
+            "case",
+            "from_organisation",
+            "to_organisation",
+            "status",
+            "reason",
+            "consent_basis",
+            "consented_by",
+            "proposed_on",
+            "decided_on",
+            "decline_reason",
+            "lead_worker",
+            "case_number",
+            "child_name",
+        ]
+        read_only_fields = fields
+
+
+class TransferViewSet(
+    AuditedReadMixin, StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """`transfers/`: the managers of both organisations see a transfer (admins all); the receiving
+    organisation's managers accept (choosing the lead worker) or decline (with the reason)."""
+
+    serializer_class = TransferSerializer
+    filterset_fields = ["status", "from_organisation", "to_organisation", "case"]
+    ordering_fields = ["proposed_on", "id"]
+    queryset = CaseTransfer.objects.none()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.check_staff(request)
+
+    def get_queryset(self) -> QuerySet[CaseTransfer]:
+        return transfers_visible_to(self.request.user).order_by("-proposed_on", "-pk")
+
+    def get_object(self) -> CaseTransfer:
+        return get_transfer_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        request=inline_serializer("TransferAccept", {"lead_worker": serializers.IntegerField()}),
+        responses=TransferSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: Any = None) -> Response:
+        transfer = get_transfer_for_user(request.user, pk, action="answer")
+        field = serializers.PrimaryKeyRelatedField(queryset=case_workers(transfer.to_organisation_id))
+        try:
+            worker = field.to_internal_value(request.data.get("lead_worker"))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"lead_worker": exc.detail}) from None
+        try:
+            services.transfer_accept(actor=request.user, transfer=transfer, lead_worker=worker)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
+        return Response(self.get_serializer(get_transfer_for_user(request.user, pk)).data)
+
+    @extend_schema(
+        request=inline_serializer("TransferDecline", {"reason": serializers.CharField()}),
+        responses=TransferSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: Any = None) -> Response:
+        transfer = get_transfer_for_user(request.user, pk, action="answer")
+        try:
+            services.transfer_decline(actor=request.user, transfer=transfer, reason=str(request.data.get("reason", "")))
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
+        return Response(self.get_serializer(get_transfer_for_user(request.user, pk)).data)
 
 
 class ActivitySerializer(serializers.ModelSerializer):

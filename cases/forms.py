@@ -7,9 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.roles import case_workers
 from cases.models import Activity, ActivityKind, Case, CaseFlag, Child, HouseholdMember, PresentingIssue
+from cases.models.transfer import TransferConsent
 from core.models import Location
 
 
@@ -95,9 +96,33 @@ class CaseForm(forms.ModelForm):
 class LeadWorkerForm(forms.Form):
     lead_worker = forms.ModelChoiceField(label=_("lead social worker"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_worker"].queryset = case_workers().order_by("full_name", "username")
+        self.fields["lead_worker"].queryset = case_workers(organisation_id).order_by("full_name", "username")
+
+
+class TransferForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("to the organisation"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    consent_basis = forms.ChoiceField(label=_("consent"), choices=TransferConsent.choices)
+    consented_by = forms.CharField(
+        label=_("who consented"), max_length=200, required=False, help_text=_("e.g. 奶奶 王桂芳")
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from organisations.models import Organisation
+
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(staff__role=Role.MANAGER, staff__is_active=True)
+            .exclude(pk=case.organisation_id)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class TransferDeclineForm(forms.Form):
+    reason = forms.CharField(label=_("reason for declining"), max_length=5000)
 
 
 class QuickVisitForm(forms.ModelForm):

@@ -10,4 +10,5 @@ NAV = [
     NavItem(_("Search cases"), "cases:search", PROJECT_STAFF, order=12),
     NavItem(_("Approvals"), "cases:approvals-page", MANAGERS, order=11),
     NavItem(_("New case"), "cases:create", PROJECT_STAFF, order=14),
+    NavItem(_("Transfers"), "cases:transfers", MANAGERS, order=15),
 ]

@@ -1,9 +1,11 @@
 """Who may see and do what with which case: the one access policy for pages, API, search, exports and tasks.
 
-Managers and admins hold the model permission ``cases.view_case`` through their role group and
-see every case. Everyone else sees exactly the cases they hold a guardian object permission on
-(granted and revoked only by cases.services). The visibility filter starts from the caller's
-own grant rows, so its cost follows what the user may see, not the size of the table.
+Admins see every case of the instance; managers every case of their own organisation. Social
+workers see exactly the cases of their organisation they hold a guardian object permission on
+(granted and revoked only by cases.services). The organisation is part of the scope itself
+(``case_scope``), so every list, search, export, count and lookup inherits it: nobody ever reads
+another organisation's case, whatever grant rows exist. The visibility filter starts from the
+caller's own grant rows, so its cost follows what the user may see, not the size of the table.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.roles import MANAGERS, PROJECT_STAFF
 from cases.choices import CaseStatus
-from cases.models import Activity, Case, CaseGroupObjectPermission, CaseUserObjectPermission, ClosureRequest
+from cases.models import (
+    Activity,
+    Case,
+    CaseGroupObjectPermission,
+    CaseTransfer,
+    CaseUserObjectPermission,
+    ClosureRequest,
+)
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -73,7 +82,13 @@ def check_works_on_cases(user: Any) -> None:
 
 
 def sees_all_cases(user: Any) -> bool:
+    """Managers and admins: every case in their scope (a manager's organisation, an admin's instance)."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*MANAGERS))
+
+
+def sees_every_organisation(user: Any) -> bool:
+    """Admins manage the instance: every organisation's cases."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN))
 
 
 def visible_case_ids(user: Any, codename: str = "view_case") -> QuerySet[Any, Any]:
@@ -114,22 +129,25 @@ def holds_many_grants(user: Any) -> bool:
 def case_scope(user: Any, *, many_grants: bool = False) -> QuerySet[Case]:
     """The cases the user may see, narrow: no joins, so lists sort and limit ids before widening.
 
-    Every list starts here (``cases_visible_to`` adds the joins for a page's rows). A further
-    scope (e.g. the caller's organisation) is one more ``.filter`` on the returned queryset.
+    Every list starts here (``cases_visible_to`` adds the joins for a page's rows). The caller's
+    organisation is part of the scope: only an admin crosses organisations.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    if sees_all_cases(user):
+    if sees_every_organisation(user):
         return Case.objects.all()
+    in_organisation = Case.objects.filter(organisation_id=user.organisation_id)
+    if sees_all_cases(user):
+        return in_organisation
     if not user.has_role(Role.SOCIAL_WORKER):
         return Case.objects.none()
     if many_grants:  # the same rows; a plan that walks the list's index (see holds_many_grants)
         own, via_groups = _grant_filters(user)
-        return Case.objects.filter(Q(pk__in=own) | Q(pk__in=via_groups))
-    return Case.objects.filter(pk__in=visible_case_ids(user))
+        return in_organisation.filter(Q(pk__in=own) | Q(pk__in=via_groups))
+    return in_organisation.filter(pk__in=visible_case_ids(user))
 
 
-CASE_ROW_RELATIONS = ("child", "child__location", "lead_worker", "contract")
+CASE_ROW_RELATIONS = ("child", "child__location", "lead_worker", "contract", "organisation")
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -211,3 +229,31 @@ def get_closure_request_for_user(user: Any, pk: Any, action: Literal["view", "ap
         raise Http404
     check_case_action(user, closure.case, action)
     return closure
+
+
+TransferAction = Literal["view", "answer"]
+
+
+def transfers_visible_to(user: Any) -> QuerySet[CaseTransfer]:
+    """Transfers are seen by the managers of the two organisations (admins: all). After acceptance
+    the record is all the sender keeps of the case."""
+    base = CaseTransfer.objects.select_related("from_organisation", "to_organisation", "proposed_by", "decided_by")
+    if not sees_all_cases(user):
+        return base.none()
+    if sees_every_organisation(user):
+        return base
+    return base.filter(Q(from_organisation_id=user.organisation_id) | Q(to_organisation_id=user.organisation_id))
+
+
+def get_transfer_for_user(user: Any, pk: Any, action: TransferAction = "view") -> CaseTransfer:
+    """The transfer if the user sees it, else 404; ``answer`` (accept, decline) is for the receiving
+    organisation's managers (403 for the sender's)."""
+    try:
+        transfer = transfers_visible_to(user).get(pk=pk)
+    except (CaseTransfer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if action == "answer" and not (
+        sees_every_organisation(user) or transfer.to_organisation_id == user.organisation_id
+    ):
+        raise PermissionDenied
+    return transfer

@@ -33,7 +33,7 @@ def visits_due(*, today: dt.date) -> int:
     due = (
         Case.objects.exclude(status=CaseStatus.CLOSED)
         .filter(lead_worker__is_active=True, next_visit_due__lte=today)
-        .values("pk", "number", "lead_worker_id", "next_visit_due")
+        .values("pk", "number", "lead_worker_id", "next_visit_due", "organisation_id")
     )
     inserted = insert_select(
         source=due,
@@ -53,7 +53,9 @@ def visits_due(*, today: dt.date) -> int:
         object_type="case",
         key="'visit-overdue:' || s.pk || ':' || s.next_visit_due",
         user_column="m.id",
-        join="CROSS JOIN (SELECT id FROM accounts_user WHERE role = %s AND is_active) AS m",
+        # The case's own organisation's managers only.
+        join="JOIN (SELECT id, organisation_id FROM accounts_user WHERE role = %s AND is_active) AS m"
+        " ON m.organisation_id = s.organisation_id",
         join_params=[Role.MANAGER],
         where="WHERE s.next_visit_due <= %s",
         where_params=[today - dt.timedelta(days=7)],
@@ -138,8 +140,8 @@ def care_plans_due(*, today: dt.date) -> int:
 def caseload_pace(*, today: dt.date) -> int:
     """Monthly, to managers: a running contract whose cases lag behind its target pro rata."""
     rows: list[Notification] = []
-    managers = active_managers()
     for contract in Contract.objects.filter(start__lte=today, end__gte=today):
+        managers = active_managers(contract.organisation_id)
         days = max(1, (contract.end - contract.start).days)
         expected = contract.caseload_target * (today - contract.start).days / days
         opened = Case.objects.filter(contract=contract).count()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import case_workers
+from accounts.roles import case_workers_for
 from cases.choices import HIGH_RISK, OPEN_STATUSES, RISK_ORDER, rank
 from cases.due import visit_interval_days
 from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, RiskChange
@@ -198,7 +198,7 @@ def team_caseloads(user: User) -> QuerySet[User]:
     """Managers: each worker with the number of open cases they lead and how many are high risk."""
     open_q = Q(lead_cases__status__in=OPEN_STATUSES)
     return (
-        case_workers()
+        case_workers_for(user)
         .annotate(
             open_cases=Count("lead_cases", filter=open_q),
             high_risk=Count("lead_cases", filter=open_q & Q(lead_cases__risk_level__in=HIGH_RISK)),

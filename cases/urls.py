@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases.views import case as views
-from cases.views import casework
+from cases.views import casework, transfer
 
 app_name = "cases"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("export/", views.case_export, name="export"),
     path("children/autocomplete/", views.child_autocomplete, name="child-autocomplete"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/transfer/", transfer.transfer_propose, name="transfer"),
+    path("transfers/", transfer.transfer_list, name="transfers"),
+    path("transfers/<int:pk>/<str:answer>/", transfer.transfer_answer, name="transfer-answer"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/visit/", views.visit_quick_add, name="visit-add"),
     path("<int:pk>/flags/", views.flag_add, name="flag-add"),

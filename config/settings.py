@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "core",
     "accounts",
+    "organisations",
     "alliance",
     "cases",
     "referrals",

@@ -18,6 +18,7 @@ class FaviconRedirect(RedirectView):
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("core.api_urls")),
+    path("", include("organisations.api_urls")),
     path("", include("alliance.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("referrals.api_urls")),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("accounts/", include("accounts.auth_urls")),
     path("users/", include("accounts.urls")),
     path("", include("core.urls")),
+    path("organisations/", include("organisations.urls")),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("alliance/", include("alliance.urls")),

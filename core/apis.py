@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 
 from core.audit import audit_log
 from core.models import AuditAction, Contract, Location
-from core.permissions import ModelPermsOrReadOnlyFor
+from core.permissions import ModelPermsOrReadOnlyFor, contracts_visible_to, is_admin
+from organisations.models import Organisation
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -27,10 +29,34 @@ class LocationSerializer(serializers.ModelSerializer):
 
 class ContractSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+    funder_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Contract
-        fields = ["id", "name", "funder", "start", "end", "amount", "caseload_target"]
+        fields = [
+            "id",
+            "name",
+            "funder",
+            "start",
+            "end",
+            "amount",
+            "caseload_target",
+            "organisation",
+            "funder_organisation",
+        ]
+
+    def get_fields(self) -> dict[str, Any]:
+        # A manager's contracts are their own organisation's; only an admin names another.
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not is_admin(request.user):
+            fields["organisation"].queryset = Organisation.objects.filter(
+                pk=getattr(request.user, "organisation_id", None)
+            )
+        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("start", getattr(self.instance, "start", None))
@@ -63,7 +89,19 @@ class LocationViewSet(AuditedModelViewSet):
 
 
 class ContractViewSet(AuditedModelViewSet):
+    """Contracts are scoped like every record: an organisation's staff see its own, a funder those it
+    funds, an admin all (``contracts_visible_to``); another's answers 404."""
+
     queryset = Contract.objects.order_by("-start", "pk")
     serializer_class = ContractSerializer
     permission_classes = [ModelPermsOrReadOnlyFor]
     ordering_fields = ["start", "end", "id"]
+    filterset_fields = ["organisation", "funder_organisation"]
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return contracts_visible_to(self.request.user).order_by("-start", "pk")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        if "organisation" not in serializer.validated_data and not is_admin(self.request.user):
+            serializer.validated_data["organisation"] = self.request.user.organisation
+        super().perform_create(serializer)

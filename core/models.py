@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.search_keys import search_key
+from organisations.defaults import DefaultOrganisation
 
 
 class TimeStampedModel(models.Model):
@@ -68,6 +69,23 @@ class Contract(TimeStampedModel):
     end = models.DateField(_("end"))
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
     caseload_target = models.PositiveIntegerField(_("caseload target"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("delivered by"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    # The government body that pays, when it is an organisation on the instance: its funder accounts
+    # read the aggregates of the contracts it funds, across NGOs. ``funder`` stays its name as text.
+    funder_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("funding organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funded_contracts",
+    )
 
     class Meta:
         verbose_name = _("contract")

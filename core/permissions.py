@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import Role
+from accounts.roles import PROJECT_STAFF
+from core.models import Contract
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -27,6 +30,24 @@ ROLE_PERMISSIONS = {
 
 def is_admin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN))
+
+
+def contracts_visible_to(user: Any) -> QuerySet[Contract]:
+    """Admins: every contract. Project staff: their organisation's. A funder: the contracts its
+    organisation funds (and, where no funding organisation is named, those of its own organisation —
+    a single-NGO instance). Everyone else: none."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return Contract.objects.none()
+    if user.has_role(Role.ADMIN):
+        return Contract.objects.all()
+    if user.has_role(*PROJECT_STAFF):
+        return Contract.objects.filter(organisation_id=user.organisation_id)
+    if user.has_role(Role.FUNDER):
+        return Contract.objects.filter(
+            Q(funder_organisation_id=user.organisation_id)
+            | Q(funder_organisation__isnull=True, organisation_id=user.organisation_id)
+        )
+    return Contract.objects.none()
 
 
 class ModelPermsOrReadOnlyFor(BasePermission):

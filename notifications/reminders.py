@@ -60,11 +60,15 @@ def insert_rows(rows: list[Notification]) -> int:
     return len(rows)
 
 
-def active_managers() -> list[int]:
-    """The managers told about what waits too long (referrals, overdue visits, caseload pace)."""
+def active_managers(organisation_id: int | None = None) -> list[int]:
+    """The managers told about what waits too long (referrals, overdue visits, caseload pace): of one
+    organisation when ``organisation_id`` is given."""
     from accounts.models import User
 
-    return list(User.objects.filter(role=Role.MANAGER, is_active=True).values_list("pk", flat=True))
+    managers = User.objects.filter(role=Role.MANAGER, is_active=True)
+    if organisation_id is not None:
+        managers = managers.filter(organisation_id=organisation_id)
+    return list(managers.values_list("pk", flat=True))
 
 
 def insert_select(

@@ -11,8 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -58,8 +57,9 @@ class StaffGate:
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    # Organisations are added by another app; until then every programme belongs to the instance's one NGO.
-    organisation = serializers.SerializerMethodField()
+    organisation: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )  # the creator's organisation
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
     title = serializers.CharField(max_length=200)
     location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
@@ -84,10 +84,6 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "target_group",
             "planned_sessions",
         ]
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_organisation(self, obj: Programme) -> int | None:
-        return None
 
 
 class ProgrammeViewSet(

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from cases.models import Case
+from core.figure_scope import EVERYTHING, FigureScope
 from core.models import Contract
 from programmes.models import CallTarget, ParentCall, ProgrammeKind, ProgrammeSession
 from programmes.selectors import tutor_minutes
@@ -56,12 +57,16 @@ def calls_target(start: dt.date, end: dt.date, contract: Contract | None = None)
     return total
 
 
-def programme_figures(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
+def programme_figures(
+    start: dt.date, end: dt.date, contract: Contract | None = None, *, scope: FigureScope = EVERYTHING
+) -> dict[str, Any]:
+    """Group services in the period. ``scope`` narrows the children reached and the parent calls to the
+    cases in scope (programmes have no organisation yet: their session counts are the instance's)."""
     sessions = ProgrammeSession.objects.filter(date__gte=start, date__lte=end)
     attendance = ProgrammeSession.attendees.through.objects.filter(
         programmesession__date__gte=start, programmesession__date__lte=end
-    )
-    calls = ParentCall.objects.filter(date__gte=start, date__lte=end, held=True)
+    ).filter(scope.cases("case__"))
+    calls = ParentCall.objects.filter(date__gte=start, date__lte=end, held=True).filter(scope.cases("case__"))
     if contract is not None:
         attendance = attendance.filter(case__contract=contract)
         calls = calls.filter(case__contract=contract)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
+from organisations.defaults import DefaultOrganisation
 
 
 class ProgrammeKind(models.TextChoices):
@@ -50,6 +51,13 @@ class Programme(TimeStampedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="programmes",
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 """Who may see and run which programme, and whose names they may see on its roster.
 
-- Programmes are seen by the staff of the organisation that runs them: managers, admins and social
-  workers (a single-NGO instance until organisations land) — anyone else gets 404.
+- Programmes are seen by the staff of the organisation that runs them: its managers and social
+  workers, and admins — anyone else gets 404.
 - Changing a programme or taking attendance: its facilitators, managers and admins (403 for the
   other staff, who may read).
 - A child's identity on a roster (name, attendance, notes): those who may see the case under the
@@ -57,9 +57,13 @@ def runs_everything(user: Any) -> bool:
 
 
 def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    """The staff of the organisation that runs the programme (admins: every organisation's)."""
     if not is_staff(user):
         return Programme.objects.none()
-    return Programme.objects.select_related("location").prefetch_related("facilitators", "volunteers")
+    programmes = Programme.objects.select_related("location").prefetch_related("facilitators", "volunteers")
+    if not user.has_role(Role.ADMIN):
+        programmes = programmes.filter(organisation_id=user.organisation_id)
+    return programmes
 
 
 def is_facilitator(user: Any, programme: Programme) -> bool:
@@ -84,7 +88,10 @@ def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> P
 def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
     if not is_staff(user):
         return ProgrammeSession.objects.none()
-    return ProgrammeSession.objects.select_related("programme")
+    sessions = ProgrammeSession.objects.select_related("programme")
+    if not user.has_role(Role.ADMIN):
+        sessions = sessions.filter(programme__organisation_id=user.organisation_id)
+    return sessions
 
 
 def get_session_for_user(user: Any, pk: Any, *, for_change: bool = False) -> ProgrammeSession:

@@ -66,7 +66,8 @@ def programme_create(
         planned_sessions=planned_sessions,
         created_by=actor,
     )
-    programme.full_clean()
+    programme.organisation_id = actor.organisation_id  # the organisation that runs it
+    programme.full_clean(exclude=["organisation"])
     programme.save()
     programme.facilitators.set(facilitators or [actor])
     programme.volunteers.set(volunteers)

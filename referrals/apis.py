@@ -58,8 +58,9 @@ class ReferralSerializer(serializers.ModelSerializer):
             "status",
             "received_on",
             "case",
+            "organisation",
         ]
-        read_only_fields = ["id", "reference", "status", "case"]
+        read_only_fields = ["id", "reference", "status", "case", "organisation"]
 
     def get_case(self, referral: Referral) -> int | None:
         # A referrer learns the outcome, never the case behind it.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Sex, Urgency  # noqa: F401  (Urgency re-exported)
 from core.models import TimeStampedModel
+from organisations.defaults import DefaultOrganisation
 
 
 class Channel(models.TextChoices):
@@ -18,6 +19,7 @@ class Channel(models.TextChoices):
     OUTREACH = "outreach", _("Outreach")
     OTHER = "other", _("Other")
     CHILDREN_DIRECTOR = "children_director", _("Monitoring register (children director or supervisor)")
+    AGENCY = "agency", _("Another organisation on Shouhu (referral between agencies)")
 
 
 class Indicator(models.TextChoices):
@@ -92,6 +94,13 @@ class Referral(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="referrals_entered",
     )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("receiving organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     # The client's idempotency key: a double click or a retry creates one referral, not two.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
@@ -126,9 +135,40 @@ class ConsentBasis(models.TextChoices):
     MANAGER_OVERRIDE = "manager_override", _("A manager overrode the need for consent")
 
 
+class OutgoingStatus(models.TextChoices):
+    """The state of the loop: sent, then the receiver's answer (accepted or declined), the service
+    started, completed with an outcome; or cancelled by the referring worker."""
+
+    SENT = "sent", _("Sent, no answer yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("Service started")
+    DONE = "done", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_OUTGOING = (OutgoingStatus.SENT, OutgoingStatus.ACCEPTED, OutgoingStatus.IN_PROGRESS)
+# Which answer may follow which state.
+OUTGOING_NEXT = {
+    OutgoingStatus.SENT: {
+        OutgoingStatus.ACCEPTED,
+        OutgoingStatus.DECLINED,
+        OutgoingStatus.IN_PROGRESS,
+        OutgoingStatus.DONE,
+    },
+    OutgoingStatus.ACCEPTED: {OutgoingStatus.IN_PROGRESS, OutgoingStatus.DONE},
+    OutgoingStatus.IN_PROGRESS: {OutgoingStatus.DONE},
+}
+
+
 class OutgoingReferral(TimeStampedModel):
     """A case referred out to another service. Sharing a child's details outside the project needs recorded
-    consent, or a manager's override with a reason."""
+    consent, or a manager's override with a reason.
+
+    Picked from the service directory, the loop closes: when the receiving organisation works on
+    Shouhu the referral enters its triage queue (``incoming``) and its answers come back here; when
+    it does not, the referring worker records the answers, and a reminder follows up when none
+    arrives by ``follow_up_on``."""
 
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="outgoing_referrals"
@@ -136,17 +176,38 @@ class OutgoingReferral(TimeStampedModel):
     service = models.CharField(_("service"), max_length=30, choices=OutgoingService.choices)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        default="sent",
-        choices=(
-            ("sent", _("Sent")),
-            ("in_progress", _("In progress")),
-            ("done", _("Done")),
-            ("cancelled", _("Cancelled")),
-        ),
+    status = models.CharField(_("status"), max_length=20, default=OutgoingStatus.SENT, choices=OutgoingStatus.choices)
+    directory_service = models.ForeignKey(
+        "organisations.Service",
+        verbose_name=_("service (directory)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outgoing_referrals",
     )
+    receiving_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("receiving organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outgoing_referrals_received",
+    )
+    incoming = models.OneToOneField(
+        Referral,
+        verbose_name=_("referral in the receiver's queue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="from_outgoing",
+    )
+    share_identity = models.BooleanField(
+        _("share the child's name"),
+        default=True,
+        help_text=_("Only with consent: otherwise the receiver sees age, sex, village and the note."),
+    )
+    answered_on = models.DateField(_("last answer on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
     consent_basis = models.CharField(_("consent"), max_length=20, choices=ConsentBasis.choices)
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)
@@ -157,3 +218,24 @@ class OutgoingReferral(TimeStampedModel):
         verbose_name = _("outgoing referral")
         verbose_name_plural = _("outgoing referrals")
         ordering = ["-created_at"]
+
+
+class OutgoingAnswer(models.Model):
+    """One answer in the loop: from the receiver on Shouhu, or recorded by the referring worker."""
+
+    outgoing = models.ForeignKey(
+        OutgoingReferral, verbose_name=_("outgoing referral"), on_delete=models.CASCADE, related_name="answers"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=OutgoingStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    answered_on = models.DateField(_("answered on"))
+    by_receiver = models.BooleanField(_("from the receiving organisation"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer to an outgoing referral")
+        verbose_name_plural = _("answers to outgoing referrals")
+        ordering = ["created_at", "pk"]

@@ -1,9 +1,11 @@
 """Who sees which referral.
 
 - a referrer: only their own (never the case behind it);
-- managers and admins: every referral;
-- a social worker: the triage pool (``new`` and ``needs_info``); an accepted referral exactly when
-  they may see its case; a declined or referred-on one only if they triaged it.
+- admins: every referral; managers: every referral their organisation received;
+- a social worker: their organisation's triage pool (``new`` and ``needs_info``); an accepted
+  referral exactly when they may see its case; a declined or referred-on one only if they triaged it.
+
+A referral belongs to the organisation that receives it: another organisation's staff get 404.
 """
 
 from __future__ import annotations
@@ -37,15 +39,17 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Referral.objects.none()
     base = Referral.objects.select_related("location", "referrer_member", "case")
-    if user.has_role(Role.ADMIN, Role.MANAGER):
+    if user.has_role(Role.ADMIN):
         return base
+    if user.has_role(Role.MANAGER):
+        return base.filter(organisation_id=user.organisation_id)
     if user.has_role(Role.SOCIAL_WORKER):
         from cases.permissions import visible_case_ids
 
         pool = Q(status__in=[ReferralStatus.NEW, ReferralStatus.NEEDS_INFO])
         accepted = Q(status=ReferralStatus.ACCEPTED, case_id__in=visible_case_ids(user))
         triaged = Q(status__in=[ReferralStatus.DECLINED, ReferralStatus.REFERRED_ON], triaged_by_id=user.pk)
-        return base.filter(pool | accepted | triaged)
+        return base.filter(organisation_id=user.organisation_id).filter(pool | accepted | triaged)
     if user.has_role(Role.REFERRER):
         own = Q(created_by=user)
         if user.member_id:

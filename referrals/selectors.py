@@ -14,7 +14,7 @@ from pypinyin import lazy_pinyin
 
 from cases.choices import URGENCY_ORDER, CaseStatus, Urgency, rank
 from cases.models import Child
-from cases.permissions import cases_visible_to, sees_all_cases
+from cases.permissions import cases_visible_to, sees_every_organisation
 from core.dates import age_in_years
 from referrals.models import Referral, ReferralStatus
 from referrals.permissions import referrals_visible_to
@@ -190,7 +190,7 @@ def name_match_filter(name: str, location_field: str, location_id: Any, name_fie
 def possible_duplicates(user: Any, referral: Referral, *, limit: int = 5) -> list[Candidate]:
     """Children the user may see who may be the referred child, ranked by ``match_child``."""
     children = Child.objects.select_related("location")
-    if not sees_all_cases(user):
+    if not sees_every_organisation(user):
         children = children.filter(pk__in=cases_visible_to(user).values("child_id"))
     candidates = children.filter(name_match_filter(referral.child_name, "location", referral.location_id)).order_by(
         "pk"

@@ -70,9 +70,10 @@ def _validate(fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def on_duty_staff() -> list[User]:
-    """Who is told at once about an immediate referral: every active social worker and manager."""
-    return list(case_workers())
+def on_duty_staff(organisation_id: Any = None) -> list[User]:
+    """Who is told at once about an immediate referral: every active social worker and manager (of
+    the receiving organisation)."""
+    return list(case_workers(organisation_id))
 
 
 def referral_submit(
@@ -93,6 +94,7 @@ def referral_submit(
     received_on: dt.date | None = None,
     submission_key: str | None = None,
     via_channel: str | None = None,
+    organisation: Any = None,
     same_content_is_resubmission: bool = False,
 ) -> tuple[Referral, bool]:
     """Record a referral; returns (referral, created). The same submission_key returns the first one.
@@ -103,6 +105,8 @@ def referral_submit(
 
     A referrer's own referral always comes from their Alliance membership through the Alliance
     channel, whatever they send; staff entering a hotline call or a police referral set both.
+    It enters the triage pool of ``organisation`` (the receiving organisation), by default the
+    one the person submitting it belongs to.
     """
     if submission_key:
         existing = Referral.objects.filter(submission_key=submission_key).first()
@@ -156,12 +160,15 @@ def referral_submit(
                 submission_key=submission_key or None,
                 **fields,
             )
-            referral.full_clean(exclude=["submission_key"])
+            organisation_id = getattr(organisation, "pk", organisation) or actor.organisation_id
+            if isinstance(organisation_id, int):
+                referral.organisation_id = organisation_id
+            referral.full_clean(exclude=["submission_key", "organisation"])
             referral.save()
             audit_log(action=AuditAction.CREATE, user=actor, obj=referral)
             if referral.urgency == Urgency.IMMEDIATE:
                 link = reverse("referrals:detail", args=[referral.pk])
-                for user in on_duty_staff():
+                for user in on_duty_staff(referral.organisation_id):
                     notify(
                         user=user,
                         kind="referral_immediate",
@@ -229,7 +236,11 @@ def referral_accept(
 ) -> Case:
     """Accept for assessment: open a case (on a new or an existing child), or link to an open case."""
     lead_worker = lead_worker or actor
+    if lead_worker.organisation_id != referral.organisation_id:
+        raise ValidationError({"lead_worker": _("The lead worker must work for the receiving organisation.")})
     if case is not None:
+        if case.organisation_id != referral.organisation_id:
+            raise ValidationError({"case": _("That case belongs to another organisation.")})
         if case.status == CaseStatus.CLOSED:
             raise ValidationError({"case": _("That case is closed; open a new one instead.")})
         grant_case_access(case=case, user=lead_worker) if case.lead_worker_id != lead_worker.pk else None
@@ -254,6 +265,7 @@ def referral_accept(
         lead_worker=lead_worker,
         referral=referral,
         risk_level=RiskLevel.IMMEDIATE if referral.urgency == Urgency.IMMEDIATE else RiskLevel.MEDIUM,
+        organisation=referral.organisation_id,
     )
     _triage(referral, actor, ReferralStatus.ACCEPTED, case=case)
     return case
@@ -299,22 +311,53 @@ def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral
     return referral
 
 
+# Days after which an unanswered outgoing referral is followed up, when no date is given.
+OUTGOING_FOLLOW_UP_DAYS = 14
+
+# The directory's kinds of service, as the outgoing referral's older list of services names them.
+_SERVICE_FOR_KIND = {
+    "legal_aid": "legal_aid",
+    "psychological_support": "psychological",
+    "medical_care": "medical",
+    "forensic_interview": "one_stop_centre",
+}
+
+
 @transaction.atomic
 def outgoing_referral_create(
     *,
     actor: User,
     case: Any,
-    service: str,
+    service: str = "",
     consent_basis: str,
     organisation: str = "",
     note: str = "",
     follow_up_on: dt.date | None = None,
     consent_on: dt.date | None = None,
     override_reason: str = "",
+    directory_service: Any = None,
+    share_identity: bool = True,
 ) -> Any:
-    """Refer a case out. Guardian's or child's consent needs its date; an override needs a manager and a reason."""
+    """Refer a case out. Guardian's or child's consent needs its date; an override needs a manager and a reason.
+
+    With a service from the directory the loop closes: if its organisation works on Shouhu, a
+    referral enters that organisation's triage queue (the child's name only when ``share_identity``)
+    and its answers come back; otherwise the worker records them, and a reminder follows up on
+    ``follow_up_on`` (by default in ``OUTGOING_FOLLOW_UP_DAYS``) if none has come."""
+    from organisations.permissions import uses_shouhu
     from referrals.models import ConsentBasis, OutgoingReferral, OutgoingService
 
+    receiver = None
+    if directory_service is not None:
+        if not directory_service.is_active:
+            raise ValidationError({"directory_service": _("That service is no longer on the directory.")})
+        receiver = directory_service.organisation
+        if receiver.pk == case.organisation_id:
+            raise ValidationError(
+                {"directory_service": _("That is your own organisation's service: add it to the care plan instead.")}
+            )
+        service = _SERVICE_FOR_KIND.get(directory_service.kind, OutgoingService.OTHER)
+        organisation = receiver.name
     if service not in OutgoingService.values:
         raise ValidationError({"service": _("Choose the service.")})
     if consent_basis not in ConsentBasis.values:
@@ -326,6 +369,8 @@ def outgoing_referral_create(
             raise ValidationError({"override_reason": _("Give the reason for sharing without consent.")})
     elif consent_on is None or consent_on > timezone.localdate():
         raise ValidationError({"consent_on": _("Give the date the consent was given.")})
+    if directory_service is not None and follow_up_on is None:
+        follow_up_on = timezone.localdate() + dt.timedelta(days=OUTGOING_FOLLOW_UP_DAYS)
     outgoing = OutgoingReferral.objects.create(
         case=case,
         service=service,
@@ -336,11 +381,163 @@ def outgoing_referral_create(
         consent_on=consent_on,
         override_reason=override_reason.strip()[:2000],
         created_by=actor,
+        directory_service=directory_service,
+        receiving_organisation=receiver,
+        share_identity=share_identity,
     )
+    if receiver is not None and uses_shouhu(receiver):
+        outgoing.incoming = _into_receivers_queue(actor=actor, outgoing=outgoing)
+        outgoing.save(update_fields=["incoming", "updated_at"])
     audit_log(
         action=AuditAction.EXPORT,
         user=actor,
         obj=outgoing,
-        detail={"case": case.pk, "service": service, "consent": consent_basis},
+        detail={
+            "case": case.pk,
+            "service": service,
+            "consent": consent_basis,
+            "to": receiver.pk if receiver else organisation.strip()[:200],
+            "identity_shared": bool(share_identity),
+            "incoming": outgoing.incoming_id,
+        },
     )
     return outgoing
+
+
+def _into_receivers_queue(*, actor: User, outgoing: Any) -> Referral:
+    """The referral the receiving organisation triages: what consent allows, and nothing of the
+    referring organisation's file but the note written for the receiver."""
+    from core.dates import age_in_years
+
+    case, child = outgoing.case, outgoing.case.child
+    if child.location is None or not child.location.is_village_level:
+        raise ValidationError(
+            {"directory_service": _("Record the child's village first: the receiving organisation needs it.")}
+        )
+    referring = case.organisation.name
+    concerns = _("Referred by %(org)s for %(service)s.") % {
+        "org": referring,
+        "service": outgoing.directory_service.name,
+    }
+    if outgoing.note:
+        concerns = f"{concerns}\n\n{outgoing.note}"
+    referral, _created = referral_submit(
+        actor=actor,
+        child_name=child.name if outgoing.share_identity else _("Name withheld (no consent to share it)"),
+        child_sex=child.sex,
+        child_age=age_in_years(child.birth_date) if child.birth_date else None,
+        child_birth_date=child.birth_date if outgoing.share_identity else None,
+        location=child.location,
+        concerns=concerns,
+        urgency=Urgency.IMMEDIATE if case.risk_level == RiskLevel.IMMEDIATE else Urgency.SOON,
+        channel=Channel.AGENCY,
+        organisation=outgoing.receiving_organisation,
+    )
+    link = reverse("referrals:detail", args=[referral.pk])
+    for manager in case_workers(outgoing.receiving_organisation.pk).filter(role=Role.MANAGER):
+        notify(
+            user=manager,
+            kind="referral_from_agency",
+            obj=referral,
+            link=link,
+            text=_("%(org)s referred a child to your service %(service)s (%(ref)s).")
+            % {"org": referring, "service": outgoing.directory_service.name, "ref": referral.reference},
+            dedupe_key=f"referral-from-agency:{referral.pk}",
+        )
+    return referral
+
+
+def _check_answer(outgoing: Any, status: str, note: str) -> None:
+    from referrals.models import OPEN_OUTGOING, OUTGOING_NEXT, OutgoingStatus
+
+    allowed = set(OUTGOING_NEXT.get(outgoing.status, set()))
+    if outgoing.status in OPEN_OUTGOING:
+        allowed.add(OutgoingStatus.CANCELLED)
+    if status not in allowed:
+        raise ValidationError(
+            {"status": _("This referral is %(s)s: that answer cannot follow.") % {"s": outgoing.get_status_display()}}
+        )
+    if status == OutgoingStatus.DECLINED and not note.strip():
+        raise ValidationError({"note": _("Give the reason it was declined.")})
+    if status == OutgoingStatus.DONE and not note.strip():
+        raise ValidationError({"note": _("Write the outcome of the service.")})
+
+
+@transaction.atomic
+def outgoing_referral_answer(
+    *,
+    actor: User | None,
+    outgoing: Any,
+    status: str,
+    note: str = "",
+    answered_on: dt.date | None = None,
+    by_receiver: bool,
+) -> Any:
+    """Record the next state of the loop: accepted, declined (with a reason), service started,
+    completed (with the outcome), or cancelled by the referrer. The receiver answers on Shouhu when
+    it works here (``by_receiver``); otherwise the referring worker records what it said."""
+    from referrals.models import OutgoingAnswer, OutgoingReferral, OutgoingStatus
+
+    outgoing = OutgoingReferral.objects.select_for_update().select_related("case").get(pk=outgoing.pk)
+    if not by_receiver and outgoing.incoming_id is not None and status != OutgoingStatus.CANCELLED:
+        raise ValidationError({"status": _("The receiving organisation answers on Shouhu itself.")})
+    if by_receiver and status == OutgoingStatus.CANCELLED:
+        raise ValidationError({"status": _("Only the referring organisation cancels a referral.")})
+    note = (note or "").strip()[:5000]
+    _check_answer(outgoing, status, note)
+    answered_on = answered_on or timezone.localdate()
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("The date cannot be in the future.")})
+    outgoing.status = status
+    outgoing.answered_on = answered_on
+    fields = ["status", "answered_on", "updated_at"]
+    if status == OutgoingStatus.DONE:
+        outgoing.outcome = note
+        fields.append("outcome")
+    outgoing.save(update_fields=fields)
+    OutgoingAnswer.objects.create(
+        outgoing=outgoing, status=status, note=note, answered_on=answered_on, by_receiver=by_receiver, recorded_by=actor
+    )
+    audit_log(
+        action=AuditAction.UPDATE,
+        user=actor,
+        obj=outgoing,
+        detail={"answer": status, "by_receiver": by_receiver, "case": outgoing.case_id},
+    )
+    if by_receiver:
+        told = {u for u in (outgoing.created_by, outgoing.case.lead_worker) if u is not None and u.is_active}
+        for user in told:
+            notify(
+                user=user,
+                kind="outgoing_answered",
+                obj=outgoing.case,
+                link=reverse("cases:detail", args=[outgoing.case_id]),
+                text=_("%(org)s answered the referral of case %(n)s: %(s)s")
+                % {"org": outgoing.organisation, "n": outgoing.case.number, "s": outgoing.get_status_display()},
+                dedupe_key=f"outgoing-answer:{outgoing.pk}:{status}",
+            )
+    return outgoing
+
+
+def _answer_from_triage(referral: Referral) -> None:
+    """The receiver's triage answers the referring organisation's loop (registered in TRIAGE_CALLBACKS)."""
+    from referrals.models import OutgoingReferral, OutgoingStatus
+
+    outgoing = OutgoingReferral.objects.filter(incoming=referral).first()
+    if outgoing is None or outgoing.status != OutgoingStatus.SENT:
+        return
+    if referral.status == ReferralStatus.ACCEPTED:
+        outgoing_referral_answer(
+            actor=referral.triaged_by, outgoing=outgoing, status=OutgoingStatus.ACCEPTED, by_receiver=True
+        )
+    elif referral.status in (ReferralStatus.DECLINED, ReferralStatus.REFERRED_ON):
+        outgoing_referral_answer(
+            actor=referral.triaged_by,
+            outgoing=outgoing,
+            status=OutgoingStatus.DECLINED,
+            note=referral.outcome_note or referral.get_status_display(),
+            by_receiver=True,
+        )
+
+
+TRIAGE_CALLBACKS.append(_answer_from_triage)

@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.roles import case_workers
 from cases.choices import CaseStatus
 from cases.models import Case, Child
-from cases.permissions import cases_visible_to, sees_all_cases
+from cases.permissions import cases_visible_to, sees_every_organisation
 from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -152,8 +152,9 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "duplicates": selectors.possible_duplicates(request.user, referral)
         if referral.status in (ReferralStatus.NEW, ReferralStatus.NEEDS_INFO)
         else [],
-        "workers": case_workers().order_by("full_name"),
+        "workers": case_workers(referral.organisation_id).order_by("full_name"),
         "overdue": selectors.is_overdue(referral),
+        "loop": getattr(referral, "from_outgoing", None),
         "can_see_case": referral.case_id and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
     }
     return render(request, "referrals/detail.html", context)
@@ -177,7 +178,7 @@ def referral_triage(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
             lead = None
             if request.POST.get("lead_worker"):
                 lead = (
-                    case_workers()
+                    case_workers(referral.organisation_id)
                     .filter(pk=request.POST["lead_worker"] if request.POST["lead_worker"].isdigit() else 0)
                     .first()
                 )
@@ -188,7 +189,7 @@ def referral_triage(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
             if link.isdigit():
                 visible_children = (
                     Child.objects.all()
-                    if sees_all_cases(request.user)
+                    if sees_every_organisation(request.user)
                     else Child.objects.filter(pk__in=cases_visible_to(request.user).values("child_id"))
                 )
                 child = visible_children.filter(pk=link).first()
@@ -223,18 +224,76 @@ def referral_triage(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
 
 
 @login_required
+@require_POST
+def loop_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The receiving organisation tells the referring one the service started, or what came of it."""
+    referral = get_referral_for_user(request.user, pk, action="triage")
+    outgoing = getattr(referral, "from_outgoing", None)
+    if outgoing is None:
+        raise Http404
+    try:
+        services.outgoing_referral_answer(
+            actor=request.user,
+            outgoing=outgoing,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+            by_receiver=True,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", pk=referral.pk)
+    return _after_triage(request, referral.pk, _("Saved. The referring organisation sees your answer."))
+
+
+@login_required
+@require_POST
+def outgoing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The referring worker records what an organisation outside Shouhu answered (or cancels)."""
+    from django.utils.dateparse import parse_date
+
+    from cases.permissions import get_case_for_user
+    from referrals.models import OutgoingReferral
+
+    outgoing = OutgoingReferral.objects.filter(pk=pk, case__in=cases_visible_to(request.user).values("pk")).first()
+    if outgoing is None:
+        raise Http404
+    case = get_case_for_user(request.user, outgoing.case_id, action="change")
+    try:
+        services.outgoing_referral_answer(
+            actor=request.user,
+            outgoing=outgoing,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+            answered_on=parse_date(request.POST.get("answered_on", "") or ""),
+            by_receiver=False,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The answer is recorded."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Incoming and outgoing referrals of a case (loaded into the case page)."""
     from django.utils.dateparse import parse_date
 
     from cases.permissions import get_case_for_user, may_change_case
-    from referrals.models import ConsentBasis, OutgoingService
+    from organisations.selectors import service_search, services_visible_to
+    from referrals.models import ConsentBasis, OutgoingService, OutgoingStatus
 
     case = get_case_for_user(request.user, case_id, action="change" if request.method == "POST" else "view")
     if request.method == "POST":
+        picked = request.POST.get("directory_service", "")
+        directory_service = services_visible_to(request.user).filter(pk=picked).first() if picked.isdigit() else None
         try:
+            if picked and directory_service is None:
+                raise ValidationError({"directory_service": _("Choose a service from the directory.")})
             services.outgoing_referral_create(
+                directory_service=directory_service,
+                share_identity=request.POST.get("share_identity", "") == "on",
                 actor=request.user,
                 case=case,
                 service=request.POST.get("service", ""),
@@ -258,8 +317,12 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "incoming": incoming,
-            "outgoing": case.outgoing_referrals.all(),
+            "outgoing": case.outgoing_referrals.select_related("receiving_organisation").prefetch_related("answers"),
             "services": OutgoingService.choices,
+            "directory": service_search(request.user, location=case.child.location)
+            .exclude(organisation_id=case.organisation_id)
+            .select_related("organisation")[:100],
+            "answers": [(s, label) for s, label in OutgoingStatus.choices if s != OutgoingStatus.SENT],
             "bases": ConsentBasis.choices,
             "may_change": may_change_case(request.user, case),
         },

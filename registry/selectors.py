@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases.permissions import cases_visible_to, sees_all_cases
+from cases.permissions import cases_visible_to, sees_every_organisation
 from core.dates import age_in_years
 from core.models import Location
 from referrals.selectors import match_child, name_match_filter
@@ -100,7 +100,7 @@ def file_duplicates(
     from cases.models import Child
 
     children = Child.objects.select_related("location")
-    if not sees_all_cases(user):
+    if not sees_every_organisation(user):
         children = children.filter(pk__in=cases_visible_to(user).values("child_id"))
     for child in children.filter(name_match_filter(name, "location_id", location_id)).order_by("pk")[:300]:
         match = match_child(

@@ -18,16 +18,31 @@ from rest_framework.views import APIView
 
 from core.audit import audit_log
 from core.models import AuditAction, Contract
+from core.permissions import contracts_visible_to
 from reports import cache as figures_cache
 from reports import services, suppression
 from reports.models import Report, ReportFormat, ReportStatus
-from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+from reports.permissions import (
+    figure_scope_for,
+    get_report_for_user,
+    may_generate,
+    may_see_reports,
+    reports_visible_to,
+)
 
 
 class PeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+
+    def get_fields(self) -> dict[str, Any]:
+        # Only the contracts the caller may see can be named (another organisation's: "does not exist").
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["contract"].queryset = contracts_visible_to(request.user)
+        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] < attrs["start"]:
@@ -47,12 +62,20 @@ class SummaryView(APIView):
     def get(self, request: Request) -> Response:
         if not may_see_reports(request.user):
             raise PermissionDenied
-        period = PeriodSerializer(data=request.query_params)
+        period = PeriodSerializer(data=request.query_params, context={"request": request})
         period.is_valid(raise_exception=True)
         data = period.validated_data
         suppression.check_period(request.user, data["start"], data["end"])
         for_funder = suppression.is_funder_audience(request.user)
-        return Response(figures_cache.summary(data["start"], data["end"], data.get("contract"), for_funder=for_funder))
+        return Response(
+            figures_cache.summary(
+                data["start"],
+                data["end"],
+                data.get("contract"),
+                for_funder=for_funder,
+                scope=figure_scope_for(request.user),
+            )
+        )
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -66,6 +89,13 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = ["id", "kind", "start", "end", "contract", "format", "language", "narrative", "status", "progress"]
         read_only_fields = ["id", "status", "progress"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["contract"].queryset = contracts_visible_to(request.user)
+        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         PeriodSerializer(data={"start": attrs["start"], "end": attrs["end"]}).is_valid(raise_exception=True)

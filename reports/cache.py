@@ -56,16 +56,21 @@ def model_written(sender: Any, **kwargs: Any) -> None:
     bump()
 
 
-def summary(start: dt.date, end: dt.date, contract: Any = None, *, for_funder: bool = False) -> dict[str, Any]:
-    """``reports.figures.summary``, computed once per period, audience and generation."""
+def summary(
+    start: dt.date, end: dt.date, contract: Any = None, *, for_funder: bool = False, scope: Any = None
+) -> dict[str, Any]:
+    """``reports.figures.summary``, computed once per period, audience, scope and generation."""
+    from core.figure_scope import EVERYTHING
     from reports import figures
 
+    scope = scope or EVERYTHING
     gen = generation()
     if gen is None:
-        return figures.summary(start, end, contract, for_funder=for_funder)
-    key = f"figures:{start}:{end}:{contract.pk if contract else '-'}:{'funder' if for_funder else 'staff'}:{gen}"
+        return figures.summary(start, end, contract, for_funder=for_funder, scope=scope)
+    audience = "funder" if for_funder else "staff"
+    key = f"figures:{start}:{end}:{contract.pk if contract else '-'}:{audience}:{scope.key}:{gen}"
     hit = cache.get(key)
     if hit is None:
-        hit = figures.summary(start, end, contract, for_funder=for_funder)
+        hit = figures.summary(start, end, contract, for_funder=for_funder, scope=scope)
         cache.set(key, hit, TIMEOUT)
     return copy.deepcopy(hit)

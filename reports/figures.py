@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from alliance.models import Event, EventKind, Member
 from alliance.selectors import volunteer_minutes
 from cases.models import Activity, ActivityKind, Case
+from core.figure_scope import EVERYTHING, FigureScope
 from core.models import Contract
 from resources.models import Pledge, PledgeKind, PledgeRequest, PledgeRequestStatus
 
@@ -42,9 +43,12 @@ def _money(value: Decimal | None) -> str:
     return str((value or Decimal("0")).quantize(TWO, ROUND_HALF_UP))
 
 
-def cases_in_period(start: dt.date, end: dt.date, contract: Contract | None = None) -> QuerySet[Case]:
-    """Cases open on any day of the period."""
+def cases_in_period(
+    start: dt.date, end: dt.date, contract: Contract | None = None, scope: FigureScope = EVERYTHING
+) -> QuerySet[Case]:
+    """Cases open on any day of the period (in scope)."""
     cases = Case.objects.filter(opened_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    cases = cases.filter(scope.cases())
     if contract is not None:
         cases = cases.filter(contract=contract)
     return cases
@@ -55,8 +59,17 @@ def _counts(cases: QuerySet[Case], expression: Any, *, empty: str = "unknown") -
     return {(row["key"] or empty): row["n"] for row in rows}
 
 
-def case_figures(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
-    cases = cases_in_period(start, end, contract)
+def _contracts(scope: FigureScope) -> QuerySet[Contract]:
+    contracts = Contract.objects.filter(scope.organisations())
+    if scope.contract_ids is not None:
+        contracts = contracts.filter(pk__in=scope.contract_ids)
+    return contracts
+
+
+def case_figures(
+    start: dt.date, end: dt.date, contract: Contract | None = None, scope: FigureScope = EVERYTHING
+) -> dict[str, Any]:
+    cases = cases_in_period(start, end, contract, scope)
     totals = cases.aggregate(
         total=Count("pk"),
         opened=Count("pk", filter=Q(opened_on__gte=start, opened_on__lte=end)),
@@ -69,7 +82,7 @@ def case_figures(start: dt.date, end: dt.date, contract: Contract | None = None)
     if contract is not None:
         target = contract.caseload_target
     else:
-        target = Contract.objects.filter(start__lte=end, end__gte=start).aggregate(t=Sum("caseload_target"))["t"]
+        target = _contracts(scope).filter(start__lte=end, end__gte=start).aggregate(t=Sum("caseload_target"))["t"]
     mean_age = totals["mean_age"]
     age = float(Decimal(mean_age.days / 365.25).quantize(Decimal("0.1"), ROUND_HALF_UP)) if mean_age else None
     return {
@@ -117,8 +130,9 @@ def age_bands(cases: QuerySet[Case]) -> dict[str, int]:
     return {k: v for k, v in result.items() if v or k != "unknown"}
 
 
-def alliance_figures(start: dt.date, end: dt.date) -> dict[str, int]:
+def alliance_figures(start: dt.date, end: dt.date, scope: FigureScope = EVERYTHING) -> dict[str, int]:
     members = Member.objects.filter(is_active=True).filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
+    members = members.filter(scope.organisations())
     return members.aggregate(
         members=Count("pk"),
         referrers=Count("pk", filter=Q(is_referrer=True)),
@@ -128,12 +142,15 @@ def alliance_figures(start: dt.date, end: dt.date) -> dict[str, int]:
     )
 
 
-def promise_figures(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
-    requests = PledgeRequest.objects.all()
+def promise_figures(
+    start: dt.date, end: dt.date, contract: Contract | None = None, scope: FigureScope = EVERYTHING
+) -> dict[str, Any]:
+    requests = PledgeRequest.objects.filter(scope.cases("case__"))
     if contract is not None:
         requests = requests.filter(case__contract=contract)
     fulfilled = requests.filter(status=PledgeRequestStatus.FULFILLED, fulfilled_on__gte=start, fulfilled_on__lte=end)
     pledges = Pledge.objects.filter(valid_from__lte=end).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+    pledges = pledges.filter(scope.organisations("member__organisation_id"))
     value = fulfilled.aggregate(
         money=Sum("value", filter=Q(pledge__kind=PledgeKind.MONEY)),
         goods=Sum("value", filter=Q(pledge__kind=PledgeKind.GOODS)),
@@ -153,11 +170,17 @@ def promise_figures(start: dt.date, end: dt.date, contract: Contract | None = No
     }
 
 
-def activity_figures(start: dt.date, end: dt.date, contract: Contract | None = None) -> dict[str, Any]:
+def activity_figures(
+    start: dt.date, end: dt.date, contract: Contract | None = None, scope: FigureScope = EVERYTHING
+) -> dict[str, Any]:
     visits = Activity.objects.filter(kind=ActivityKind.HOME_VISIT, date__gte=start, date__lte=end)
+    visits = visits.filter(scope.cases("case__"))
     if contract is not None:
         visits = visits.filter(case__contract=contract)
-    events = Event.objects.filter(date__gte=start, date__lte=end).aggregate(
+    held = Event.objects.filter(date__gte=start, date__lte=end)
+    if scope.organisation_ids is not None:  # events entered by the organisation's staff
+        held = held.filter(created_by__organisation_id__in=scope.organisation_ids)
+    events = held.aggregate(
         trainings=Count("pk", filter=Q(kind=EventKind.TRAINING)),
         director_meetings=Count("pk", filter=Q(kind=EventKind.DIRECTOR_MEETING)),
         joint_conferences=Count("pk", filter=Q(kind=EventKind.JOINT_CONFERENCE)),
@@ -170,11 +193,12 @@ def activity_figures(start: dt.date, end: dt.date, contract: Contract | None = N
     }
 
 
-def referral_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
+def referral_figures(start: dt.date, end: dt.date, scope: FigureScope = EVERYTHING) -> dict[str, Any]:
     """Referrals received in the period and the mean time to triage, in hours (one query)."""
     from referrals.models import Referral
 
-    rows = Referral.objects.filter(received_on__gte=start, received_on__lte=end).aggregate(
+    received = Referral.objects.filter(received_on__gte=start, received_on__lte=end).filter(scope.organisations())
+    rows = received.aggregate(
         received=Count("pk"),
         through_alliance=Count("pk", filter=Q(channel="alliance")),
         triage=Avg(
@@ -191,30 +215,36 @@ def referral_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
 
 
 def summary(
-    start: dt.date, end: dt.date, contract: Contract | None = None, *, for_funder: bool = False
+    start: dt.date,
+    end: dt.date,
+    contract: Contract | None = None,
+    *,
+    for_funder: bool = False,
+    scope: FigureScope = EVERYTHING,
 ) -> dict[str, Any]:
-    """The funder report's figures as in shared/api-v1.md. ``for_funder``: counts from 1 to 2 are
-    ``None`` and listed in ``"suppressed"`` (reports.suppression); otherwise every figure is exact."""
+    """The funder report's figures as in shared/api-v1.md, counted inside ``scope`` (the caller's
+    organisation, or the contracts a funder funds). ``for_funder``: counts from 1 to 2 are ``None``
+    and listed in ``"suppressed"`` (reports.suppression); otherwise every figure is exact."""
     from programmes.figures import programme_figures
     from reports.suppression import suppress
 
-    group_work = programme_figures(start, end, contract)
-    promise = promise_figures(start, end, contract)
+    group_work = programme_figures(start, end, contract, scope=scope)
+    promise = promise_figures(start, end, contract, scope)
     amount = (
         contract.amount
         if contract is not None
-        else Contract.objects.filter(start__lte=end, end__gte=start).aggregate(a=Sum("amount"))["a"]
+        else _contracts(scope).filter(start__lte=end, end__gte=start).aggregate(a=Sum("amount"))["a"]
     )
     total_value = Decimal(promise["value"]["total"])
     ratio = float((total_value / amount).quantize(TWO, ROUND_HALF_UP)) if amount else None
     exact: dict[str, Any] = {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "contract": {"id": contract.pk, "name": contract.name, "funder": contract.funder} if contract else None,
-        "cases": case_figures(start, end, contract),
-        "alliance": alliance_figures(start, end),
+        "cases": case_figures(start, end, contract, scope),
+        "alliance": alliance_figures(start, end, scope),
         "promise_first": promise,
-        "activities": activity_figures(start, end, contract),
-        "referrals": referral_figures(start, end),
+        "activities": activity_figures(start, end, contract, scope),
+        "referrals": referral_figures(start, end, scope),
         "programmes": group_work,
         "funding": {"contract_amount": _money(amount) if amount is not None else None, "community_value_ratio": ratio},
         "suppressed": [],

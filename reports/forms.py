@@ -24,10 +24,14 @@ class ReportForm(forms.Form):
         help_text=_("A few paragraphs for the funder. Name no child, family or village."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:  # only the contracts the user may see (their organisation's, or funded)
+            from core.permissions import contracts_visible_to
+
+            self.fields["contract"].queryset = contracts_visible_to(user).order_by("-start")
         today = timezone.localdate()
-        current = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+        current = self.fields["contract"].queryset.filter(start__lte=today, end__gte=today).order_by("-start").first()
         self.initial.setdefault("contract", current.pk if current else None)
         self.initial.setdefault("start", current.start if current else today.replace(month=1, day=1))
         self.initial.setdefault("end", min(today, current.end) if current else today)

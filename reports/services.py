@@ -31,6 +31,7 @@ from programmes.models import ProgrammeKind
 from referrals.models import Channel
 from reports import charts, figures, labels, suppression
 from reports.models import FailureReason, Report, ReportFormat, ReportStatus
+from reports.permissions import figure_scope_for
 
 log = logging.getLogger(__name__)
 SUPPRESS_BELOW = suppression.SUPPRESS_BELOW  # small counts could point at a child (reports.suppression)
@@ -314,7 +315,9 @@ def report_generate(*, report_id: int, token: str = "") -> Report:
     try:
         progress(10)
         with translation.override(report.language):
-            summary = figures.summary(report.start, report.end, report.contract, for_funder=True)
+            summary = figures.summary(
+                report.start, report.end, report.contract, for_funder=True, scope=figure_scope_for(report.created_by)
+            )
             progress(40)
             _drill_pause()
             context = report_context(summary, report)

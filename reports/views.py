@@ -13,13 +13,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
-from core.models import AuditAction, Contract
+from core.models import AuditAction
+from core.permissions import contracts_visible_to
 from reports import cache as figures_cache
 from reports import services, suppression
 from reports.forms import ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
-from reports.permissions import get_report_for_user, may_generate, may_see_reports, reports_visible_to
+from reports.permissions import (
+    figure_scope_for,
+    get_report_for_user,
+    may_generate,
+    may_see_reports,
+    reports_visible_to,
+)
 from reports.services import value_labels
 
 
@@ -37,7 +44,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_generate(request.user):
         raise PermissionDenied
-    form = ReportForm(request.POST or None, initial={"language": get_language()})
+    form = ReportForm(request.POST or None, initial={"language": get_language()}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_request(actor=request.user, **form.cleaned_data)
@@ -96,12 +103,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_reports(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+    contract = contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
     for_funder = suppression.is_funder_audience(request.user)
     if for_funder:  # a funder's period is at least a month, even early in a contract
         start = suppression.funder_period_start(today, start)
-    summary = figures_cache.summary(start, today, contract, for_funder=for_funder)
+    summary = figures_cache.summary(start, today, contract, for_funder=for_funder, scope=figure_scope_for(request.user))
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -123,16 +130,24 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if start is None or end is None or end < start:
         return HttpResponse(_("Give a valid start and end date (YYYY-MM-DD)."), status=400)
     contract = (
-        Contract.objects.filter(pk=request.GET["contract"]).first()
+        contracts_visible_to(request.user).filter(pk=request.GET["contract"]).first()
         if request.GET.get("contract", "").isdigit()
         else None
     )
+    if request.GET.get("contract") and contract is None:
+        return HttpResponse(_("No such contract."), status=404)
     try:
         suppression.check_period(request.user, start, end)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     summary = suppression.for_display(
-        figures_cache.summary(start, end, contract, for_funder=suppression.is_funder_audience(request.user))
+        figures_cache.summary(
+            start,
+            end,
+            contract,
+            for_funder=suppression.is_funder_audience(request.user),
+            scope=figure_scope_for(request.user),
+        )
     )
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]

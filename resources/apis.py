@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from alliance.models import Member
+from alliance.permissions import members_visible_to
 from cases.apis import VisibleCaseField
 from cases.models import Case
 from cases.permissions import get_case_for_user
@@ -64,6 +65,8 @@ class PledgeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"valid_until": _("The end date cannot be before the start date.")})
         user = self.context["request"].user
         member = attrs.get("member", getattr(self.instance, "member", None))
+        if is_staff(user) and member is not None and not members_visible_to(user).filter(pk=member.pk).exists():
+            raise serializers.ValidationError({"member": _("No such Alliance member.")})
         if not is_staff(user) and member is not None and member.pk != user.member_id:
             raise serializers.ValidationError({"member": _("You can only change your own promises.")})
         return attrs

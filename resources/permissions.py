@@ -47,7 +47,7 @@ def is_pledger(user: Any) -> bool:
 def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
     base = Pledge.objects.select_related("member", "member__location")
     if is_staff(user):
-        return base
+        return base if user.has_role(Role.ADMIN) else base.filter(member__organisation_id=user.organisation_id)
     if is_pledger(user):
         return base.filter(member_id=user.member_id)
     return Pledge.objects.none()

@@ -96,12 +96,14 @@ def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
 
 
 def pledges_matching_need(*, case: Case, kind: str, today: dt.date | None = None) -> QuerySet[Pledge]:
-    """Promises that fit a need: same kind, valid today, active, capacity left; nearest first."""
+    """Promises that fit a need: same kind, valid today, active, capacity left; nearest first. Only the
+    case's organisation's Alliance members (another NGO's Alliance is not theirs to call on)."""
     today = today or timezone.localdate()
     location = case.child.location
     town_id = location.parent_id if location else None
     return (
         Pledge.objects.filter(kind=kind, is_active=True, member__is_active=True, valid_from__lte=today)
+        .filter(member__organisation_id=case.organisation_id)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .annotate(
             used=Count("requests", filter=Q(requests__status__in=[*OPEN_STATUSES, PledgeRequestStatus.FULFILLED]))
@@ -158,6 +160,8 @@ def request_create(
     check_text(what, findings_for_case(what, case), field="what", reader=_("The member"))
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed."))
+    if pledge.member.organisation_id != case.organisation_id:
+        raise ValidationError({"pledge": _("That promise was made to another organisation's Alliance.")})
     today = timezone.localdate()
     if not pledge.is_active or pledge.valid_from > today or (pledge.valid_until and pledge.valid_until < today):
         raise ValidationError({"pledge": _("This promise is not valid now.")})

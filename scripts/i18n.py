@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "core",
     "accounts",
+    "organisations",
     "alliance",
     "cases",
     "referrals",

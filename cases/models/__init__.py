@@ -6,3 +6,4 @@ registers the models under the ``cases`` app because this package imports them.
 
 from cases.models.case import *  # noqa: F403
 from cases.models.casework import *  # noqa: F403
+from cases.models.transfer import *  # noqa: F403

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import RISK_ORDER, CaseStatus, RiskLevel, Sex  # noqa: F401  (re-exported)
 from core.models import TimeStampedModel
 from core.search_keys import search_key
+from organisations.defaults import DefaultOrganisation
 
 
 class HukouStatus(models.TextChoices):
@@ -170,6 +171,13 @@ class Case(TimeStampedModel):
         max_length=50,
         blank=True,
         help_text=_("How a volunteer knows this family, e.g. 王奶奶家. Shown on the volunteer's visit card."),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     # Stored so the caseload and the reminder sweep sort and filter by an index, not a subquery per

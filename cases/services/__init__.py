@@ -6,3 +6,4 @@ works; new code may import from the module that holds the function.
 
 from cases.services.case import *  # noqa: F403
 from cases.services.casework import *  # noqa: F403
+from cases.services.transfer import *  # noqa: F403

@@ -54,9 +54,26 @@ def revoke_case_access(*, case: Case, user: User) -> None:
         remove_perm(f"cases.{codename}", user, case)
 
 
-def _check_worker(user: User | None) -> None:
+def _check_worker(user: User | None, organisation_id: Any = None) -> None:
     if user is not None and not may_lead_cases(user):
         raise ValidationError({"lead_worker": _("The lead worker must be an active social worker or manager.")})
+    if user is not None and organisation_id is not None and user.organisation_id != organisation_id:
+        raise ValidationError({"lead_worker": _("The lead worker must work for the case's organisation.")})
+
+
+def case_organisation_id(
+    *, actor: User | None, organisation: Any = None, contract: Any = None, lead_worker: User | None = None
+) -> Any:
+    """The organisation a new case belongs to: the one named, else its contract's, else its lead
+    worker's, else the actor's; ``None`` leaves it to the database default (the instance's default
+    organisation)."""
+    if organisation is not None:
+        return getattr(organisation, "pk", organisation)
+    for holder in (contract, lead_worker, actor):
+        organisation_id = getattr(holder, "organisation_id", None)
+        if isinstance(organisation_id, int):
+            return organisation_id
+    return None
 
 
 def _check_issues(issues: Iterable[str]) -> list[str]:
@@ -101,16 +118,27 @@ def case_open(
     closed_on: dt.date | None = None,
     closure_reason: str = "",
     household_label: str = "",
+    organisation: Any = None,
 ) -> Case:
-    """Open a case file on a child and give the lead worker (and only them) access to it."""
+    """Open a case file on a child and give the lead worker (and only them) access to it. The case
+    belongs to ``organisation`` (see ``case_organisation_id`` when none is named); its contract and
+    lead worker must be of the same organisation."""
     opened_on = opened_on or timezone.localdate()
     _check_opened_on(opened_on, child.birth_date)
-    _check_worker(lead_worker)
+    organisation_id = case_organisation_id(
+        actor=actor, organisation=organisation, contract=contract, lead_worker=lead_worker
+    )
+    _check_worker(lead_worker, organisation_id)
+    if contract is not None and organisation_id is not None and contract.organisation_id != organisation_id:
+        raise ValidationError({"contract": _("The contract belongs to another organisation.")})
     if contract is None:
-        # A case counts towards the contract that was running when it was opened.
+        # A case counts towards its organisation's contract that was running when it was opened.
         from core.models import Contract
 
-        contract = Contract.objects.filter(start__lte=opened_on, end__gte=opened_on).order_by("-start").first()
+        running = Contract.objects.filter(start__lte=opened_on, end__gte=opened_on)
+        if organisation_id is not None:
+            running = running.filter(organisation_id=organisation_id)
+        contract = running.order_by("-start").first()
     case = Case(
         number=_next_case_number(opened_on.year),
         child=child,
@@ -127,6 +155,8 @@ def case_open(
         contract=contract,
         household_label=household_label.strip(),
     )
+    if organisation_id is not None:
+        case.organisation_id = organisation_id
     case.full_clean()
     case.save()
     refresh_due_dates([case.pk])
@@ -139,8 +169,8 @@ def case_open(
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, lead_worker: User) -> Case:
     """Hand a case to another worker: the new lead gains access, the previous lead loses it."""
-    _check_worker(lead_worker)
     case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_worker(lead_worker, case.organisation_id)
     previous = case.lead_worker
     if previous is not None and previous.pk != lead_worker.pk and not case.team.filter(pk=previous.pk).exists():
         revoke_case_access(case=case, user=previous)
@@ -244,6 +274,9 @@ def case_update(
         fields["presenting_issues"] = _check_issues(fields["presenting_issues"])
     if "opened_on" in fields and fields["opened_on"] != current.opened_on:
         _check_opened_on(fields["opened_on"], current.child.birth_date)
+    contract = fields.get("contract")
+    if contract is not None and contract.organisation_id != current.organisation_id:
+        raise ValidationError({"contract": _("The contract belongs to another organisation.")})
     changed = [name for name, value in fields.items() if getattr(current, name) != value]
     if not changed:
         if child_changed:
@@ -356,8 +389,8 @@ def household_member_add(*, actor: User, child: Child, **fields: Any) -> Househo
 
 @transaction.atomic
 def case_team_add(*, actor: User, case: Case, user: User) -> None:
-    """Share a case with a colleague: they see and work on it until removed."""
-    _check_worker(user)
+    """Share a case with a colleague of its organisation: they see and work on it until removed."""
+    _check_worker(user, case.organisation_id)
     case.team.add(user)
     grant_case_access(case=case, user=user)
     audit_log(action=AuditAction.UPDATE, user=actor, obj=case, detail={"team_add": user.pk})

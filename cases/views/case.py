@@ -37,8 +37,9 @@ from cases.permissions import (
 )
 from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
-from core.models import AuditAction, Contract
+from core.models import AuditAction
 from core.pagination import BoundedPaginator
+from core.permissions import contracts_visible_to
 
 
 def _form_errors_to(form: Any, exc: ValidationError) -> None:
@@ -98,7 +99,9 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if sees_all_cases(request.user):
         today = timezone.localdate()
         context["team"] = list(selectors.team_caseloads(request.user))
-        context["contract"] = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
+        context["contract"] = (
+            contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
+        )
         if context["contract"]:
             c = context["contract"]
             context["contract_cases"] = Case.objects.filter(contract=c).count()
@@ -122,7 +125,9 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "may_read_sensitive": may_read_sensitive(request.user, case),
         "is_manager": sees_all_cases(request.user),
         "flag_form": FlagForm(),
-        "assign_form": LeadWorkerForm(initial={"lead_worker": case.lead_worker_id}),
+        "assign_form": LeadWorkerForm(
+            initial={"lead_worker": case.lead_worker_id}, organisation_id=case.organisation_id
+        ),
         "close_form": CloseForm(initial={"closed_on": timezone.localdate()}),
     }
     return render(request, "cases/detail.html", context)
@@ -291,7 +296,7 @@ def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="assign")
-    form = LeadWorkerForm(request.POST)
+    form = LeadWorkerForm(request.POST, organisation_id=case.organisation_id)
     if form.is_valid():
         services.case_assign(actor=request.user, case=case, lead_worker=form.cleaned_data["lead_worker"])
         messages.success(request, _("Case reassigned."))

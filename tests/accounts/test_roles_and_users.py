@@ -127,8 +127,20 @@ def test_users_api_for_managers(cast, api_for):
     assert listing.status_code == 200
     assert {"count", "next", "previous", "results"} <= set(listing.json())
     row = listing.json()["results"][0]
-    # the contract: users/ gains email and phone (where notifications go) and the area a director or supervisor serves
-    assert set(row) == {"id", "username", "full_name", "role", "member", "is_active", "email", "phone", "location"}
+    # the contract: users/ gains email and phone (where notifications go), the area a director or supervisor
+    # serves, and the organisation
+    assert set(row) == {
+        "id",
+        "username",
+        "full_name",
+        "role",
+        "member",
+        "is_active",
+        "email",
+        "phone",
+        "location",
+        "organisation",
+    }
     created = client.post(
         "/api/v1/users/",
         {

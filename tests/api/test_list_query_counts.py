@@ -35,6 +35,32 @@ def _cases(cast: Any) -> None:
         case.flags.create(message=f"flag {i}")
 
 
+def _organisation(i: int) -> Any:
+    from organisations.models import Organisation
+
+    return Organisation.objects.create(name=f"机构{i}", kind="ngo")
+
+
+def _service(cast: Any, i: int) -> Any:
+    from organisations.services import service_save
+
+    return service_save(
+        actor=cast.admin, organisation=_organisation(100 + i), kind="legal_aid", name=f"服务{i}", areas=[cast.village]
+    )
+
+
+def _transfers(cast: Any) -> None:
+    from cases.services import transfer_propose
+
+    receiver = _organisation(999)
+    UserFactory(role="manager", organisation=receiver)
+    for _ in range(N):
+        case = make_case(lead_worker=cast.worker)
+        transfer_propose(
+            actor=cast.manager, case=case, to_organisation=receiver, reason="搬家", consent_basis="not_given"
+        )
+
+
 # url -> (who asks, how N rows are made, the pinned number of queries per request)
 # Lists of a child's records add one INSERT: the audit row naming the ids sent (issue 15).
 LISTS: dict[str, tuple[str, Callable[[Any], None], int]] = {
@@ -69,6 +95,9 @@ LISTS: dict[str, tuple[str, Callable[[Any], None], int]] = {
         lambda cast: [EventFactory() for _ in range(N)],
         3,
     ),  # + the members of each event (prefetch)
+    "/api/v1/organisations/": ("worker", lambda cast: [_organisation(i) for i in range(N)], 2),
+    "/api/v1/services/": ("worker", lambda cast: [_service(cast, i) for i in range(N)], 3),  # + the areas (prefetch)
+    "/api/v1/transfers/": ("manager", lambda cast: _transfers(cast), 3),  # + the audit row (children's names)
     "/api/v1/volunteer-logs/": (
         "manager",
         lambda cast: [VolunteerLogFactory(member=cast.volunteer.member, case=cast.case) for _ in range(N)],

@@ -164,6 +164,7 @@ def test_a_sweep_returns_what_each_rule_did(cast):
     assert results == {
         "visits_due": 2,  # cast.case, never visited: due (its worker) and a week overdue (the manager)
         "referrals_waiting": 0,
+        "outgoing_unanswered": 0,  # nothing referred out
         "pledge_requests_unanswered": 0,
         "cases_quiet": 1,  # cast.case, opened 30 days ago
         "care_plans_due": 0,

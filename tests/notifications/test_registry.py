@@ -21,6 +21,7 @@ def test_every_app_registers_its_reminder_rules():
         "care_plans_due": "cases.reminders",
         "caseload_pace": "cases.reminders",
         "referrals_waiting": "referrals.reminders",
+        "outgoing_unanswered": "referrals.reminders",
         "pledge_requests_unanswered": "resources.reminders",
         "register_updates_due": "registry.reminders",
         "register_updates_waiting": "registry.reminders",

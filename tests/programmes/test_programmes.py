@@ -58,7 +58,7 @@ def test_manager_creates_a_programme_with_the_contract_fields(cast, api_for, cla
     assert response.status_code == 201, response.content
     data = response.json()
     assert PROGRAMME_FIELDS <= set(data)
-    assert data["organisation"] is None
+    assert data["organisation"] == cast.manager.organisation_id  # the instance's default organisation
     assert data["kind"] == "parenting_group" and data["facilitators"] == [cast.worker.pk]
     assert data["volunteers"] == [classroom.tutor.pk] and data["starts_on"] == str(today)
     programme = Programme.objects.get(pk=data["id"])

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import cases, programmes, referrals, registry, resources
+from demo import cases, organisations, programmes, referrals, registry, resources
 from demo.base import DEMO_OTP_SECRET, DEMO_PASSWORD, DEMO_USERS, seed_base
 
 # Each app's part of the demo town, in the order they build on each other.
-STEPS = (cases, referrals, resources, registry, programmes)
+STEPS = (organisations, cases, referrals, resources, registry, programmes)
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         for username, full_name, role, phone, _member in DEMO_USERS:
             extra = f" / phone {phone}" if phone else ""
             self.stdout.write(f"  {role:<14} {username}{extra}  ({full_name})")
+        for username, full_name, role, organisation in organisations.ORGANISATION_USERS:
+            self.stdout.write(f"  {role:<14} {username}  ({full_name}, {organisation})")
         self.stdout.write(
             "Staff (admin, manager, social workers, children directors and supervisors) then enter a two-factor "
             f"code: add the key {DEMO_OTP_SECRET} to an authenticator app, or run `python manage.py demo_code`."
