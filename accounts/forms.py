@@ -57,7 +57,7 @@ class UserForm(forms.ModelForm):
         return password
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if "old_password" in self.fields:
             old = data.pop("old_password", "") or ""
             if data.get("password") and not self.instance.check_password(old):
