@@ -31,6 +31,15 @@ class UserForm(forms.ModelForm):
         if self.instance.pk is None:
             self.fields["password"].required = True
             self.fields["password"].help_text = ""
+        elif self.instance.pk == actor.pk:
+            # One's own password changes only with the current one (a session left open is not enough).
+            self.fields["old_password"] = forms.CharField(
+                label=_("Current password"),
+                widget=forms.PasswordInput,
+                required=False,
+                strip=False,
+                help_text=_("Needed only to change your own password."),
+            )
         self.fields["member"].queryset = self.fields["member"].queryset.order_by("name")
         self.fields["location"].queryset = (
             self.fields["location"].queryset.filter(kind__in=["town", "village", "community"]).order_by("kind", "name")
@@ -46,3 +55,11 @@ class UserForm(forms.ModelForm):
         if password:
             password_validation.validate_password(password, self.instance)
         return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if "old_password" in self.fields:
+            old = data.pop("old_password", "") or ""
+            if data.get("password") and not self.instance.check_password(old):
+                self.add_error("old_password", _("Give your current password, correctly, to change your password."))
+        return data

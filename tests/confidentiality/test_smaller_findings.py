@@ -224,3 +224,30 @@ def test_session_attendee_hidden_or_missing_gets_the_same_answer(cast, api_for):
     assert on_hidden.status_code == on_missing.status_code == 400
     assert on_hidden.json() == on_missing.json()
     assert ProgrammeSession.objects.count() == 0
+
+
+def _own_account_form(user, **extra):
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "phone": "",
+        "email": "",
+        "is_active": "on",
+        **extra,
+    }
+
+
+def test_password_change_on_the_users_page_requires_the_old_password(cast, client_for):
+    client = client_for(cast.manager)
+    url = f"/users/{cast.manager.pk}/"
+    refused = client.post(url, _own_account_form(cast.manager, password="Neue-Passwort-2026"))
+    assert refused.status_code == 200 and "old_password" in refused.context["form"].errors
+    cast.manager.refresh_from_db()
+    assert cast.manager.check_password("Shouhu-test-1")
+    saved = client.post(
+        url, _own_account_form(cast.manager, password="Neue-Passwort-2026", old_password="Shouhu-test-1")
+    )
+    assert saved.status_code == 302
+    cast.manager.refresh_from_db()
+    assert cast.manager.check_password("Neue-Passwort-2026")
