@@ -41,7 +41,8 @@ def _immediate_referral(client, cast, key: str) -> tuple[int, float]:
             "child_sex": "female",
             "child_age": "6",
             "location": cast.village.pk,
-            "concerns": "孩子一个人在河边",
+            # each drill referral is a report of its own (the same text again would be a resubmission)
+            "concerns": f"孩子一个人在河边（{key}）",
             "urgency": "immediate",
             "submission_key": key,
         },
