@@ -81,7 +81,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     cases = list(page)
-    audit_read(request, cases, "case", {"page": "caseload", "searched": bool(filters.query)})
+    # one row naming the cases shown; a search is marked as one (its words are not kept: they may be a name)
+    audit_read(request, cases, "case", {"page": "caseload", "search": bool(filters.query)})
     context: dict[str, Any] = {
         "cases": cases,
         "groups": _due_groups(cases),

@@ -229,8 +229,9 @@ def _many_cases(cast, n):
         case.flags.create(message=f"flag {i}")
 
 
-# session, user, the page, the team, the bell, ... (the session is written at most once a minute, not on every request)
-# + the audit row naming the cases shown (issue 15) + the village filter's choices and the overdue / due-today counts
+# session, user, the page, the team, the bell, ... (the session is written at most once a minute, not on every request),
+# + the audit row naming the cases shown (issue 15), + the village filter's choices and the overdue / due-today
+# counts (issue 14)
 CASELOAD_PAGE_QUERIES = 9
 
 

@@ -244,8 +244,8 @@ def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_
     _cases_for(cast.worker, 30)
     client = client_for(cast.worker)
     client.get("/cases/")  # the session is saved once
-    # 6, + the audit row naming the cases shown (issue 15), + the village filter's choices and the
-    # overdue / due-today counts.
+    # 6 as before, + the audit row naming the cases shown (issue 15), + the village filter's choices
+    # and the overdue / due-today counts (issue 14).
     with django_assert_num_queries(9):
         response = client.get(f"/cases/?per_page={page_size}")
     assert response.status_code == 200
