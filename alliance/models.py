@@ -34,7 +34,7 @@ class Sector(models.TextChoices):
 class Member(TimeStampedModel):
     """A member of the Alliance: refers children, pledges help, volunteers — any combination."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("member", "name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=MemberKind.choices, default=MemberKind.INDIVIDUAL)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, default=Sector.OTHER)
     location = models.ForeignKey(

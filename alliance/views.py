@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -313,7 +314,7 @@ def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     audit_log(action=AuditAction.EXPORT, request=request, object_type="member-list", detail=filters)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    header = [_("name"), _("sector"), _("location"), _("Roles"), _("phone"), _("joined on")]
+    header = [pgettext("member", "name"), _("sector"), _("location"), _("Roles"), _("phone"), _("joined on")]
     return export_response(rows=rows, header=header, filename="alliance-members", fmt=fmt)
 
 

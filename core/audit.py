@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from core.middleware import current_request
 from core.models import AuditAction, AuditEntry
@@ -87,3 +88,61 @@ def audit_read(
         object_id=ids[0] if len(ids) == 1 else "",
         detail=body,
     )
+
+
+# Audit object types that are not a model's name: what the reader sees for each.
+AUDIT_OBJECT_TYPES: dict[str, Any] = {
+    "case-list": gettext_lazy("case list"),
+    "case-search": gettext_lazy("case search"),
+    "concern": gettext_lazy("volunteer's concern"),
+    "member-import": gettext_lazy("member import"),
+    "member-list": gettext_lazy("member list"),
+    "parentcall-week": gettext_lazy("week of parent calls"),
+    "register-report": gettext_lazy("register report"),
+    "registry": gettext_lazy("children's register file"),
+    "registry-update": gettext_lazy("quarterly register update"),
+    "report-summary": gettext_lazy("report summary"),
+    "pledge-request": gettext_lazy("request made of a promise"),
+}
+
+
+PROJECT_APPS = (
+    "core",
+    "accounts",
+    "notifications",
+    "cases",
+    "alliance",
+    "referrals",
+    "resources",
+    "programmes",
+    "registry",
+    "reports",
+)
+
+
+def audit_object_types() -> list[str]:
+    """Every object type an audit row can name: the project's models and the types above (no query)."""
+    from django.apps import apps
+
+    models_ = [m._meta.model_name for m in apps.get_models() if m._meta.app_label in PROJECT_APPS]
+    machinery = (
+        "historical",
+        "caseuserobjectpermission",
+        "casegroupobjectpermission",
+        "outboxmessage",
+        "serviceheartbeat",
+    )
+    return sorted({*(name for name in models_ if name and not name.startswith(machinery)), *AUDIT_OBJECT_TYPES})
+
+
+def audit_object_type_label(code: str) -> str:
+    """An audit row's object type in the reader's language: a model's verbose name (``child`` →
+    儿童), or the label of a non-model type above; an unknown code as it is."""
+    if code in AUDIT_OBJECT_TYPES:
+        return str(AUDIT_OBJECT_TYPES[code])
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.model_name == code:
+            return str(model._meta.verbose_name)
+    return code

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.search_keys import search_key
 from organisations.defaults import DefaultOrganisation
@@ -29,7 +30,7 @@ class LocationKind(models.TextChoices):
 class Location(TimeStampedModel):
     """A place in the district → town → community/village tree."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=LocationKind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -63,7 +64,7 @@ class Location(TimeStampedModel):
 class Contract(TimeStampedModel):
     """A funded project period: who pays, how much, and how many serious cases it expects."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     funder = models.CharField(_("funder"), max_length=200)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core import outbox
+from core.audit import audit_object_type_label, audit_object_types
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, AuditEntry, OutboxMessage, ServiceHeartbeat
 from core.permissions import is_admin
@@ -103,4 +104,6 @@ def audit_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if filters["object_id"]:
         entries = entries.filter(object_id=filters["object_id"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "filters": filters, "actions": AuditAction.choices})
+    object_types = sorted(((c, audit_object_type_label(c)) for c in audit_object_types()), key=lambda pair: pair[1])
+    context = {"page": page, "filters": filters, "actions": AuditAction.choices, "object_types": object_types}
+    return render(request, "core/audit_log.html", context)

@@ -237,7 +237,7 @@ class StoreKind(models.TextChoices):
 class Store(TimeStampedModel):
     """A village library or a store of donated goods at a place."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=StoreKind.choices, default=StoreKind.LIBRARY)
     location = models.ForeignKey(
         "core.Location", verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

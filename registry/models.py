@@ -112,7 +112,7 @@ class CategoryRule(TimeStampedModel):
 class ChildFile(TimeStampedModel):
     """One file per child in difficulty. Identity fields are confidential."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"))
     location = models.ForeignKey(

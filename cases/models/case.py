@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -74,7 +75,7 @@ class ActivityKind(models.TextChoices):
 class Child(TimeStampedModel):
     """A child known to the project. Identity fields are confidential."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_date_estimated = models.BooleanField(_("birth date estimated"), default=False)
@@ -286,7 +287,7 @@ class HouseholdMember(TimeStampedModel):
     """A caregiver or household member of a child, and where they are."""
 
     child = models.ForeignKey(Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="household")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     relation = models.CharField(_("relation"), max_length=50, help_text=_("e.g. mother, grandfather, aunt"))
     status = models.CharField(_("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.PRESENT)
     is_caregiver = models.BooleanField(_("main caregiver"), default=False)

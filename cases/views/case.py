@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
@@ -382,7 +383,7 @@ def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     audit_read(request, exported, "case-list", {"format": fmt}, action=AuditAction.EXPORT, always=True)
     header = [
         _("case number"),
-        _("name"),
+        pgettext("person", "name"),
         _("location"),
         _("status"),
         _("risk level"),

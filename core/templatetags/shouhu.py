@@ -20,3 +20,11 @@ def yuan(value: Any) -> str:
     except (InvalidOperation, ValueError):
         return "—"
     return "¥" + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def audit_object_type(code: str) -> str:
+    """An audit row's object type in the reader's language (see core.audit.audit_object_type_label)."""
+    from core.audit import audit_object_type_label
+
+    return audit_object_type_label(code or "")

@@ -166,6 +166,9 @@ def test_manager_filters_by_worker_and_worker_cannot(cast, client_for, load):
     other = make_case(lead_worker=cast.colleague, child=ChildFactory(name="陈小红"))
     by_worker = client_for(cast.manager).get("/cases/", {"worker": cast.colleague.pk})
     assert _numbers(by_worker) == [other.number]
+    html = by_worker.content.decode()
+    assert 'data-testid="worker-filter"' in html and f'<option value="{cast.colleague.pk}" selected>' in html
+    assert 'data-testid="worker-filter"' not in client_for(cast.worker).get("/cases/").content.decode()
     # A social worker's ?worker= is ignored: still only their own caseload.
     mine = client_for(cast.worker).get("/cases/", {"worker": cast.colleague.pk})
     assert other.number not in _numbers(mine) and len(_numbers(mine)) == 4
