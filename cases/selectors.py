@@ -414,3 +414,18 @@ def _timeline_order(entry: TimelineEntry) -> tuple[dt.date, int, dt.datetime]:
     written (entries without a time, e.g. from other apps, at the day's start)."""
     rank = {"opened": 0, "referral": 0, "closed": 2}.get(entry.kind, 1)
     return (entry.date or dt.date.min, rank, entry.at or _EARLIEST)
+
+
+def case_access_log(case: Case) -> QuerySet[Any]:
+    """Who viewed, changed, exported or downloaded this case file, newest first, from the audit log:
+    rows naming the case or its child, lists and exports whose ``ids`` held the case, and rows about
+    the case's own records (documents, activities…) that carry ``"case": <id>`` in their detail.
+    Served by the GIN index on ``detail`` (core migration 0008) and the object index."""
+    from core.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        Q(object_type="case", object_id=str(case.pk))
+        | Q(object_type="child", object_id=str(case.child_id))
+        | Q(object_type="case", detail__contains={"ids": [case.pk]})
+        | Q(detail__contains={"case": case.pk})
+    ).order_by("-created_at", "-id")

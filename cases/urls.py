@@ -1,7 +1,7 @@
 from django.urls import path
 
+from cases.views import access_log, casework, transfer
 from cases.views import case as views
-from cases.views import casework, transfer
 
 app_name = "cases"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("transfers/", transfer.transfer_list, name="transfers"),
     path("transfers/<int:pk>/<str:answer>/", transfer.transfer_answer, name="transfer-answer"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/access-log/", access_log.case_access_log, name="access-log"),
     path("<int:pk>/visit/", views.visit_quick_add, name="visit-add"),
     path("<int:pk>/flags/", views.flag_add, name="flag-add"),
     path("<int:pk>/flags/<int:flag_id>/resolve/", views.flag_resolve, name="flag-resolve"),
