@@ -217,7 +217,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No grouping by default: ids in links, form values and data attributes must stay "1297", not "1,297"
+# (a global separator broke every id past 999). Amounts group explicitly: the |yuan filter.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
@@ -280,9 +282,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"SexEnum": "cases.models.Sex"},
-    # The schema is the public contract for partners; it holds no data. Docs work offline (sidecar).
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
+    # The schema is the contract for partners; it holds no data but maps every endpoint, so outside
+    # DEBUG only signed-in callers read it (config.api.SchemaReaders). Docs work offline (sidecar).
+    "SERVE_PERMISSIONS": ["config.api.SchemaReaders"],
+    "SERVE_AUTHENTICATION": None,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

@@ -96,7 +96,8 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """One append-only row per action on confidential data.
 
-    PostgreSQL refuses UPDATE and DELETE on this table (trigger in migration 0002), so
+    PostgreSQL refuses UPDATE and DELETE on this table (trigger in migration 0002) and TRUNCATE
+    (migration 0006), and chains each row to the one before by hash, so
     not even a bug or a compromised admin page can rewrite history. The user is kept as a
     plain id column so that no cascade ever needs to touch these rows.
     """
@@ -117,6 +118,11 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The hash chain (migration 0006): PostgreSQL fills these in a BEFORE INSERT trigger under a
+    # transaction-level lock, whatever the application sends; ``manage.py audit_verify`` checks them.
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, editable=False, unique=True)
+    prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("hash of this entry"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit entry")

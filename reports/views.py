@@ -11,12 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Contract
 from reports import cache as figures_cache
-from reports import services
+from reports import services, suppression
 from reports.forms import ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
@@ -99,7 +98,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     contract = Contract.objects.filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
-    summary = figures_cache.summary(start, today, contract, for_funder=request.user.has_role(Role.FUNDER))
+    for_funder = suppression.is_funder_audience(request.user)
+    if for_funder:  # a funder's period is at least a month, even early in a contract
+        start = suppression.funder_period_start(today, start)
+    summary = figures_cache.summary(start, today, contract, for_funder=for_funder)
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -125,7 +127,13 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.GET.get("contract", "").isdigit()
         else None
     )
-    summary = figures_cache.summary(start, end, contract, for_funder=request.user.has_role(Role.FUNDER))
+    try:
+        suppression.check_period(request.user, start, end)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    summary = suppression.for_display(
+        figures_cache.summary(start, end, contract, for_funder=suppression.is_funder_audience(request.user))
+    )
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]
     audit_log(

@@ -71,6 +71,19 @@ def _check_issues(issues: Iterable[str]) -> list[str]:
     return issues
 
 
+# No case file in Shouhu predates the programme's first records (migrated files included).
+EARLIEST_OPENING = dt.date(2000, 1, 1)
+
+
+def _check_opened_on(opened_on: dt.date, birth_date: dt.date | None) -> None:
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+    if opened_on < EARLIEST_OPENING:
+        raise ValidationError({"opened_on": _("The opening date cannot be before 1 January 2000.")})
+    if birth_date and opened_on < birth_date:
+        raise ValidationError({"opened_on": _("The opening date cannot be before the child's birth date.")})
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -90,8 +103,7 @@ def case_open(
 ) -> Case:
     """Open a case file on a child and give the lead worker (and only them) access to it."""
     opened_on = opened_on or timezone.localdate()
-    if opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+    _check_opened_on(opened_on, child.birth_date)
     _check_worker(lead_worker)
     if contract is None:
         # A case counts towards the contract that was running when it was opened.
@@ -227,8 +239,8 @@ def case_update(
             child_changed = True
     if "presenting_issues" in fields:
         fields["presenting_issues"] = _check_issues(fields["presenting_issues"])
-    if "opened_on" in fields and fields["opened_on"] > timezone.localdate():
-        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+    if "opened_on" in fields and fields["opened_on"] != current.opened_on:
+        _check_opened_on(fields["opened_on"], current.child.birth_date)
     changed = [name for name, value in fields.items() if getattr(current, name) != value]
     if not changed:
         if child_changed:
