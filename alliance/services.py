@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from alliance.models import Event, Member, VolunteerAssignment, VolunteerLog
@@ -125,8 +126,8 @@ def volunteer_raise_concern(*, actor: User, case: Case, message: str) -> None:
             kind="volunteer_concern",
             obj=case,
             link=reverse("cases:detail", args=[case.pk]),
-            text=_("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s")
-            % {"v": actor, "n": case.number, "m": message.strip()[:300]},
+            message=gettext_lazy("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s"),
+            params={"v": str(actor), "n": case.number, "m": message.strip()[:300]},
             dedupe_key=f"concern:{case.pk}:{timezone.now().timestamp():.0f}",
         )
 

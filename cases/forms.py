@@ -64,7 +64,7 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["risk_level", "family_situation", "category", "opened_on", "contract"]
+        fields = ["risk_level", "family_situation", "category", "opened_on", "contract", "household_label"]
         widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

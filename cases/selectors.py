@@ -240,7 +240,9 @@ def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
 
 @dataclass
 class TimelineEntry:
-    """One line of a case's timeline. Apps above cases add their own lines through ``timeline_source``."""
+    """One line of a case's timeline. Apps above cases add their own lines through ``timeline_source``.
+
+    ``at`` (when known) orders the lines of one day; ``by`` is the person's name."""
 
     date: Any
     kind: str
@@ -248,6 +250,7 @@ class TimelineEntry:
     text: str = ""
     sensitive: bool = False
     by: str = ""
+    at: dt.datetime | None = None
 
 
 TimelineSource = Callable[[User, Case], Iterable[TimelineEntry]]
@@ -261,66 +264,153 @@ def timeline_source(source: TimelineSource) -> TimelineSource:
     return source
 
 
+# Case fields whose changes the timeline tells from the case's history (risk changes have their own
+# lines, with the reason; bookkeeping fields are left out).
+HISTORY_SKIPPED = {"version", "updated_at", "created_at", "risk_level", "history_id"}
+
+
+def _history_value(field_name: str, value: Any, people: dict[Any, str], contracts: dict[Any, str]) -> str:
+    """A stored value as its reader sees it: a label for a code, a name for a person, a date."""
+    if value in (None, "", []):
+        return _("(none)")
+    field = Case._meta.get_field(field_name)
+    if field_name == "lead_worker":
+        return people.get(value, _("a former user"))
+    if field_name == "contract":
+        return contracts.get(value, "—")
+    if field_name == "presenting_issues":
+        from cases.models import PresentingIssue
+
+        labels = dict(PresentingIssue.choices)
+        return "、".join(str(labels.get(code, code)) for code in value)
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if isinstance(value, dt.date):
+        from django.utils.formats import date_format
+
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _history_entries(case: Case) -> list[TimelineEntry]:
+    """Each saved change of the case file as sentences: "Family situation changed from Living with
+    one parent to Skip-generation care." — labels and names, never codes or ids. Two queries."""
+    from core.models import Contract
+
+    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    pairs = []
+    person_ids: set[Any] = set()
+    contract_ids: set[Any] = set()
+    for previous, record in zip(history, history[1:], strict=False):
+        changes = [c for c in record.diff_against(previous).changes if c.field not in HISTORY_SKIPPED]
+        if changes:
+            pairs.append((record, changes))
+            for c in changes:
+                if c.field == "lead_worker":
+                    person_ids.update(v for v in (c.old, c.new) if v)
+                if c.field == "contract":
+                    contract_ids.update(v for v in (c.old, c.new) if v)
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=person_ids)} if person_ids else {}
+    contracts = {k.pk: k.name for k in Contract.objects.filter(pk__in=contract_ids)} if contract_ids else {}
+    entries = []
+    for record, changes in pairs:
+        sentences = []
+        for c in changes:
+            label = str(getattr(Case._meta.get_field(c.field), "verbose_name", c.field))
+            sentences.append(
+                _("%(field)s changed from %(old)s to %(new)s.")
+                % {
+                    "field": label[:1].upper() + label[1:],
+                    "old": _history_value(c.field, c.old, people, contracts),
+                    "new": _history_value(c.field, c.new, people, contracts),
+                }
+            )
+        who = str(record.history_user or "")
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(record.history_date).date(),
+                "change",
+                _("%(who)s changed the case file") % {"who": who} if who else _("The case file was changed"),
+                "\n".join(sentences),
+                by=who,
+                at=record.history_date,
+            )
+        )
+    return entries
+
+
 def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
-    """Everything that happened on a case, newest first: one query per source, none per row."""
+    """Everything that happened on a case, newest first (by day, then by time within the day), in
+    sentences with labels and people's names: one query per source, none per row."""
     entries: list[TimelineEntry] = []
     activities = case.activities.select_related("recorded_by")
     if not may_read_sensitive(user, case):
         activities = activities.filter(sensitive=False)
     for a in activities:
-        minutes = _("%(m)s min") % {"m": a.duration_minutes} if a.duration_minutes else ""
-        entries.append(
-            TimelineEntry(
-                a.date,
-                "activity",
-                f"{a.get_kind_display()} {minutes}".strip(),
-                a.summary,
-                a.sensitive,
-                str(a.recorded_by or ""),
-            )
+        who = str(a.recorded_by or "")
+        minutes = _(" (%(m)s min)") % {"m": a.duration_minutes} if a.duration_minutes else ""
+        title = (
+            _("%(who)s recorded: %(kind)s%(minutes)s") % {"who": who, "kind": a.get_kind_display(), "minutes": minutes}
+            if who
+            else f"{a.get_kind_display()}{minutes}"
         )
+        entries.append(TimelineEntry(a.date, "activity", title, a.summary, a.sensitive, who, at=a.created_at))
     for r in RiskChange.objects.filter(case=case).select_related("changed_by"):
+        who = str(r.changed_by or "")
+        if r.from_level:
+            title = _("Risk level changed from %(a)s to %(b)s") % {
+                "a": r.get_from_level_display(),
+                "b": r.get_to_level_display(),
+            }
+        else:
+            title = _("Risk level set to %(b)s") % {"b": r.get_to_level_display()}
         entries.append(
-            TimelineEntry(
-                timezone.localtime(r.changed_at).date(),
-                "risk",
-                _("Risk level: %(a)s → %(b)s")
-                % {"a": r.get_from_level_display() or "—", "b": r.get_to_level_display()},
-                r.reason,
-                by=str(r.changed_by or ""),
-            )
+            TimelineEntry(timezone.localtime(r.changed_at).date(), "risk", title, r.reason, by=who, at=r.changed_at)
         )
-    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
-    labels = {f.name: str(f.verbose_name) for f in Case._meta.fields}
-    for previous, record in zip(history, history[1:], strict=False):
-        delta = record.diff_against(previous)
-        changes = [c for c in delta.changes if c.field not in ("version", "updated_at")]
-        if changes:
-            text = "; ".join(f"{labels.get(c.field, c.field)}: {c.old or '—'} → {c.new or '—'}" for c in changes)
-            entries.append(
-                TimelineEntry(
-                    timezone.localtime(record.history_date).date(),
-                    "change",
-                    _("Case file changed"),
-                    text,
-                    by=str(record.history_user or ""),
-                )
-            )
-    if history:
-        entries.append(TimelineEntry(case.opened_on, "opened", _("Case opened"), ""))
+    entries.extend(_history_entries(case))
+    lead = str(case.lead_worker or "")
+    entries.append(
+        TimelineEntry(
+            case.opened_on,
+            "opened",
+            _("Case opened, led by %(who)s") % {"who": lead} if lead else _("Case opened"),
+            "",
+            at=case.created_at if timezone.localtime(case.created_at).date() == case.opened_on else None,
+        )
+    )
     for ref in case.referrals.all():
         entries.append(
             TimelineEntry(
-                ref.received_on, "referral", _("Referral %(r)s received") % {"r": ref.reference}, ref.concerns
+                ref.received_on,
+                "referral",
+                _("Referral %(r)s received") % {"r": ref.reference},
+                ref.concerns,
+                at=ref.created_at if timezone.localtime(ref.created_at).date() == ref.received_on else None,
             )
         )
     for flag in case.flags.all():
         entries.append(
-            TimelineEntry(timezone.localtime(flag.created_at).date(), "flag", _("Flag: %(m)s") % {"m": flag.message})
+            TimelineEntry(
+                timezone.localtime(flag.created_at).date(),
+                "flag",
+                _("Flag: %(m)s") % {"m": flag.message},
+                at=flag.created_at,
+            )
         )
     if case.closed_on:
         entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"), case.closure_reason))
     for source in TIMELINE_SOURCES:
         entries.extend(source(user, case))
-    entries.sort(key=lambda e: e.date or dt.date.min, reverse=True)
+    entries.sort(key=_timeline_order, reverse=True)
     return entries
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _timeline_order(entry: TimelineEntry) -> tuple[dt.date, int, dt.datetime]:
+    """By day; within a day the opening first and the closing last, the rest by the time they were
+    written (entries without a time, e.g. from other apps, at the day's start)."""
+    rank = {"opened": 0, "referral": 0, "closed": 2}.get(entry.kind, 1)
+    return (entry.date or dt.date.min, rank, entry.at or _EARLIEST)

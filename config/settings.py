@@ -378,6 +378,8 @@ SHOUHU: dict[str, Any] = {
     },
     # An API token is refused this many days after it was issued (a new one: POST /api/v1/auth/token/).
     "API_TOKEN_DAYS": env.int("SHOUHU_API_TOKEN_DAYS", default=30),
+    # Where Shouhu is reached from outside: the link in notification emails (which carry nothing else).
+    "SITE_URL": env.str("SHOUHU_SITE_URL", default="http://localhost:8000"),
     # A running report writes a heartbeat this often; silent this long, the recovery sweep re-queues it.
     "REPORT_HEARTBEAT_SECONDS": env.float("SHOUHU_REPORT_HEARTBEAT_SECONDS", default=10),
     "REPORT_STALE_SECONDS": env.float("SHOUHU_REPORT_STALE_SECONDS", default=120),

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.roles import MANAGERS, PROJECT_STAFF, case_workers
@@ -166,8 +167,10 @@ def referral_submit(
                         kind="referral_immediate",
                         obj=referral,
                         link=link,
-                        text=_("Immediate referral %(ref)s: a child may be in danger now. Please triage at once.")
-                        % {"ref": referral.reference},
+                        message=gettext_lazy(
+                            "Immediate referral %(ref)s: a child may be in danger now. Please triage at once."
+                        ),
+                        params={"ref": referral.reference},
                         dedupe_key=f"referral-immediate:{referral.pk}",
                     )
     except IntegrityError:
@@ -192,8 +195,8 @@ def _tell_referrer(referral: Referral) -> None:
             kind="referral_status",
             obj=referral,
             link=reverse("referrals:mine"),
-            text=_("Your referral %(ref)s: %(status)s")
-            % {"ref": referral.reference, "status": referral.get_status_display()},
+            message=gettext_lazy("Your referral %(ref)s: %(status)s"),
+            params={"ref": referral.reference, "status": ReferralStatus(referral.status).label},
             dedupe_key=f"referral-status:{referral.pk}:{referral.status}:{referral.updated_at.timestamp():.0f}",
         )
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/thanks/", views.referral_thanks, name="thanks"),
     path("<int:pk>/answer/", views.referral_answer, name="answer"),
+    path("<int:pk>/sent/", views.referral_sent, name="sent"),
     path("<int:pk>/<str:action>/", views.referral_triage, name="triage"),
 ]

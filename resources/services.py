@@ -13,6 +13,7 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from alliance.models import Member
@@ -232,7 +233,8 @@ def request_fulfil(
             kind="pledge_fulfilled",
             obj=request,
             link=reverse("cases:detail", args=[request.case_id]),
-            text=_("%(m)s fulfilled a promise: %(v)s yuan") % {"m": request.pledge.member, "v": amount},
+            message=gettext_lazy("%(m)s fulfilled a promise: %(v)s yuan"),
+            params={"m": str(request.pledge.member), "v": str(amount)},
             dedupe_key=f"pledge-fulfilled:{request.pk}",
         )
     return request

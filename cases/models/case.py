@@ -163,6 +163,14 @@ class Case(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # How the family is known to a volunteer (e.g. 王奶奶家): set by the social worker, shown on the
+    # volunteer's visit cards instead of anything from the file.
+    household_label = models.CharField(
+        _("household label"),
+        max_length=50,
+        blank=True,
+        help_text=_("How a volunteer knows this family, e.g. 王奶奶家. Shown on the volunteer's visit card."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     # Stored so the caseload and the reminder sweep sort and filter by an index, not a subquery per
     # row. Kept current by cases.due (called by the case and activity services); the

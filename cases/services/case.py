@@ -100,6 +100,7 @@ def case_open(
     contract: Any = None,
     closed_on: dt.date | None = None,
     closure_reason: str = "",
+    household_label: str = "",
 ) -> Case:
     """Open a case file on a child and give the lead worker (and only them) access to it."""
     opened_on = opened_on or timezone.localdate()
@@ -124,6 +125,7 @@ def case_open(
         closure_reason=closure_reason,
         referral=referral,
         contract=contract,
+        household_label=household_label.strip(),
     )
     case.full_clean()
     case.save()
@@ -170,6 +172,7 @@ CASE_EDITABLE_FIELDS = (
     "category",
     "opened_on",
     "contract",
+    "household_label",
 )
 # The status is not among them: a case becomes active when its assessment is approved
 # (casework.assessment_decide) and closed by case_close / an approved closure request.
