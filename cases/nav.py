@@ -11,4 +11,5 @@ NAV = [
     NavItem(_("Approvals"), "cases:approvals-page", MANAGERS, order=11),
     NavItem(_("New case"), "cases:create", PROJECT_STAFF, order=14),
     NavItem(_("Transfers"), "cases:transfers", MANAGERS, order=15),
+    NavItem(_("Access to a case"), "cases:access", PROJECT_STAFF, order=16),
 ]

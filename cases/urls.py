@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import access_log, casework, transfer
+from cases.views import access, access_log, casework, transfer
 from cases.views import case as views
 
 app_name = "cases"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/transfer/", transfer.transfer_propose, name="transfer"),
     path("transfers/", transfer.transfer_list, name="transfers"),
+    path("access/", access.access_page, name="access"),
+    path("access/<int:grant_id>/decide/", access.access_decide, name="access-decide"),
     path("transfers/<int:pk>/<str:answer>/", transfer.transfer_answer, name="transfer-answer"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/access-log/", access_log.case_access_log, name="access-log"),

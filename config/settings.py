@@ -342,6 +342,8 @@ CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},
     "daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=7, minute=30)},
     "register-daily": {"task": "registry.tasks.register_daily", "schedule": crontab(hour=0, minute=20)},
+    # Time-limited and emergency access to a case ends by itself, within five minutes of its end.
+    "case-access-expiry": {"task": "cases.tasks.access_expiry_sweep", "schedule": 300.0, "options": {"expires": 300}},
 }
 
 EMAIL_BACKEND = env.str(

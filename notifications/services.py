@@ -91,10 +91,13 @@ KINDS = {
     "registry_turned_18": _("Children who turned 18 and left the register"),
     "registry_town_behind": _("Towns behind with the quarterly updates (managers)"),
     "programme_absence": _("Children missing group sessions"),
+    "access_requested": _("Requests for access to a case (managers)"),
+    "access_break_glass": _("Emergency access to a case (managers)"),
+    "access_decided": _("Answers to my requests for access"),
 }
 
 # Urgent kinds are always emailed at once, whatever the digest setting.
-URGENT_KINDS = {"referral_immediate", "volunteer_concern"}
+URGENT_KINDS = {"referral_immediate", "volunteer_concern", "access_break_glass"}
 
 
 def wants_single_email(user: Any, kind: str) -> bool:

@@ -4,6 +4,7 @@ Everything is re-exported here, so ``from cases.models import Case, Assessment``
 registers the models under the ``cases`` app because this package imports them.
 """
 
+from cases.models.access import *  # noqa: F403
 from cases.models.case import *  # noqa: F403
 from cases.models.casework import *  # noqa: F403
 from cases.models.transfer import *  # noqa: F403
