@@ -9,3 +9,11 @@ def access_expiry_sweep() -> int:
     from cases.services.access import access_expiry_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="cases.tasks.retention_sweep", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def retention_sweep() -> int:
+    """Nightly: closed case files past their retention period are anonymised (idempotent)."""
+    from cases.services.retention import retention_sweep as sweep
+
+    return sweep()

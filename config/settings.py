@@ -344,6 +344,7 @@ CELERY_BEAT_SCHEDULE = {
     "register-daily": {"task": "registry.tasks.register_daily", "schedule": crontab(hour=0, minute=20)},
     # Time-limited and emergency access to a case ends by itself, within five minutes of its end.
     "case-access-expiry": {"task": "cases.tasks.access_expiry_sweep", "schedule": 300.0, "options": {"expires": 300}},
+    "case-retention": {"task": "cases.tasks.retention_sweep", "schedule": crontab(hour=2, minute=40)},
 }
 
 EMAIL_BACKEND = env.str(
@@ -370,6 +371,12 @@ SHOUHU: dict[str, Any] = {
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+    # A closed case is anonymised when the child is 18 + YEARS_AFTER_18, or YEARS_AFTER_CLOSURE after
+    # closure if that is later (cases.services.retention; the nightly task "case-retention").
+    "RETENTION": {
+        "YEARS_AFTER_18": env.int("SHOUHU_RETENTION_YEARS_AFTER_18", default=5),
+        "YEARS_AFTER_CLOSURE": env.int("SHOUHU_RETENTION_YEARS_AFTER_CLOSURE", default=5),
+    },
     # Where Shouhu is reached from outside: the link in notification emails (which carry nothing else).
     "SITE_URL": env.str("SHOUHU_SITE_URL", default="http://localhost:8000"),
     # The contract's rate limits (shared/api-v1.md): failed logins per address in a window (per account:

@@ -147,6 +147,8 @@ class Case(TimeStampedModel):
     )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set when the retention period ended and the file was anonymised (cases.services.retention).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     closure_reason = models.TextField(_("closure reason"), blank=True)
     closure_outcome = models.TextField(_("closure outcome"), blank=True)
     referral = models.OneToOneField(
@@ -188,7 +190,14 @@ class Case(TimeStampedModel):
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, editable=False)
     open_flag_count = models.PositiveIntegerField(_("open flags"), default=0, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["version", "updated_at", "last_home_visit", "next_visit_due", "open_flag_count"]
+        excluded_fields=[
+            "version",
+            "updated_at",
+            "last_home_visit",
+            "next_visit_due",
+            "open_flag_count",
+            "anonymised_at",
+        ]
     )
 
     class Meta:
