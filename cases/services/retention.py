@@ -95,7 +95,7 @@ def case_anonymise(*, case_id: int, today: dt.date | None = None) -> bool:
     for document in CaseDocument.objects.filter(case=case):
         document.file.delete(save=False)
         document.delete()
-    case.history.all().update(closure_reason=ANONYMISED)  # type: ignore[attr-defined]
+    case.history.all().update(closure_reason=ANONYMISED)
     Case.objects.filter(pk=case.pk).update(closure_reason=ANONYMISED, household_label="", anonymised_at=timezone.now())
     for hook in ANONYMISE_HOOKS:  # other apps' copies (the referral that opened the case, …)
         hook(case)
