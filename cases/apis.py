@@ -27,6 +27,7 @@ from cases.models import (
     CaseStatus,
     CaseTransfer,
     Category,
+    Entitlement,
     FamilySituation,
     HukouStatus,
     PresentingIssue,
@@ -104,8 +105,19 @@ class ChildSerializer(serializers.Serializer):
         return value
 
 
+class CaseEntitlementSerializer(serializers.ModelSerializer):
+    """A policy or subsidy of the case's family and where its application stands (read-only here;
+    entitlements are kept on the case's page)."""
+
+    class Meta:
+        model = Entitlement
+        fields = ["kind", "status", "applied_on", "monthly_amount"]
+        read_only_fields = fields
+
+
 class CaseSerializer(serializers.ModelSerializer):
     child = ChildSerializer()
+    entitlements = CaseEntitlementSerializer(many=True, read_only=True)
     presenting_issues = serializers.ListField(
         child=serializers.ChoiceField(choices=PresentingIssue.choices), required=False, max_length=11
     )
@@ -142,8 +154,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "contract",
             "organisation",
             "version",
+            "entitlements",
         ]
-        read_only_fields = ["id", "number", "referral"]
+        read_only_fields = ["id", "number", "referral", "entitlements"]
         extra_kwargs = {"opened_on": {"required": False}, "closed_on": {"required": False}}
 
     def get_fields(self) -> dict[str, Any]:
@@ -239,7 +252,8 @@ class CaseViewSet(
         return case_scope(user, many_grants=many).order_by("-opened_on", "-pk")
 
     def widen_page(self, ids: QuerySet[Case]) -> QuerySet[Case]:
-        return ids.select_related(*CASE_ROW_RELATIONS)
+        # + one query for the page's entitlements (prefetch), whatever the page size.
+        return ids.select_related(*CASE_ROW_RELATIONS).prefetch_related("entitlements")
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from alliance.models import Event, EventKind, Member
 from alliance.selectors import volunteer_minutes
-from cases.models import Activity, ActivityKind, Case
+from cases.models import Activity, ActivityKind, Case, Entitlement, EntitlementKind, EntitlementStatus
 from core.figure_scope import EVERYTHING, FigureScope
 from core.models import Contract
 from resources.models import Pledge, PledgeKind, PledgeRequest, PledgeRequestStatus
@@ -214,6 +214,33 @@ def referral_figures(start: dt.date, end: dt.date, scope: FigureScope = EVERYTHI
     }
 
 
+CLAIMED = (EntitlementStatus.APPLYING, EntitlementStatus.GRANTED)
+
+
+def entitlement_figures(
+    start: dt.date, end: dt.date, contract: Contract | None = None, scope: FigureScope = EVERYTHING
+) -> dict[str, dict[str, int]]:
+    """Per entitlement kind, the cases of the period (as ``case_figures`` counts them) whose family
+    has claimed it (applying or granted) and those granted it, as the entitlement stands now. Every
+    kind is listed, zeros included (one query)."""
+    cases = cases_in_period(start, end, contract, scope)
+    rows = (
+        Entitlement.objects.filter(case__in=cases.values("pk"))
+        .values("kind")
+        .annotate(
+            claimed=Count("case", filter=Q(status__in=CLAIMED), distinct=True),
+            granted=Count("case", filter=Q(status=EntitlementStatus.GRANTED), distinct=True),
+        )
+        .order_by("kind")
+    )
+    found = {row["kind"]: row for row in rows}
+    kinds = list(EntitlementKind.values)
+    return {
+        figure: {kind: found[kind][figure] if kind in found else 0 for kind in kinds}
+        for figure in ("claimed", "granted")
+    }
+
+
 def summary(
     start: dt.date,
     end: dt.date,
@@ -246,6 +273,7 @@ def summary(
         "activities": activity_figures(start, end, contract, scope),
         "referrals": referral_figures(start, end, scope),
         "programmes": group_work,
+        "entitlements": entitlement_figures(start, end, contract, scope),
         "funding": {"contract_amount": _money(amount) if amount is not None else None, "community_value_ratio": ratio},
         "suppressed": [],
     }

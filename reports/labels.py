@@ -17,6 +17,7 @@ SECTIONS: dict[str, Any] = {
     "referrals": _("Referrals"),
     "funding": _("Funding"),
     "programmes": _("Group services"),
+    "entitlements": _("Entitlements"),
 }
 
 FIGURES: dict[str, Any] = {
@@ -76,6 +77,8 @@ FIGURES: dict[str, Any] = {
     "programmes.books_distributed": _("Books lent or given"),
     "programmes.goods_distributed": _("Goods lent or given"),
     "programmes.goods_value": _("Value of books and goods given (yuan)"),
+    "entitlements.claimed": _("Cases with the entitlement claimed"),
+    "entitlements.granted": _("Cases with the entitlement granted"),
 }
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from alliance.models import Sector
-from cases.models import Category, FamilySituation, PresentingIssue, Sex
+from cases.models import Category, EntitlementKind, FamilySituation, PresentingIssue, Sex
 from core.audit import audit_log
 from core.celery_base import is_retryable
 from core.exports import safe_cell
@@ -101,7 +101,7 @@ def _progress(report: Report, value: int, status: str = ReportStatus.RUNNING) ->
 
 def _labels() -> dict[str, str]:
     labels: dict[str, str] = {}
-    for choices in (Sector, Channel, PresentingIssue, FamilySituation, Category, Sex, ProgrammeKind):
+    for choices in (Sector, Channel, PresentingIssue, FamilySituation, Category, Sex, ProgrammeKind, EntitlementKind):
         labels.update({code: str(label) for code, label in choices.choices})
     labels.update({"unknown": _("Not recorded"), "outreach": _("Outreach (no referral)"), "18+": _("18 and over")})
     return labels
@@ -117,6 +117,17 @@ def programme_figure_rows(group: dict[str, Any]) -> list[tuple[str, Any]]:
         else:
             rows.append((labels.figure_label(f"programmes.{key}"), value))
     return rows
+
+
+def entitlement_rows(shown: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per entitlement kind for the PDF: its label, the cases with it claimed and granted
+    (``shown`` is the summary for display: a suppressed count already reads "<3")."""
+    section = shown.get("entitlements") or {}
+    claimed, granted = section.get("claimed") or {}, section.get("granted") or {}
+    names = _labels()
+    return [
+        {"label": names.get(kind, kind), "claimed": n, "granted": granted.get(kind, 0)} for kind, n in claimed.items()
+    ]
 
 
 def value_labels() -> dict[str, str]:
@@ -177,6 +188,7 @@ def report_context(summary: dict[str, Any], report: Report | None = None) -> dic
         "tables": tables,
         "suppress_below": SUPPRESS_BELOW,
         "programme_rows": programme_figure_rows(shown.get("programmes") or {}),
+        "entitlement_rows": entitlement_rows(shown),
         "charts": {
             "source": charts.bar_chart(_chart_rows(tables["by_referral_source"]), title=_("Cases by referral source")),
             "issue": charts.bar_chart(

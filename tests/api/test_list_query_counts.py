@@ -33,6 +33,8 @@ def _cases(cast: Any) -> None:
         case = make_case(lead_worker=cast.worker, risk_level=["low", "medium", "high"][i % 3])
         ActivityFactory(case=case)
         case.flags.create(message=f"flag {i}")
+        case.entitlements.create(kind="medical_aid", status="applying")
+        case.entitlements.create(kind="education_aid", status="granted")
 
 
 def _organisation(i: int) -> Any:
@@ -64,7 +66,7 @@ def _transfers(cast: Any) -> None:
 # url -> (who asks, how N rows are made, the pinned number of queries per request)
 # Lists of a child's records add one INSERT: the audit row naming the ids sent (issue 15).
 LISTS: dict[str, tuple[str, Callable[[Any], None], int]] = {
-    "/api/v1/cases/": ("manager", _cases, 3),  # + the audit row
+    "/api/v1/cases/": ("manager", _cases, 4),  # + the audit row + the page's entitlements (prefetch)
     "/api/v1/activities/": (
         "manager",
         lambda cast: [ActivityFactory(case=cast.case, recorded_by=cast.worker) for _ in range(N)],

@@ -341,3 +341,66 @@ def test_second_web_editor_of_the_child_alone_is_stopped(cast, client_for):
     assert client_for(cast.worker).post(url, {**base, "child-name": "王晓梅"}).status_code == 409
     cast.case.child.refresh_from_db()
     assert cast.case.child.name == "王小梅"
+
+
+# --- the case's entitlements in the API (issue 12, item 4) -------------------------------------------
+
+
+def test_a_cases_entitlements_show_in_retrieve_and_list_for_who_may_see_the_case(cast, api_for):
+    from decimal import Decimal
+
+    from cases.models import Entitlement
+
+    case = make_case(lead_worker=cast.worker)
+    other = make_case(lead_worker=cast.worker)
+    Entitlement.objects.create(
+        case=case,
+        kind="minimum_living_allowance",
+        status="granted",
+        applied_on=dt.date(2025, 3, 1),
+        monthly_amount=Decimal("650.00"),
+    )
+    Entitlement.objects.create(case=case, kind="medical_aid", status="applying")
+    expected = [
+        {"kind": "medical_aid", "status": "applying", "applied_on": None, "monthly_amount": None},
+        {
+            "kind": "minimum_living_allowance",
+            "status": "granted",
+            "applied_on": "2025-03-01",
+            "monthly_amount": "650.00",
+        },
+    ]
+    client = api_for(cast.worker)
+    detail = client.get(f"/api/v1/cases/{case.pk}/")
+    assert detail.status_code == 200, detail.content
+    assert detail.json()["entitlements"] == expected
+    rows = {row["id"]: row for row in client.get("/api/v1/cases/", {"page_size": 200}).json()["results"]}
+    assert rows[case.pk]["entitlements"] == expected
+    assert rows[other.pk]["entitlements"] == []
+    # who may not see the case sees neither it nor its entitlements
+    assert api_for(cast.colleague).get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert case.pk not in {row["id"] for row in api_for(cast.colleague).get("/api/v1/cases/").json()["results"]}
+
+
+def test_entitlements_are_read_only_through_the_case_api(cast, api_for):
+    from cases.models import Entitlement
+
+    case = make_case(lead_worker=cast.worker)
+    response = api_for(cast.worker).patch(
+        f"/api/v1/cases/{case.pk}/",
+        {"version": case.version, "entitlements": [{"kind": "medical_aid", "status": "granted"}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["entitlements"] == []
+    assert Entitlement.objects.filter(case=case).count() == 0
+
+
+def test_the_schema_documents_the_cases_entitlements(cast, api_for):
+    schema = api_for(cast.worker).get("/api/v1/schema/", {"format": "json"}).json()
+    case = schema["components"]["schemas"]["Case"]
+    # always in the answer (read-only fields are "required" in a response schema), never to be sent
+    assert "entitlements" in case["required"]
+    assert case["properties"]["entitlements"]["readOnly"] is True
+    item = schema["components"]["schemas"]["CaseEntitlement"]
+    assert set(item["properties"]) == {"kind", "status", "applied_on", "monthly_amount"}

@@ -200,3 +200,41 @@ def test_a_lone_hidden_cell_cannot_be_recomputed_from_the_total():
     single = suppress({"cases": {"total": 8, "by_sex": {"female": 6, "male": 2, "unknown": 0}}})
     assert single["cases"]["by_sex"] == {"female": None, "male": None, "unknown": 0}
     assert single["suppressed"] == ["cases.by_sex.female", "cases.by_sex.male"]
+
+
+# --- entitlements in the funder report (issue 12, item 4) ------------------------------------------
+
+
+def test_a_single_entitlement_is_suppressed_for_funders_in_every_output(cast, api_for, client_for):
+    from openpyxl import load_workbook
+
+    from cases.models import Entitlement
+
+    Entitlement.objects.create(case=cast.case, kind="medical_aid", status="granted")
+    manager = api_for(cast.manager).get("/api/v1/reports/summary/", _params()).json()
+    assert manager["entitlements"]["claimed"]["medical_aid"] == 1
+    assert manager["entitlements"]["granted"]["medical_aid"] == 1
+    assert manager["entitlements"]["claimed"]["education_aid"] == 0
+    funder = api_for(cast.funder).get("/api/v1/reports/summary/", _params()).json()
+    assert funder["entitlements"]["claimed"]["medical_aid"] is None
+    assert funder["entitlements"]["granted"]["medical_aid"] is None
+    assert funder["entitlements"]["claimed"]["education_aid"] == 0
+    assert {"entitlements.claimed.medical_aid", "entitlements.granted.medical_aid"} <= set(funder["suppressed"])
+    # CSV and XLSX read "<3" with the figure's label in Chinese; the manager's CSV reads 1
+    response = client_for(cast.funder).get("/reports/summary.csv", _params())
+    rows = {row[3]: row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) if len(row) == 4}
+    assert rows["entitlements.claimed.medical_aid"][2] == "<3"
+    assert rows["entitlements.claimed.medical_aid"][1] == "已申请的个案：医疗救助"
+    manager_csv = client_for(cast.manager).get("/reports/summary.csv", _params()).content.decode("utf-8-sig")
+    manager_rows = {row[3]: row[2] for row in csv.reader(io.StringIO(manager_csv)) if len(row) == 4}
+    assert manager_rows["entitlements.granted.medical_aid"] == "1"
+    figures = summary(START, TODAY, for_funder=True)
+    context = report_context(figures)
+    book = load_workbook(io.BytesIO(render_xlsx(figures, context)))
+    by_code = {row[3].value: row[2].value for row in book.worksheets[0].iter_rows(min_row=2) if row[3].value}
+    assert by_code["entitlements.granted.medical_aid"] == "<3"
+    # the PDF's table: one row per kind, the single case reads "<3"
+    medical = next(row for row in context["entitlement_rows"] if row["label"] == "医疗救助")
+    assert medical == {"label": "医疗救助", "claimed": "<3", "granted": "<3"}
+    html = render_to_string("reports/pdf.html", context)
+    assert "家庭的政策和补贴" in html and '<td>医疗救助</td><td class="n">&lt;3</td><td class="n">&lt;3</td>' in html

@@ -75,3 +75,64 @@ def test_director_works_offline_and_the_supervisor_approves(register, phone_page
     assert update.status == "approved" and update.reviewed_by == register.supervisor
     assert file.last_update_on == update.date and file.next_update_due > update.date
     desk.context.close()
+
+
+def _register_storage(page):
+    """The register's caches and outbox as the phone holds them."""
+    return page.evaluate(
+        """async () => ({
+            caches: (await caches.keys()).filter((k) => k.startsWith("shouhu-registry")),
+            outbox: localStorage.getItem("shouhu-registry-outbox"),
+        })"""
+    )
+
+
+def test_logging_out_clears_the_registers_cached_pages_and_queued_data(register, browser, live_server):
+    # a shared phone: the next person must not open the director's children offline, nor send their queue
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    browser_login(page, "zhouzr")
+    assert page.url.endswith("/registry/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # the worker now controls the page and keeps its copy
+    page.wait_for_function(
+        """async () => {
+            const cache = await caches.open("shouhu-registry-v1");
+            return (await cache.keys()).some((r) => new URL(r.url).pathname === "/registry/");
+        }"""
+    )
+    # something still waiting in the outbox (refused, so it stays there and is not sent meanwhile)
+    page.evaluate(
+        """localStorage.setItem("shouhu-registry-outbox", JSON.stringify([
+            {key: "k1", url: "/api/v1/registry/", body: {name: "待发送"}, label: "待发送", error: "x", at: 0}
+        ]))"""
+    )
+    before = _register_storage(page)
+    assert before["caches"] == ["shouhu-registry-v1"] and "待发送" in before["outbox"]
+    page.click("[data-testid=logout]")
+    page.wait_for_url("**/accounts/login/**")
+    after = _register_storage(page)
+    assert after == {"caches": [], "outbox": None}
+    # offline, the register's page is no longer on the phone
+    page.context.set_offline(True)
+    with pytest.raises(Exception):  # noqa: B017, PT011 — Playwright's net::ERR_INTERNET_DISCONNECTED
+        page.goto(page.base_url + "/registry/")
+    page.context.set_offline(False)
+    context.close()
+
+
+def test_another_account_signing_in_on_the_phone_finds_nothing_of_the_last_one(register, phone_page):
+    # the director's session ended without a logout (expired, cookies cleared); the supervisor signs in
+    page = phone_page
+    browser_login(page, "zhouzr")
+    page.evaluate(
+        """localStorage.setItem("shouhu-registry-outbox", JSON.stringify([
+            {key: "k2", url: "/api/v1/registry/", body: {name: "待发送"}, label: "待发送", error: "x", at: 0}
+        ]))"""
+    )
+    page.context.clear_cookies()
+    browser_login(page, "chendd")
+    page.wait_for_function("localStorage.getItem('shouhu-registry-owner') === document.body.dataset.user")
+    assert _register_storage(page)["outbox"] is None

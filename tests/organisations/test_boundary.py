@@ -253,6 +253,30 @@ def test_figures_are_scoped_to_the_organisation_and_to_what_a_funder_funds(city)
     assert _summary(city.funder, contract=city.b.contract.pk).json()["cases"]["total"] == 1
 
 
+def test_entitlement_figures_are_scoped_like_the_other_figures(city):
+    # issue 12, item 4: the funder report's entitlements count only the cases of the caller's scope
+    from cases.models import Entitlement
+    from tests.factories import ChildFactory, make_case
+
+    extra = make_case(
+        lead_worker=city.a.worker, child=ChildFactory(location=city.village), organisation=city.a.organisation
+    )
+    Entitlement.objects.create(case=city.a.case, kind="medical_aid", status="granted")
+    Entitlement.objects.create(case=extra, kind="medical_aid", status="applying")
+    Entitlement.objects.create(case=city.b.case, kind="medical_aid", status="granted")
+
+    def medical(user):
+        figures = _summary(user).json()["entitlements"]
+        return figures["claimed"]["medical_aid"], figures["granted"]["medical_aid"]
+
+    assert medical(city.a.manager) == (2, 1)
+    assert medical(city.b.manager) == (1, 1)
+    assert medical(city.admin) == (3, 2)
+    funded = _summary(city.funder).json()  # B's contract only: one case, suppressed
+    assert funded["entitlements"]["claimed"]["medical_aid"] is None
+    assert "entitlements.claimed.medical_aid" in funded["suppressed"]
+
+
 def test_documents_panels_members_and_programmes_of_another_ngo_are_404(city, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -136,7 +136,7 @@ def known(cast, api_for) -> Known:
         )
         assert r.status_code == 200, r.content
     # an outreach case opened before the period, still open: counts in total, not in opened
-    post(
+    outreach = post(
         "/api/v1/cases/",
         {
             "child": {
@@ -177,7 +177,7 @@ def known(cast, api_for) -> Known:
         200,
     )
     # a case closed last year does not count
-    post(
+    old = post(
         "/api/v1/cases/",
         {
             "child": {"name": "慕容旧案", "sex": "male", "location": village["id"]},
@@ -239,6 +239,22 @@ def known(cast, api_for) -> Known:
             ).status_code
             == 201
         )
+    # entitlements (kept on the case's page; no API writes them): claimed = applying or granted
+    from cases.models import Entitlement, EntitlementKind
+
+    for case_id, kind, status in (
+        (case_ids[0], "minimum_living_allowance", "granted"),
+        (case_ids[0], "medical_aid", "applying"),
+        (case_ids[1], "minimum_living_allowance", "applying"),
+        (case_ids[1], "education_aid", "refused"),
+        (case_ids[2], "medical_aid", "not_applied"),
+        (outreach["id"], "unsupported_child_subsidy", "granted"),
+        (closed["id"], "minimum_living_allowance", "granted"),
+        (old["id"], "minimum_living_allowance", "granted"),  # closed last year: not counted
+        (cast.case.pk, "medical_aid", "granted"),  # not under the contract: not counted
+    ):
+        Entitlement.objects.create(case_id=case_id, kind=kind, status=status)
+    no_entitlement = dict.fromkeys(EntitlementKind.values, 0)
     ages = [(today - b).days for b in births] + [
         (before_period - dt.date(year - 10, 6, 1)).days,
         (opened_inside - dt.date(year - 14, 1, 1)).days,
@@ -284,5 +300,10 @@ def known(cast, api_for) -> Known:
         "contract": {"id": contract["id"], "name": "测试项目", "funder": "测试妇联"},
         # 3 referrals this period, 2 by Alliance members; triaged 2, 4 and 6 hours after they came in
         "referrals": {"received": 3, "through_alliance": 2, "average_hours_to_triage": 4.0},
+        "entitlements": {
+            "claimed": no_entitlement
+            | {"minimum_living_allowance": 3, "unsupported_child_subsidy": 1, "medical_aid": 1},
+            "granted": no_entitlement | {"minimum_living_allowance": 2, "unsupported_child_subsidy": 1},
+        },
     }
     return Known(contract=contract["id"], start=start, end=end, expected=expected, names=names, villages=["奇异果村"])
