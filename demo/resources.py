@@ -38,7 +38,13 @@ def seed(ctx: DemoContext) -> None:
             capacity=capacity,
             valid_from=start,
         )
-    cases = list(Case.objects.exclude(status=CaseStatus.CLOSED).select_related("child__location").order_by("pk")[:8])
+    # the promises are the default NGO's Alliance's: its own cases only (the second NGO has its own network)
+    cases = list(
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(organisation_id=ctx.members["赵记饭馆"].organisation_id)
+        .select_related("child__location")
+        .order_by("pk")[:8]
+    )
     for i, case in enumerate(cases):
         name = ["新华文具店", "赵记饭馆", "镇卫生院", "明德律师事务所"][i % 4]
         what = ["书包和文具", "两周午餐", "体检", "监护问题的法律咨询"][i % 4]
