@@ -40,7 +40,10 @@ class UserForm(forms.ModelForm):
                 strip=False,
                 help_text=_("Needed only to change your own password."),
             )
-        self.fields["member"].queryset = self.fields["member"].queryset.order_by("name")
+        members = self.fields["member"].queryset.order_by("name")
+        if not actor.has_role(Role.ADMIN):  # a manager links accounts to their own organisation's Alliance only
+            members = members.filter(organisation_id=actor.organisation_id)
+        self.fields["member"].queryset = members
         self.fields["location"].queryset = (
             self.fields["location"].queryset.filter(kind__in=["town", "village", "community"]).order_by("kind", "name")
         )

@@ -37,4 +37,6 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = Member.objects.filter(is_active=True).order_by("name")
+        from alliance.permissions import members_visible_to
+
+        self.fields["members"].queryset = members_visible_to(user).filter(is_active=True).order_by("name")

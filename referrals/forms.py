@@ -127,6 +127,13 @@ class StaffReferralForm(ReferralForm):
     class Meta(ReferralForm.Meta):
         fields = [*ReferralForm.Meta.fields, "channel", "referrer_member", "received_on"]
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        from alliance.permissions import members_visible_to
+
+        # the staff member's own organisation's Alliance only
+        self.fields["referrer_member"].queryset = members_visible_to(user).filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+
 
 class ReasonForm(forms.Form):
     text = forms.CharField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
