@@ -20,7 +20,7 @@
     var now = !!(picked && picked.value === "immediate");
     if (warn.hidden && now) {
       warn.hidden = false;
-      warn.scrollIntoView({ block: "nearest" });
+      warn.scrollIntoView({ block: "nearest", behavior: "instant" });  // not smooth: she sees it at once
     } else {
       warn.hidden = !now;
     }
