@@ -65,6 +65,10 @@ class ObtainTokenView(APIView):
 
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=128)
+    # Changing one's own password needs the current one (a stolen session or token is not enough).
+    old_password = serializers.CharField(
+        write_only=True, required=False, max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
     role = serializers.ChoiceField(choices=Role.choices)
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
 
@@ -74,6 +78,7 @@ class UserSerializer(serializers.ModelSerializer):
             "id",
             "username",
             "password",
+            "old_password",
             "full_name",
             "role",
             "member",
@@ -98,6 +103,13 @@ class UserSerializer(serializers.ModelSerializer):
             check_area(role=role, location=attrs.get("location", getattr(self.instance, "location", None)))
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": _("A new user needs a password.")})
+        old_password = attrs.pop("old_password", None)
+        request = self.context.get("request")
+        own = self.instance if request is not None and getattr(self.instance, "pk", None) == request.user.pk else None
+        if own is not None and "password" in attrs and not (old_password and own.check_password(old_password)):
+            raise serializers.ValidationError(
+                {"old_password": _("Give your current password, correctly, to change your password.")}
+            )
         return attrs
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -16,8 +17,9 @@ from accounts.models import Role
 from alliance import services
 from alliance.models import Event, EventKind, Member, MemberKind, Sector, VolunteerLog
 from alliance.permissions import events_visible_to, is_staff, members_visible_to, volunteer_logs_visible_to
+from cases.apis import VisibleCaseField, case_id_filter
 from cases.models import Case
-from cases.permissions import get_case_for_user
+from cases.permissions import case_scope, get_case_for_user
 from core.api_mixins import AuditedReadMixin
 from core.models import Location
 
@@ -83,7 +85,7 @@ class EventSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     title = serializers.CharField(max_length=200)
     members = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True, required=False)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False, allow_null=True)
+    case = VisibleCaseField(required=False, allow_null=True)
     minutes = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
     class Meta:
@@ -99,11 +101,19 @@ class EventSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("No such case.")) from None
 
 
+class EventFilter(django_filters.FilterSet):
+    case = case_id_filter()
+
+    class Meta:
+        model = Event
+        fields = ["kind", "case"]
+
+
 class EventViewSet(
     StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = EventSerializer
-    filterset_fields = ["kind", "case"]
+    filterset_class = EventFilter
     ordering_fields = ["date", "id"]
     queryset = Event.objects.none()
 
@@ -116,7 +126,7 @@ class EventViewSet(
 
 class VolunteerLogSerializer(serializers.ModelSerializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.filter(is_volunteer=True), required=False)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField(scope=lambda user: cases_for_volunteer_logs(user))
     minutes = serializers.IntegerField(min_value=1, max_value=1440)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
@@ -141,11 +151,28 @@ class VolunteerLogSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("No such case.")) from None
 
 
+class VolunteerLogFilter(django_filters.FilterSet):
+    case = case_id_filter()
+
+    class Meta:
+        model = VolunteerLog
+        fields = ["member", "case"]
+
+
+def cases_for_volunteer_logs(user: Any) -> QuerySet[Case]:
+    """Staff: the cases they may see; a volunteer: the cases they are assigned to."""
+    if user.has_role(Role.VOLUNTEER):
+        return Case.objects.filter(
+            volunteer_assignments__member_id=user.member_id, volunteer_assignments__is_active=True
+        )
+    return case_scope(user)
+
+
 class VolunteerLogViewSet(
     AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = VolunteerLogSerializer
-    filterset_fields = ["member", "case"]
+    filterset_class = VolunteerLogFilter
     ordering_fields = ["date", "id"]
     queryset = VolunteerLog.objects.none()
 

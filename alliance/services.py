@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from alliance.models import Event, Member, VolunteerAssignment, VolunteerLog
@@ -95,13 +96,17 @@ def assignment_for_volunteer(user: User, case_id: Any) -> VolunteerAssignment | 
 def volunteer_log_create(
     *, actor: User, case: Case, date: dt.date, minutes: int, note: str = "", member: Member | None = None
 ) -> VolunteerLog:
-    """A volunteer logs a visit on a case they are assigned to (staff may log for a volunteer)."""
+    """A volunteer logs a visit on a case they are assigned to; staff may log it for them, but only
+    for a volunteer who is or was assigned to the case (hours are often written up after the
+    assignment ended; hours for a stranger to the case would be invented ones)."""
     if actor.has_role(Role.VOLUNTEER):
         if assignment_for_volunteer(actor, case.pk) is None:
             raise ValidationError({"case": _("You are not assigned to this visit.")})
         member = actor.member
     if member is None:
         raise ValidationError({"member": _("Choose the volunteer.")})
+    if not VolunteerAssignment.objects.filter(member_id=member.pk, case_id=case.pk).exists():
+        raise ValidationError({"member": _("This volunteer is not assigned to this case.")})
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if not (0 < minutes <= 24 * 60):
@@ -125,8 +130,8 @@ def volunteer_raise_concern(*, actor: User, case: Case, message: str) -> None:
             kind="volunteer_concern",
             obj=case,
             link=reverse("cases:detail", args=[case.pk]),
-            text=_("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s")
-            % {"v": actor, "n": case.number, "m": message.strip()[:300]},
+            message=gettext_lazy("Urgent: volunteer %(v)s is worried about case %(n)s: %(m)s"),
+            params={"v": str(actor), "n": case.number, "m": message.strip()[:300]},
             dedupe_key=f"concern:{case.pk}:{timezone.now().timestamp():.0f}",
         )
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -85,8 +87,14 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.VOLUNTEER) or not request.user.member_id:
         raise PermissionDenied
+    return _my_visits_page(request)
+
+
+def _my_visits_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any] | None = None) -> HttpResponse:
+    """The volunteer's visit cards (each named by the household label the social worker set); a
+    refused log comes back on its card with the error and everything she typed."""
     assignments = list(
-        VolunteerAssignment.objects.filter(member_id=request.user.member_id, is_active=True).select_related(
+        VolunteerAssignment.objects.filter(member_id=request.user.member_id or 0, is_active=True).select_related(
             "case__child__location"
         )
     )
@@ -96,8 +104,25 @@ def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "alliance/my_visits.html",
-        {"assignments": assignments, "logs": logs, "hours": round(total / 60, 1), "today": timezone.localdate()},
+        {
+            "assignments": assignments,
+            "logs": logs,
+            "hours": round(total / 60, 1),
+            "today": timezone.localdate(),
+            "failed": failed or {},
+        },
     )
+
+
+def _minutes(text: str) -> int:
+    """Minutes as the volunteer typed them: a whole number ("40", "４０"), else a Chinese error."""
+    cleaned = text.strip().translate(FULL_WIDTH_DIGITS)
+    if not cleaned.isdigit():
+        raise ValidationError({"minutes": _("Write the time as a number of minutes, for example 40 (1 hour is 60).")})
+    return int(cleaned)
+
+
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @login_required
@@ -108,20 +133,29 @@ def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = Case.objects.filter(pk=case_id).first() if services.assignment_for_volunteer(request.user, case_id) else None
     if case is None:  # a case they are not assigned to does not exist for them
         raise Http404
+    typed = {key: request.POST.get(key, "") for key in ("date", "minutes", "note")}
     try:
-        minutes = int(request.POST.get("minutes", "0") or 0)
         services.volunteer_log_create(
             actor=request.user,
             case=case,
-            minutes=minutes,
-            note=request.POST.get("note", ""),
-            date=parse_date(request.POST.get("date", "")) or timezone.localdate(),
+            minutes=_minutes(typed["minutes"]),
+            note=typed["note"],
+            date=_visit_date(typed["date"]),
         )
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [_("Enter the minutes as a number.")])))
-    else:
-        messages.success(request, _("Visit logged. Thank you."))
+    except ValidationError as exc:
+        return _my_visits_page(request, failed={"case_id": case.pk, **typed, "errors": exc.messages})
+    messages.success(request, _("Visit logged. Thank you."))
     return redirect("alliance:my-visits")
+
+
+def _visit_date(text: str) -> Any:
+    try:
+        parsed = parse_date(text) if text else timezone.localdate()
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError({"date": _("Give the date of the visit.")})
+    return parsed
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -52,6 +53,33 @@ from core.pagination import NarrowPagination
 from core.permissions import contracts_visible_to
 from organisations.models import Organisation
 from organisations.permissions import manages_instance
+
+
+class VisibleCaseField(serializers.PrimaryKeyRelatedField):
+    """A case id looked up only among the cases the caller may see, so that a hidden case and a
+    missing one get the same answer ("No such case."). ``scope(user)`` widens or narrows it (a
+    volunteer's assigned cases)."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("No such case."),
+        "incorrect_type": gettext_lazy("No such case."),
+    }
+
+    def __init__(self, *, scope: Any = None, **kwargs: Any) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Case]:
+        request = self.context.get("request")
+        if request is None:
+            return Case.objects.none()
+        return self.scope(request.user) if self.scope else case_scope(request.user)
+
+
+def case_id_filter() -> django_filters.NumberFilter:
+    """``?case=<id>``: a plain number, so a hidden case and a missing one both give an empty list
+    (a model choice filter answers 400 for a missing id and 200 for a hidden one)."""
+    return django_filters.NumberFilter(field_name="case_id")
 
 
 class StaffOnly:
@@ -381,7 +409,7 @@ class TransferViewSet(
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     kind = serializers.ChoiceField(choices=ActivityKind.choices)
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1440)
     summary = serializers.CharField(max_length=10000)
@@ -406,6 +434,14 @@ class ActivitySerializer(serializers.ModelSerializer):
         return value
 
 
+class ActivityFilter(django_filters.FilterSet):
+    case = case_id_filter()
+
+    class Meta:
+        model = Activity
+        fields = ["case", "kind", "sensitive"]
+
+
 class ActivityViewSet(
     AuditedReadMixin,
     StaffOnly,
@@ -415,7 +451,7 @@ class ActivityViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ActivitySerializer
-    filterset_fields = ["case", "kind", "sensitive"]
+    filterset_class = ActivityFilter
     ordering_fields = ["date", "id"]
     queryset = Activity.objects.none()
 

@@ -65,7 +65,7 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["risk_level", "family_situation", "category", "opened_on", "contract"]
+        fields = ["risk_level", "family_situation", "category", "opened_on", "contract", "household_label"]
         widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -171,3 +171,60 @@ class CloseForm(forms.Form):
     closure_outcome = forms.CharField(
         label=_("closure outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+
+
+# The caseload's sortable columns (``?sort=name`` ascending, ``?sort=-name`` descending).
+CASELOAD_SORT_COLUMNS = (
+    ("name", _("Name")),
+    ("number", _("Case number")),
+    ("risk", _("Risk level")),
+    ("due", _("Next home visit")),
+    ("opened", _("Opened on")),
+)
+
+
+class CaseloadFilterForm(forms.Form):
+    """The caseload's filters and sort (GET). A value that is not a choice is reported and ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    risk = forms.ChoiceField(label=_("Risk level"), required=False)
+    village = forms.TypedChoiceField(label=_("Village"), required=False, coerce=int, empty_value=None)
+    due = forms.ChoiceField(label=_("Home visit due"), required=False)
+
+    def __init__(self, *args: Any, villages: Any = (), **kwargs: Any) -> None:
+        from cases.choices import OPEN_STATUSES, RiskLevel
+
+        super().__init__(*args, **kwargs)
+        everything = ("", _("All"))
+        fields: dict[str, Any] = self.fields
+        fields["status"].choices = [everything, *[(s.value, s.label) for s in OPEN_STATUSES]]
+        fields["risk"].choices = [everything, *RiskLevel.choices]
+        fields["village"].choices = [everything, *[(v.pk, v.name) for v in villages]]
+        fields["due"].choices = [
+            everything,
+            ("overdue", _("Overdue")),
+            ("today", _("Due today")),
+            ("week", _("Due in the next 7 days")),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else ("form-control form-control-sm")
+            )
+
+    def filters(self) -> Any:
+        """The valid part of what was asked, as ``cases.selectors.CaseloadFilters``."""
+        from cases.selectors import CASELOAD_SORTS, CaseloadFilters
+
+        self.is_valid()
+        data = self.cleaned_data
+        return CaseloadFilters(
+            status=data.get("status") or "",
+            risk=data.get("risk") or "",
+            village=data.get("village"),
+            due=data.get("due") or "",
+            query=(data.get("q") or "").strip(),
+            sort=sort if (sort := self.data.get("sort", "")).removeprefix("-") in CASELOAD_SORTS else "",
+        )

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.roles import Role
 from cases.choices import CaseStatus
@@ -37,7 +38,7 @@ def visits_due(*, today: dt.date) -> int:
     inserted = insert_select(
         source=due,
         kind="visit_due",
-        text=_("Home visit due for case %(n)s (since %(d)s)."),
+        text=gettext_lazy("Home visit due for case %(n)s (since %(d)s)."),
         tokens={"%(n)s": "s.number", "%(d)s": "s.next_visit_due"},
         link_name="cases:detail",
         object_type="case",
@@ -46,7 +47,7 @@ def visits_due(*, today: dt.date) -> int:
     inserted += insert_select(
         source=due,
         kind="visit_overdue",
-        text=_("Home visit for case %(n)s is more than a week overdue."),
+        text=gettext_lazy("Home visit for case %(n)s is more than a week overdue."),
         tokens={"%(n)s": "s.number"},
         link_name="cases:detail",
         object_type="case",
@@ -74,12 +75,16 @@ def cases_quiet(*, today: dt.date) -> int:
     return insert_select(
         source=quiet,
         kind="case_quiet",
-        text=_("Case %(n)s has had no activity for 30 days."),
+        text=gettext_lazy("Case %(n)s has had no activity for 30 days."),
         tokens={"%(n)s": "s.number"},
         link_name="cases:detail",
         object_type="case",
         key=f"'quiet:' || s.pk || ':{today:%Y-%m}'",
     )
+
+
+PLAN_REVIEW = gettext_noop("The care plan of case %(n)s is due for review (%(d)s).")
+PLAN_ACTION = gettext_noop("A care plan action of case %(n)s is due (%(d)s).")
 
 
 @reminder_rule("care_plans_due")
@@ -97,7 +102,9 @@ def care_plans_due(*, today: dt.date) -> int:
             link=reverse("cases:detail", args=[case_id]),
             object_type="case",
             object_id=str(case_id),
-            text=_("The care plan of case %(n)s is due for review (%(d)s).") % {"n": number, "d": due},
+            text=_(PLAN_REVIEW) % {"n": number, "d": due},
+            message=PLAN_REVIEW,
+            params={"n": number, "d": str(due)},
             dedupe_key=f"plan-review:{pk}:{due}",
         )
         for pk, case_id, number, worker, due in reviews
@@ -119,7 +126,9 @@ def care_plans_due(*, today: dt.date) -> int:
             link=reverse("cases:detail", args=[case_id]),
             object_type="case",
             object_id=str(case_id),
-            text=_("A care plan action of case %(n)s is due (%(d)s).") % {"n": number, "d": due},
+            text=_(PLAN_ACTION) % {"n": number, "d": due},
+            message=PLAN_ACTION,
+            params={"n": number, "d": str(due)},
             dedupe_key=f"plan-action:{pk}:{due}",
         )
         for pk, case_id, number, worker, due in actions

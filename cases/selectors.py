@@ -28,34 +28,117 @@ from cases.choices import HIGH_RISK, OPEN_STATUSES, RISK_ORDER, rank
 from cases.due import visit_interval_days
 from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, RiskChange
 from cases.permissions import CASE_ROW_RELATIONS, case_scope, cases_visible_to, may_read_sensitive, sees_all_cases
+from core.models import Location
 from core.pagination import NarrowList
+from core.search_keys import search_terms
 
 
 def _visit_interval_days() -> SqlCase:
     return visit_interval_days()
 
 
-CASELOAD_ORDER = ("-is_overdue", "-open_flag_count", "risk_rank", "next_visit_due", "pk")
+# Overdue first, then due today, then most flags, most urgent risk, soonest visit.
+CASELOAD_GROUPS = ("-is_overdue", "-is_due_today")
+CASELOAD_ORDER = (*CASELOAD_GROUPS, "-open_flag_count", "risk_rank", "next_visit_due", "pk")
 RISK_RANK = rank("risk_level", RISK_ORDER)
+
+# ``?sort=`` of the caseload: a column, ascending or (``-``) descending, inside the due groups.
+CASELOAD_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("child__name",),
+    "number": ("number",),
+    "risk": ("risk_rank",),
+    "due": ("next_visit_due",),
+    "opened": ("opened_on",),
+}
+
+
+def caseload_order(sort: str = "") -> tuple[str, ...]:
+    """The caseload's ORDER BY for ``sort`` (unknown or empty: the default, most urgent first)."""
+    column = sort.removeprefix("-")
+    if column not in CASELOAD_SORTS:
+        return CASELOAD_ORDER
+    fields = CASELOAD_SORTS[column]
+    if sort.startswith("-"):
+        fields = tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+    return (*CASELOAD_GROUPS, *fields, "pk")
 
 
 def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    """Annotate overdue flag and risk rank; last and next visit and open flags are stored on the case."""
+    """Annotate overdue and due-today flags and risk rank; last and next visit and open flags are
+    stored on the case."""
     today = today or timezone.localdate()
     return cases.annotate(
         last_visit=F("last_home_visit"),
         visit_interval=_visit_interval_days(),
         risk_rank=rank("risk_level", RISK_ORDER),
         is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
+        is_due_today=ExpressionWrapper(Q(next_visit_due=today), output_field=BooleanField()),
     )
 
 
-def caseload_scope(user: User, *, worker: User | None = None, today: dt.date | None = None) -> QuerySet[Case]:
-    """Narrow (no joins, no DISTINCT): the open cases the user works on, most urgent first.
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What a caseload may be narrowed to: all optional, all inside what the user may see."""
+
+    status: str = ""
+    risk: str = ""
+    village: int | None = None
+    due: str = ""  # "today", "overdue" or "week" (today and the six days after)
+    query: str = ""
+    sort: str = ""
+
+
+DUE_FILTERS = ("today", "overdue", "week")
+
+
+def search_filter(query: str, *, prefix: str = "") -> Q | None:
+    """Rows whose child's name or village, or whose case number, matches ``query`` by characters,
+    traditional characters, toneless pinyin (homophones too) or pinyin initials. ``prefix`` is the
+    path from the queried model to the case (``"case__"``); ``None`` for an empty query."""
+    terms = search_terms(query[:100])
+    if not terms:
+        return None
+    found = Q(**{f"{prefix}number__icontains": query.strip()[:100]})
+    for term in terms:
+        found |= Q(**{f"{prefix}child__search_key__contains": term})
+        found |= Q(**{f"{prefix}child__location__search_key__contains": term})
+    return found
+
+
+def _filtered(cases: QuerySet[Case], filters: CaseloadFilters, today: dt.date) -> QuerySet[Case]:
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.risk:
+        cases = cases.filter(risk_level=filters.risk)
+    if filters.village:
+        cases = cases.filter(child__location_id=filters.village)
+    if filters.due == "today":
+        cases = cases.filter(next_visit_due=today)
+    elif filters.due == "overdue":
+        cases = cases.filter(next_visit_due__lt=today)
+    elif filters.due == "week":
+        cases = cases.filter(next_visit_due__gte=today, next_visit_due__lte=today + dt.timedelta(days=6))
+    found = search_filter(filters.query)
+    if found is not None:
+        cases = cases.filter(found)
+    return cases
+
+
+def caseload_scope(
+    user: User,
+    *,
+    worker: User | None = None,
+    today: dt.date | None = None,
+    filters: CaseloadFilters | None = None,
+) -> QuerySet[Case]:
+    """Narrow (no DISTINCT; joins only for a name sort, a village or a search): the open cases the
+    user works on, overdue and due today first, then most urgent.
 
     For a manager without ``worker``, every open case. "Works on" is lead worker or team member,
     selected as a UNION of ids, and always inside what the user may see (``case_scope``).
     """
+    today = today or timezone.localdate()
+    filters = filters or CaseloadFilters()
     cases = case_scope(user).exclude(status=CaseStatus.CLOSED)
     target = worker or user
     if worker is not None or not sees_all_cases(user):
@@ -65,21 +148,47 @@ def caseload_scope(user: User, *, worker: User | None = None, today: dt.date | N
             .union(Case.team.through.objects.filter(user=target).values("case_id"))
         )
         cases = cases.filter(pk__in=works_on)
-    return with_due_dates(cases, today=today).order_by(*CASELOAD_ORDER)
+    cases = _filtered(cases, filters, today)
+    return with_due_dates(cases, today=today).order_by(*caseload_order(filters.sort))
 
 
-def _caseload_rows(ids: QuerySet[Case]) -> QuerySet[Case]:
+def caseload_due_counts(user: User, *, worker: User | None = None) -> dict[str, int]:
+    """How many of the (unfiltered) caseload's cases are overdue and due today: one query."""
+    today = timezone.localdate()
     return (
-        with_due_dates(ids.select_related(*CASE_ROW_RELATIONS))
-        .prefetch_related(Prefetch("flags", queryset=CaseFlag.objects.filter(resolved_at__isnull=True)))
-        .order_by(*CASELOAD_ORDER)
+        caseload_scope(user, worker=worker, today=today)
+        .order_by()
+        .aggregate(
+            overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
+            today=Count("pk", filter=Q(next_visit_due=today)),
+        )
     )
 
 
-def caseload_for(user: User, *, worker: User | None = None) -> NarrowList:
+def caseload_villages(user: User, *, worker: User | None = None) -> QuerySet[Location]:
+    """The places of the children on the caseload: the village filter's choices (one query)."""
+    children = caseload_scope(user, worker=worker).order_by().values("child__location_id")
+    return Location.objects.filter(pk__in=children).order_by("name", "pk")
+
+
+def _caseload_rows(ids: QuerySet[Case], order: tuple[str, ...] = CASELOAD_ORDER) -> QuerySet[Case]:
+    return (
+        with_due_dates(ids.select_related(*CASE_ROW_RELATIONS))
+        .prefetch_related(Prefetch("flags", queryset=CaseFlag.objects.filter(resolved_at__isnull=True)))
+        .order_by(*order)
+    )
+
+
+def caseload_for(user: User, *, worker: User | None = None, filters: CaseloadFilters | None = None) -> NarrowList:
     """The caseload as a paginator-ready list: ids are counted (bounded), sorted and limited narrow,
     then only the page's rows are joined to child, place, worker and contract."""
-    return NarrowList(caseload_scope(user, worker=worker), _caseload_rows, count_bound=CASELOAD_COUNT_BOUND)
+    filters = filters or CaseloadFilters()
+    order = caseload_order(filters.sort)
+    return NarrowList(
+        caseload_scope(user, worker=worker, filters=filters),
+        lambda ids: _caseload_rows(ids, order),
+        count_bound=CASELOAD_COUNT_BOUND,
+    )
 
 
 CASELOAD_COUNT_BOUND = 10_000
@@ -99,7 +208,8 @@ def team_caseloads(user: User) -> QuerySet[User]:
 
 
 def case_search(user: User, query: str) -> QuerySet[Case]:
-    """Search by child's name, case number, location or words in activity summaries — only visible cases."""
+    """Search by child's name or village (characters, traditional, pinyin, initials, homophones),
+    case number or words in activity summaries — only visible cases."""
     query = query.strip()[:100]
     cases = cases_visible_to(user)
     if not query:
@@ -107,12 +217,10 @@ def case_search(user: User, query: str) -> QuerySet[Case]:
     summary_hit = Activity.objects.filter(case=OuterRef("pk"), summary__icontains=query)
     if not sees_all_cases(user):
         summary_hit = summary_hit.filter(Q(sensitive=False) | Q(case__lead_worker=user))
-    return cases.filter(
-        Q(child__name__icontains=query)
-        | Q(number__icontains=query)
-        | Q(child__location__name__icontains=query)
-        | Exists(summary_hit)
-    ).order_by("-opened_on", "-pk")[:50]
+    found = search_filter(query)
+    if found is None:
+        return cases.none()
+    return cases.filter(found | Exists(summary_hit)).order_by("-opened_on", "-pk")[:50]
 
 
 def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
@@ -120,9 +228,10 @@ def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
     if len(query) < 1:
         return []
     visible = cases_visible_to(user).values("child_id")
-    children = (
-        Child.objects.filter(pk__in=visible, name__icontains=query).select_related("location").order_by("name")[:10]
-    )
+    named = Q(name__icontains=query)
+    for term in search_terms(query):
+        named |= Q(search_key__contains=term)
+    children = Child.objects.filter(named, pk__in=visible).select_related("location").order_by("name")[:10]
     return [
         {"id": c.pk, "name": c.name, "location": c.location.name if c.location else "", "birth_date": c.birth_date}
         for c in children
@@ -131,7 +240,9 @@ def children_for_autocomplete(user: User, query: str) -> list[dict[str, Any]]:
 
 @dataclass
 class TimelineEntry:
-    """One line of a case's timeline. Apps above cases add their own lines through ``timeline_source``."""
+    """One line of a case's timeline. Apps above cases add their own lines through ``timeline_source``.
+
+    ``at`` (when known) orders the lines of one day; ``by`` is the person's name."""
 
     date: Any
     kind: str
@@ -139,6 +250,7 @@ class TimelineEntry:
     text: str = ""
     sensitive: bool = False
     by: str = ""
+    at: dt.datetime | None = None
 
 
 TimelineSource = Callable[[User, Case], Iterable[TimelineEntry]]
@@ -152,66 +264,153 @@ def timeline_source(source: TimelineSource) -> TimelineSource:
     return source
 
 
+# Case fields whose changes the timeline tells from the case's history (risk changes have their own
+# lines, with the reason; bookkeeping fields are left out).
+HISTORY_SKIPPED = {"version", "updated_at", "created_at", "risk_level", "history_id"}
+
+
+def _history_value(field_name: str, value: Any, people: dict[Any, str], contracts: dict[Any, str]) -> str:
+    """A stored value as its reader sees it: a label for a code, a name for a person, a date."""
+    if value in (None, "", []):
+        return _("(none)")
+    field = Case._meta.get_field(field_name)
+    if field_name == "lead_worker":
+        return people.get(value, _("a former user"))
+    if field_name == "contract":
+        return contracts.get(value, "—")
+    if field_name == "presenting_issues":
+        from cases.models import PresentingIssue
+
+        labels = dict(PresentingIssue.choices)
+        return "、".join(str(labels.get(code, code)) for code in value)
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if isinstance(value, dt.date):
+        from django.utils.formats import date_format
+
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _history_entries(case: Case) -> list[TimelineEntry]:
+    """Each saved change of the case file as sentences: "Family situation changed from Living with
+    one parent to Skip-generation care." — labels and names, never codes or ids. Two queries."""
+    from core.models import Contract
+
+    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
+    pairs = []
+    person_ids: set[Any] = set()
+    contract_ids: set[Any] = set()
+    for previous, record in zip(history, history[1:], strict=False):
+        changes = [c for c in record.diff_against(previous).changes if c.field not in HISTORY_SKIPPED]
+        if changes:
+            pairs.append((record, changes))
+            for c in changes:
+                if c.field == "lead_worker":
+                    person_ids.update(v for v in (c.old, c.new) if v)
+                if c.field == "contract":
+                    contract_ids.update(v for v in (c.old, c.new) if v)
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=person_ids)} if person_ids else {}
+    contracts = {k.pk: k.name for k in Contract.objects.filter(pk__in=contract_ids)} if contract_ids else {}
+    entries = []
+    for record, changes in pairs:
+        sentences = []
+        for c in changes:
+            label = str(getattr(Case._meta.get_field(c.field), "verbose_name", c.field))
+            sentences.append(
+                _("%(field)s changed from %(old)s to %(new)s.")
+                % {
+                    "field": label[:1].upper() + label[1:],
+                    "old": _history_value(c.field, c.old, people, contracts),
+                    "new": _history_value(c.field, c.new, people, contracts),
+                }
+            )
+        who = str(record.history_user or "")
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(record.history_date).date(),
+                "change",
+                _("%(who)s changed the case file") % {"who": who} if who else _("The case file was changed"),
+                "\n".join(sentences),
+                by=who,
+                at=record.history_date,
+            )
+        )
+    return entries
+
+
 def case_timeline(user: User, case: Case) -> list[TimelineEntry]:
-    """Everything that happened on a case, newest first: one query per source, none per row."""
+    """Everything that happened on a case, newest first (by day, then by time within the day), in
+    sentences with labels and people's names: one query per source, none per row."""
     entries: list[TimelineEntry] = []
     activities = case.activities.select_related("recorded_by")
     if not may_read_sensitive(user, case):
         activities = activities.filter(sensitive=False)
     for a in activities:
-        minutes = _("%(m)s min") % {"m": a.duration_minutes} if a.duration_minutes else ""
-        entries.append(
-            TimelineEntry(
-                a.date,
-                "activity",
-                f"{a.get_kind_display()} {minutes}".strip(),
-                a.summary,
-                a.sensitive,
-                str(a.recorded_by or ""),
-            )
+        who = str(a.recorded_by or "")
+        minutes = _(" (%(m)s min)") % {"m": a.duration_minutes} if a.duration_minutes else ""
+        title = (
+            _("%(who)s recorded: %(kind)s%(minutes)s") % {"who": who, "kind": a.get_kind_display(), "minutes": minutes}
+            if who
+            else f"{a.get_kind_display()}{minutes}"
         )
+        entries.append(TimelineEntry(a.date, "activity", title, a.summary, a.sensitive, who, at=a.created_at))
     for r in RiskChange.objects.filter(case=case).select_related("changed_by"):
+        who = str(r.changed_by or "")
+        if r.from_level:
+            title = _("Risk level changed from %(a)s to %(b)s") % {
+                "a": r.get_from_level_display(),
+                "b": r.get_to_level_display(),
+            }
+        else:
+            title = _("Risk level set to %(b)s") % {"b": r.get_to_level_display()}
         entries.append(
-            TimelineEntry(
-                timezone.localtime(r.changed_at).date(),
-                "risk",
-                _("Risk level: %(a)s → %(b)s")
-                % {"a": r.get_from_level_display() or "—", "b": r.get_to_level_display()},
-                r.reason,
-                by=str(r.changed_by or ""),
-            )
+            TimelineEntry(timezone.localtime(r.changed_at).date(), "risk", title, r.reason, by=who, at=r.changed_at)
         )
-    history = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
-    labels = {f.name: str(f.verbose_name) for f in Case._meta.fields}
-    for previous, record in zip(history, history[1:], strict=False):
-        delta = record.diff_against(previous)
-        changes = [c for c in delta.changes if c.field not in ("version", "updated_at")]
-        if changes:
-            text = "; ".join(f"{labels.get(c.field, c.field)}: {c.old or '—'} → {c.new or '—'}" for c in changes)
-            entries.append(
-                TimelineEntry(
-                    timezone.localtime(record.history_date).date(),
-                    "change",
-                    _("Case file changed"),
-                    text,
-                    by=str(record.history_user or ""),
-                )
-            )
-    if history:
-        entries.append(TimelineEntry(case.opened_on, "opened", _("Case opened"), ""))
+    entries.extend(_history_entries(case))
+    lead = str(case.lead_worker or "")
+    entries.append(
+        TimelineEntry(
+            case.opened_on,
+            "opened",
+            _("Case opened, led by %(who)s") % {"who": lead} if lead else _("Case opened"),
+            "",
+            at=case.created_at if timezone.localtime(case.created_at).date() == case.opened_on else None,
+        )
+    )
     for ref in case.referrals.all():
         entries.append(
             TimelineEntry(
-                ref.received_on, "referral", _("Referral %(r)s received") % {"r": ref.reference}, ref.concerns
+                ref.received_on,
+                "referral",
+                _("Referral %(r)s received") % {"r": ref.reference},
+                ref.concerns,
+                at=ref.created_at if timezone.localtime(ref.created_at).date() == ref.received_on else None,
             )
         )
     for flag in case.flags.all():
         entries.append(
-            TimelineEntry(timezone.localtime(flag.created_at).date(), "flag", _("Flag: %(m)s") % {"m": flag.message})
+            TimelineEntry(
+                timezone.localtime(flag.created_at).date(),
+                "flag",
+                _("Flag: %(m)s") % {"m": flag.message},
+                at=flag.created_at,
+            )
         )
     if case.closed_on:
         entries.append(TimelineEntry(case.closed_on, "closed", _("Case closed"), case.closure_reason))
     for source in TIMELINE_SOURCES:
         entries.extend(source(user, case))
-    entries.sort(key=lambda e: e.date or dt.date.min, reverse=True)
+    entries.sort(key=_timeline_order, reverse=True)
     return entries
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _timeline_order(entry: TimelineEntry) -> tuple[dt.date, int, dt.datetime]:
+    """By day; within a day the opening first and the closing last, the rest by the time they were
+    written (entries without a time, e.g. from other apps, at the day's start)."""
+    rank = {"opened": 0, "referral": 0, "closed": 2}.get(entry.kind, 1)
+    return (entry.date or dt.date.min, rank, entry.at or _EARLIEST)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -34,3 +36,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("You do not have permission to do this."))
     return drf_exception_handler(exc, context)
+
+
+class SchemaReaders(BasePermission):
+    """The schema and the interactive docs: open on a developer's machine (DEBUG), signed-in callers
+    only in production — the schema maps every endpoint and field an attacker would probe."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(settings.DEBUG or (request.user and request.user.is_authenticated))

@@ -175,7 +175,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No grouping by default: ids in links, form values and data attributes must stay "1297", not "1,297"
+# (a global separator broke every id past 999). Amounts group explicitly: the |yuan filter.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
@@ -236,9 +238,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"SexEnum": "cases.models.Sex"},
-    # The schema is the public contract for partners; it holds no data. Docs work offline (sidecar).
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
+    # The schema is the contract for partners; it holds no data but maps every endpoint, so outside
+    # DEBUG only signed-in callers read it (config.api.SchemaReaders). Docs work offline (sidecar).
+    "SERVE_PERMISSIONS": ["config.api.SchemaReaders"],
+    "SERVE_AUTHENTICATION": None,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
@@ -320,6 +323,8 @@ SHOUHU: dict[str, Any] = {
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
+    # Where Shouhu is reached from outside: the link in notification emails (which carry nothing else).
+    "SITE_URL": env.str("SHOUHU_SITE_URL", default="http://localhost:8000"),
     # A running report writes a heartbeat this often; silent this long, the recovery sweep re-queues it.
     "REPORT_HEARTBEAT_SECONDS": env.float("SHOUHU_REPORT_HEARTBEAT_SECONDS", default=10),
     "REPORT_STALE_SECONDS": env.float("SHOUHU_REPORT_STALE_SECONDS", default=120),

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search_keys import search_key
 from organisations.defaults import DefaultOrganisation
 
 
@@ -31,6 +34,8 @@ class Location(TimeStampedModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # The name as it may be searched (simplified, pinyin, initials): see core.search_keys.
+    search_key = models.CharField(_("search key"), max_length=400, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("location")
@@ -42,6 +47,13 @@ class Location(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_village_level(self) -> bool:
@@ -102,7 +114,8 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """One append-only row per action on confidential data.
 
-    PostgreSQL refuses UPDATE and DELETE on this table (trigger in migration 0002), so
+    PostgreSQL refuses UPDATE and DELETE on this table (trigger in migration 0002) and TRUNCATE
+    (migration 0006), and chains each row to the one before by hash, so
     not even a bug or a compromised admin page can rewrite history. The user is kept as a
     plain id column so that no cascade ever needs to touch these rows.
     """
@@ -123,6 +136,11 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The hash chain (migration 0006): PostgreSQL fills these in a BEFORE INSERT trigger under a
+    # transaction-level lock, whatever the application sends; ``manage.py audit_verify`` checks them.
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, editable=False, unique=True)
+    prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("hash of this entry"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit entry")

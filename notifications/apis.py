@@ -16,6 +16,8 @@ from notifications.services import notification_mark_read, notifications_for
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(source="display_text", read_only=True)  # in the caller's language
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "text", "link", "object_type", "object_id", "created_at", "read_at"]

@@ -71,12 +71,8 @@ def deliver(notification_id: int) -> bool:
     if not _claim(notification):
         return False
     try:
-        send_mail(
-            subject=notification.text[:80],
-            message=notification.text,
-            from_email=None,
-            recipient_list=[notification.user.email],
-        )
+        subject, body = notification_email(notification)
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[notification.user.email])
     except (smtplib.SMTPException, OSError) as exc:
         EmailDelivery.objects.filter(notification_id=notification_id, status=Status.SENDING).update(
             status=Status.PENDING, last_error=str(exc)[:500]
@@ -84,6 +80,58 @@ def deliver(notification_id: int) -> bool:
         raise ConnectionError(f"email not sent: {exc}") from exc
     _record_sent(notification_id)
     return True
+
+
+def _site_link(path: str) -> str:
+    from django.conf import settings
+
+    return str(settings.SHOUHU.get("SITE_URL", "")).rstrip("/") + path
+
+
+def notification_email(notification: Notification) -> tuple[str, str]:
+    """Subject and body of one notification's email: only that something waits (urgent or not) and
+    a link into Shouhu — never the notification's text, a child's name or a case's details, which
+    stay inside the system where access is checked and audited."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from notifications.services import URGENT_KINDS
+
+    with translation.override(settings.LANGUAGE_CODE):
+        link = _site_link(reverse("notifications:open", args=[notification.pk]))
+        if notification.kind in URGENT_KINDS:
+            subject = _("Shouhu: something urgent needs your attention")
+        else:
+            subject = _("Shouhu: something needs your attention")
+        body = _(
+            "Something in Shouhu needs your attention. Log in to read it:\n%(link)s\n\n"
+            "(For the children's safety, details are never sent by email.)"
+        ) % {"link": link}
+    return subject, body
+
+
+def digest_email(count: int) -> tuple[str, str]:
+    """The daily digest: how many notifications wait, and a link — nothing of what they say."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override(settings.LANGUAGE_CODE):
+        link = _site_link(reverse("notifications:list"))
+        subject = ngettext(
+            "Shouhu: %(n)s notification waits for you", "Shouhu: %(n)s notifications wait for you", count
+        ) % {"n": count}
+        body = ngettext(
+            "%(n)s notification waits for you in Shouhu. Log in to read it:\n%(link)s\n\n"
+            "(For the children's safety, details are never sent by email.)",
+            "%(n)s notifications wait for you in Shouhu. Log in to read them:\n%(link)s\n\n"
+            "(For the children's safety, details are never sent by email.)",
+            count,
+        ) % {"n": count, "link": link}
+    return subject, body
 
 
 def give_up(notification_id: int, exc: BaseException) -> None:

@@ -11,7 +11,12 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=50)
+    # What the reader sees is rendered in their language when shown: ``message`` (the English source
+    # string, a gettext msgid) with ``params``. ``text`` is the same rendered at creation, kept as the
+    # fallback (rows from before ``message`` existed have only it).
     text = models.CharField(_("text"), max_length=500)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     object_type = models.CharField(_("object type"), max_length=50, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -32,6 +37,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """The message in the active language, or the stored text if it cannot be rendered."""
+        from notifications.rendering import render_message
+
+        return render_message(self.message, self.params, fallback=self.text)
 
 
 class NotificationPreference(models.Model):

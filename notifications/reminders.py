@@ -75,7 +75,7 @@ def insert_select(
     *,
     source: QuerySet,
     kind: str,
-    text: str,
+    text: Any,
     tokens: dict[str, str],
     link_name: str,
     object_type: str,
@@ -97,16 +97,27 @@ def insert_select(
     condition = where.strip()
     if condition[:5].upper() == "WHERE":
         condition = condition[5:]
-    text_sql, text_params = "%s", [text]
+    from notifications.rendering import source_of
+
+    # ``text`` rendered now (the stored fallback) and, for a lazy message, its msgid and parameters
+    # so the inbox renders it in the reader's language.
+    text_sql, text_params = "%s", [str(text)]
     for placeholder, column in tokens.items():
         text_sql = f"replace({text_sql}, %s, ({column})::text)"
         text_params.append(placeholder)
+    message = source_of(text) if not isinstance(text, str) else ""
+    params_sql, params_params = "jsonb_build_object(", []
+    for n, (placeholder, column) in enumerate(tokens.items()):
+        params_sql += f"{', ' if n else ''}%s::text, ({column})::text"
+        params_params.append(placeholder.removeprefix("%(").removesuffix(")s"))
+    params_sql += ")"
     link = reverse(link_name, args=[987654321]).replace("987654321", "{id}")
     # The fragments are the rules' own SQL (never user input); every value travels as a parameter.
     insert = f"""
         INSERT INTO notifications_notification
-            (user_id, kind, text, link, object_type, object_id, created_at, dedupe_key)
-        SELECT {user_column}, %s, {text_sql}, replace(%s, '{{id}}', s.pk::text), %s, s.pk::text, now(), {key}
+            (user_id, kind, text, message, params, link, object_type, object_id, created_at, dedupe_key)
+        SELECT {user_column}, %s, {text_sql}, %s, {params_sql}, replace(%s, '{{id}}', s.pk::text), %s, s.pk::text,
+            now(), {key}
         FROM ({sql}) AS s {join}
         WHERE ({condition or "TRUE"}) AND NOT EXISTS (
             SELECT 1 FROM notifications_notification AS seen
@@ -116,7 +127,18 @@ def insert_select(
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
-            insert, [kind, *text_params, link, object_type, *params, *(join_params or []), *(where_params or [])]
+            insert,
+            [
+                kind,
+                *text_params,
+                message,
+                *params_params,
+                link,
+                object_type,
+                *params,
+                *(join_params or []),
+                *(where_params or []),
+            ],
         )
         return cursor.rowcount
 

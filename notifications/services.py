@@ -7,6 +7,7 @@ database), so a retried or repeated sweep cannot send the same reminder twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.outbox import enqueue
 from notifications.models import Notification
+from notifications.rendering import render_message, source_of, stored_params
 
 
 def notify(
     *,
     user: Any,
     kind: str,
-    text: str,
+    text: str = "",
+    message: Any = "",
+    params: dict[str, Any] | None = None,
     link: str = "",
     obj: Any = None,
     object_type: str = "",
@@ -31,19 +35,27 @@ def notify(
 ) -> Notification | None:
     """Create one notification for one user; returns None if ``dedupe_key`` was already used for them.
 
-    ``text`` must say only what the recipient may know (no child's name to a pledger).
+    ``message`` is a lazily translated string with ``%(name)s`` placeholders and ``params`` their
+    values: stored as data and rendered in the reader's language whenever shown (``text``, for
+    callers that have no message, is stored as it is). Either must say only what the recipient may
+    know (no child's name to a pledger). The email says only that something waits, with a link.
     """
     if user is None or not getattr(user, "is_active", False):
         return None
     if obj is not None:
         object_type = object_type or obj._meta.model_name.replace("pledgerequest", "pledge-request")
         object_id = obj.pk
+    stored = stored_params(params)
+    if message:
+        text = render_message(source_of(message), stored, fallback=str(text))
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 user=user,
                 kind=kind,
-                text=text[:500],
+                text=str(text)[:500],
+                message=source_of(message)[:300] if message else "",
+                params=stored,
                 link=link,
                 object_type=object_type,
                 object_id=str(object_id or ""),
@@ -111,3 +123,73 @@ def notification_mark_read(*, user: Any, notification: Notification) -> Notifica
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+# What the reminder sweep sends again and again: grouped per case (or per item) in the inbox.
+ROUTINE_KINDS = {
+    "visit_due",
+    "visit_overdue",
+    "case_quiet",
+    "plan_review",
+    "plan_action_due",
+    "programme_absence",
+    "director_meeting_due",
+    "caseload_pace",
+    "referral_waiting",
+    "pledge_unanswered",
+    "registry_update_due",
+    "registry_update_overdue",
+    "registry_update_waiting",
+    "registry_town_behind",
+}
+ROUTINE_GROUP_LIMIT = 500
+
+
+@dataclass
+class ReminderGroup:
+    """The unread routine reminders about one thing (a case), shown as one line."""
+
+    latest: Notification
+    items: list[Notification]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return list(dict.fromkeys(str(KINDS.get(n.kind, n.kind)) for n in self.items))
+
+
+@dataclass
+class Inbox:
+    urgent: list[Notification]
+    groups: list[ReminderGroup]
+    rest: QuerySet[Notification]
+
+
+def inbox_for(user: Any, *, kind: str = "") -> Inbox:
+    """The calm inbox: urgent items not yet dealt with pinned on top; the unread routine reminders one
+    line per case; everything else newest first (a page of it). With ``kind``: only that kind, flat."""
+    mine = notifications_for(user)
+    if kind:
+        return Inbox(urgent=[], groups=[], rest=mine.filter(kind=kind))
+    pending = mine.filter(read_at__isnull=True, resolved_at__isnull=True)
+    urgent = list(pending.filter(kind__in=URGENT_KINDS)[:50])
+    routine = list(pending.filter(kind__in=ROUTINE_KINDS)[:ROUTINE_GROUP_LIMIT])
+    groups: dict[tuple[str, str], ReminderGroup] = {}
+    for n in routine:  # newest first, so each group's first row is its latest
+        key = (n.object_type, n.object_id) if n.object_id else ("", str(n.pk))
+        if key in groups:
+            groups[key].items.append(n)
+        else:
+            groups[key] = ReminderGroup(latest=n, items=[n])
+    shown = [n.pk for n in urgent] + [n.pk for n in routine]
+    return Inbox(urgent=urgent, groups=list(groups.values()), rest=mine.exclude(pk__in=shown))
+
+
+def notifications_mark_read(*, user: Any, ids: list[int]) -> int:
+    """Mark several of the user's own notifications read (a group of reminders); others' are untouched."""
+    from django.utils import timezone
+
+    return notifications_for(user).filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())

@@ -46,12 +46,10 @@ def daily_digest() -> int:
         )
         if not user.email or not pending:
             continue
-        send_mail(
-            subject="守护 Shouhu",
-            message="\n".join(f"- {n.text}" for n in pending),
-            from_email=None,
-            recipient_list=[user.email],
-        )
+        from notifications.delivery import digest_email
+
+        subject, body = digest_email(len(pending))
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=tz.now())
         sent += 1
     return sent

@@ -11,7 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.http_types import AuthenticatedHttpRequest
 from notifications.models import Notification, NotificationPreference
-from notifications.services import KINDS, notification_mark_read, notifications_for
+from notifications.services import (
+    KINDS,
+    ROUTINE_GROUP_LIMIT,
+    URGENT_KINDS,
+    inbox_for,
+    notification_mark_read,
+    notifications_for,
+    notifications_mark_read,
+)
 
 
 def _own(request: HttpRequest, pk: int) -> Notification:
@@ -24,8 +32,30 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 @login_required
 @require_GET
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    """Urgent items pinned and red, routine reminders one line per case, the rest newest first;
+    ``?kind=`` shows one kind only (an unknown kind: everything, said so)."""
+    kind = request.GET.get("kind", "")
+    unknown_kind = bool(kind) and kind not in KINDS
+    inbox = inbox_for(request.user, kind="" if unknown_kind else kind)
+    page = Paginator(inbox.rest, 30).get_page(request.GET.get("page"))
+    context = {
+        "inbox": inbox,
+        "page": page,
+        "kind": "" if unknown_kind else kind,
+        "unknown_kind": unknown_kind,
+        "kinds": list(KINDS.items()),
+        "urgent_kinds": URGENT_KINDS,
+    }
+    return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_POST
+def notification_group_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Mark a group of routine reminders read (only the user's own ids count)."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:ROUTINE_GROUP_LIMIT]
+    notifications_mark_read(user=request.user, ids=ids)
+    return redirect("notifications:list")
 
 
 @login_required

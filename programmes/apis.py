@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -18,6 +20,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from alliance.models import Member
+from cases.apis import VisibleCaseField, case_id_filter
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log
@@ -128,7 +131,17 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
     topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    attendees = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), many=True, required=False)
+    # A missing id answers like one off the roster (validate): the same words whether the child exists.
+    attendees = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Case.objects.all(),
+            error_messages={
+                "does_not_exist": gettext_lazy("No such child on the roster."),
+                "incorrect_type": gettext_lazy("No such child on the roster."),
+            },
+        ),
+        required=False,
+    )
     tutors = serializers.PrimaryKeyRelatedField(
         queryset=Member.objects.filter(is_volunteer=True), many=True, required=False
     )
@@ -270,7 +283,7 @@ class ProgrammeSessionViewSet(
 
 
 class ParentCallSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     kind = serializers.ChoiceField(choices=CallKind.choices)
     duration_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
     held = serializers.BooleanField(default=True)
@@ -303,11 +316,19 @@ class ParentCallSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("No such case.")) from None
 
 
+class ParentCallFilter(django_filters.FilterSet):
+    case = case_id_filter()
+
+    class Meta:
+        model = ParentCall
+        fields = ["case", "date", "held", "kind"]
+
+
 class ParentCallViewSet(
     StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ParentCallSerializer
-    filterset_fields = ["case", "date", "held", "kind"]
+    filterset_class = ParentCallFilter
     ordering_fields = ["date", "id"]
     queryset = ParentCall.objects.none()
 

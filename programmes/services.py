@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import PROJECT_STAFF
@@ -261,8 +262,8 @@ def absence_streaks_check(*, programme: Programme) -> int:
             kind="programme_absence",
             obj=case,
             link=reverse("cases:detail", args=[case.pk]),
-            text=_("Case %(n)s: missed %(k)s sessions of %(p)s in a row (since %(d)s).")
-            % {"n": case.number, "k": len(missed), "p": programme.title, "d": missed[0].date},
+            message=gettext_lazy("Case %(n)s: missed %(k)s sessions of %(p)s in a row (since %(d)s)."),
+            params={"n": case.number, "k": len(missed), "p": programme.title, "d": str(missed[0].date)},
             dedupe_key=f"programme-absence:{programme.pk}:{case.pk}:{missed[0].pk}",
         )
         sent += note is not None

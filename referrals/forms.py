@@ -12,8 +12,22 @@ from core.models import Location
 from referrals.models import Channel, Indicator, Referral, Urgency
 from referrals.services import MAX_TEXT
 
+AGE_OR_BIRTH_DATE = (
+    ("age", _("I know the age (an estimate is fine)")),
+    ("birth_date", _("I know the birth date")),
+    ("unknown", _("I do not know")),
+)
+
 
 class ReferralForm(forms.ModelForm):
+    # One question, not two: the age or the birth date (the other box is hidden and ignored).
+    age_or_birth_date = forms.ChoiceField(
+        label=_("How old is the child?"),
+        choices=AGE_OR_BIRTH_DATE,
+        widget=forms.RadioSelect,
+        required=False,
+        initial="age",
+    )
     indicators = forms.MultipleChoiceField(
         label=_("What have you noticed? (tick all that apply)"),
         choices=Indicator.choices,
@@ -66,6 +80,29 @@ class ReferralForm(forms.ModelForm):
         if member is not None and member.location_id and not self.is_bound:
             self.initial.setdefault("location", member.location_id)
         self.initial.setdefault("submission_key", uuid.uuid4().hex)
+        self.order_fields(["child_name", "child_sex", "age_or_birth_date", "child_age", "child_birth_date"])
+
+    def clean(self) -> dict[str, Any]:
+        """The age or the birth date, whichever was chosen; the other is dropped. Without a choice (an
+        older form, the API), both given is an error."""
+        data = super().clean() or {}
+        age, birth_date = data.get("child_age"), data.get("child_birth_date")
+        chosen = data.pop("age_or_birth_date", "") or ""
+        if not chosen:
+            if age is not None and birth_date:
+                raise forms.ValidationError(_("Give the child's age or birth date, not both."))
+            chosen = "birth_date" if birth_date else "age" if age is not None else "unknown"
+        if chosen == "age":
+            data["child_birth_date"] = None
+            if age is None and "child_age" not in self.errors:
+                self.add_error("child_age", _("Give the child's age (an estimate is fine), or choose another answer."))
+        elif chosen == "birth_date":
+            data["child_age"] = None
+            if not birth_date and "child_birth_date" not in self.errors:
+                self.add_error("child_birth_date", _("Give the birth date, or choose another answer."))
+        else:
+            data["child_age"] = data["child_birth_date"] = None
+        return data
 
     def clean_child_birth_date(self) -> Any:
         value = self.cleaned_data.get("child_birth_date")

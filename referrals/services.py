@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.roles import MANAGERS, PROJECT_STAFF, case_workers
@@ -173,8 +174,10 @@ def referral_submit(
                         kind="referral_immediate",
                         obj=referral,
                         link=link,
-                        text=_("Immediate referral %(ref)s: a child may be in danger now. Please triage at once.")
-                        % {"ref": referral.reference},
+                        message=gettext_lazy(
+                            "Immediate referral %(ref)s: a child may be in danger now. Please triage at once."
+                        ),
+                        params={"ref": referral.reference},
                         dedupe_key=f"referral-immediate:{referral.pk}",
                     )
     except IntegrityError:
@@ -199,8 +202,8 @@ def _tell_referrer(referral: Referral) -> None:
             kind="referral_status",
             obj=referral,
             link=reverse("referrals:mine"),
-            text=_("Your referral %(ref)s: %(status)s")
-            % {"ref": referral.reference, "status": referral.get_status_display()},
+            message=gettext_lazy("Your referral %(ref)s: %(status)s"),
+            params={"ref": referral.reference, "status": ReferralStatus(referral.status).label},
             dedupe_key=f"referral-status:{referral.pk}:{referral.status}:{referral.updated_at.timestamp():.0f}",
         )
 
@@ -437,8 +440,8 @@ def _into_receivers_queue(*, actor: User, outgoing: Any) -> Referral:
             kind="referral_from_agency",
             obj=referral,
             link=link,
-            text=_("%(org)s referred a child to your service %(service)s (%(ref)s).")
-            % {"org": referring, "service": outgoing.directory_service.name, "ref": referral.reference},
+            message=gettext_lazy("%(org)s referred a child to your service %(service)s (%(ref)s)."),
+            params={"org": referring, "service": outgoing.directory_service.name, "ref": referral.reference},
             dedupe_key=f"referral-from-agency:{referral.pk}",
         )
     return referral
@@ -509,8 +512,8 @@ def outgoing_referral_answer(
                 kind="outgoing_answered",
                 obj=outgoing.case,
                 link=reverse("cases:detail", args=[outgoing.case_id]),
-                text=_("%(org)s answered the referral of case %(n)s: %(s)s")
-                % {"org": outgoing.organisation, "n": outgoing.case.number, "s": outgoing.get_status_display()},
+                message=gettext_lazy("%(org)s answered the referral of case %(n)s: %(s)s"),
+                params={"org": outgoing.organisation, "n": outgoing.case.number, "s": OutgoingStatus(status).label},
                 dedupe_key=f"outgoing-answer:{outgoing.pk}:{status}",
             )
     return outgoing

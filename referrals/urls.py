@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/answer/", views.referral_answer, name="answer"),
     path("<int:pk>/loop/", views.loop_answer, name="loop-answer"),
     path("outgoing/<int:pk>/answer/", views.outgoing_answer, name="outgoing-answer"),
+    path("<int:pk>/sent/", views.referral_sent, name="sent"),
     path("<int:pk>/<str:action>/", views.referral_triage, name="triage"),
 ]

@@ -21,7 +21,7 @@ from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from referrals import selectors, services
 from referrals.forms import ReasonForm, ReferOnForm, ReferralForm, StaffReferralForm
-from referrals.models import ReferralStatus, Urgency
+from referrals.models import Indicator, ReferralStatus, Urgency
 from referrals.permissions import get_referral_for_user, is_triage_staff, may_refer, referrals_visible_to
 
 
@@ -42,6 +42,7 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = form_class(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("age_or_birth_date", None)
         try:
             referral, created = services.referral_submit(actor=request.user, same_content_is_resubmission=True, **data)
         except ValidationError as exc:
@@ -78,18 +79,51 @@ def my_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "referrals/mine.html", {"referrals": referrals})
 
 
-@login_required
-@require_POST
-def referral_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _own_referral(request: AuthenticatedHttpRequest, pk: int) -> Any:
+    """One of the referrer's own referrals (404 for anyone else's, as for one that does not exist)."""
     referral = get_referral_for_user(request.user, pk)
     if referral.created_by_id != request.user.pk:
         raise Http404
+    return referral
+
+
+def _sent_page(request: AuthenticatedHttpRequest, referral: Any, *, answer: str = "", error: str = "") -> HttpResponse:
+    audit_log(action=AuditAction.VIEW, obj=referral, request=request, detail={"page": "sent"})
+    return render(
+        request,
+        "referrals/sent.html",
+        {
+            "referral": referral,
+            "indicators": [label for code, label in Indicator.choices if code in (referral.indicators or [])],
+            "answer": answer,
+            "answer_error": error,
+        },
+    )
+
+
+@login_required
+@require_GET
+def referral_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The referrer re-reads what she sent, sees its status in a plain sentence and answers the
+    social worker's question on the same page; nothing of the case or the family beyond it."""
+    return _sent_page(request, _own_referral(request, pk))
+
+
+@login_required
+@require_POST
+def referral_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    referral = _own_referral(request, pk)
+    answer = request.POST.get("answer", "")
     try:
-        services.referral_answer(actor=request.user, referral=referral, answer=request.POST.get("answer", ""))
+        services.referral_answer(actor=request.user, referral=referral, answer=answer)
     except ValidationError as exc:
+        if request.POST.get("next") == "sent":
+            return _sent_page(request, referral, answer=answer, error=" ".join(exc.messages))
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Thank you. Your answer was sent to the social worker."))
+        if request.POST.get("next") == "sent":
+            return redirect("referrals:sent", pk=referral.pk)
     return redirect("referrals:mine")
 
 

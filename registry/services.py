@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from cases.models import Category, Sex
@@ -268,8 +269,8 @@ def file_turned_18(*, file_id: int, today: dt.date | None = None) -> bool:
         obj=file,
         object_type="registry",
         link=file_link(file),
-        text=_("%(name)s has turned 18 and has left the register. Thank you for looking after them.")
-        % {"name": file.name},
+        message=gettext_lazy("%(name)s has turned 18 and has left the register. Thank you for looking after them."),
+        params={"name": file.name},
         dedupe_key=f"registry-turned-18:{file.pk}",
     )
     return True
@@ -333,8 +334,8 @@ def update_submit(
                     obj=update,
                     object_type="registry-update",
                     link=reverse("registry:review"),
-                    text=_("A quarterly update from %(village)s is waiting for your review.")
-                    % {"village": file.location.name},
+                    message=gettext_lazy("A quarterly update from %(village)s is waiting for your review."),
+                    params={"village": file.location.name},
                     dedupe_key=f"registry-update-submitted:{update.pk}",
                     email=False,
                 )
@@ -399,8 +400,8 @@ def update_return(*, actor: User, update: RegisterUpdate, note: str) -> Register
         obj=update,
         object_type="registry-update",
         link=file_link(update.file),
-        text=_("Your update for %(name)s was returned: %(note)s")
-        % {"name": update.file.name, "note": update.review_note},
+        message=gettext_lazy("Your update for %(name)s was returned: %(note)s"),
+        params={"name": update.file.name, "note": update.review_note},
         dedupe_key=f"registry-update-returned:{update.pk}",
     )
     return update
@@ -468,8 +469,8 @@ def escalation_triaged(referral: Referral) -> None:
             obj=file,
             object_type="registry",
             link=file_link(file),
-            text=_("The social workers' answer about %(name)s: %(status)s")
-            % {"name": file.name, "status": referral.get_status_display()},
+            message=gettext_lazy("The social workers' answer about %(name)s: %(status)s"),
+            params={"name": file.name, "status": ReferralStatus(referral.status).label},
             dedupe_key=f"registry-escalation:{referral.pk}:{referral.status}:{referral.updated_at.timestamp():.0f}",
         )
 

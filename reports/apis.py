@@ -16,12 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, User
 from core.audit import audit_log
 from core.models import AuditAction, Contract
 from core.permissions import contracts_visible_to
 from reports import cache as figures_cache
-from reports import services
+from reports import services, suppression
 from reports.models import Report, ReportFormat, ReportStatus
 from reports.permissions import (
     figure_scope_for,
@@ -66,7 +65,8 @@ class SummaryView(APIView):
         period = PeriodSerializer(data=request.query_params, context={"request": request})
         period.is_valid(raise_exception=True)
         data = period.validated_data
-        for_funder = isinstance(request.user, User) and request.user.has_role(Role.FUNDER)
+        suppression.check_period(request.user, data["start"], data["end"])
+        for_funder = suppression.is_funder_audience(request.user)
         return Response(
             figures_cache.summary(
                 data["start"],

@@ -222,9 +222,11 @@ def summary(
     for_funder: bool = False,
     scope: FigureScope = EVERYTHING,
 ) -> dict[str, Any]:
-    """The funder report's figures as in shared/api-v1.md (``for_funder``: small counts of group services
-    read "<3"), counted inside ``scope`` (the caller's organisation, or the contracts a funder funds)."""
-    from programmes.figures import programme_figures, suppressed
+    """The funder report's figures as in shared/api-v1.md, counted inside ``scope`` (the caller's
+    organisation, or the contracts a funder funds). ``for_funder``: counts from 1 to 2 are ``None`` and
+    listed in ``"suppressed"`` (reports.suppression); otherwise every figure is exact."""
+    from programmes.figures import programme_figures
+    from reports.suppression import suppress
 
     group_work = programme_figures(start, end, contract, scope=scope)
     promise = promise_figures(start, end, contract, scope)
@@ -235,7 +237,7 @@ def summary(
     )
     total_value = Decimal(promise["value"]["total"])
     ratio = float((total_value / amount).quantize(TWO, ROUND_HALF_UP)) if amount else None
-    return {
+    exact: dict[str, Any] = {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "contract": {"id": contract.pk, "name": contract.name, "funder": contract.funder} if contract else None,
         "cases": case_figures(start, end, contract, scope),
@@ -243,6 +245,8 @@ def summary(
         "promise_first": promise,
         "activities": activity_figures(start, end, contract, scope),
         "referrals": referral_figures(start, end, scope),
-        "programmes": suppressed(group_work) if for_funder else group_work,
+        "programmes": group_work,
         "funding": {"contract_amount": _money(amount) if amount is not None else None, "community_value_ratio": ratio},
+        "suppressed": [],
     }
+    return suppress(exact) if for_funder else exact

@@ -29,17 +29,34 @@ from core.models import AuditAction, Contract
 from core.outbox import enqueue
 from programmes.models import ProgrammeKind
 from referrals.models import Channel
-from reports import charts, figures, labels
+from reports import charts, figures, labels, suppression
 from reports.models import FailureReason, Report, ReportFormat, ReportStatus
 from reports.permissions import figure_scope_for
 
 log = logging.getLogger(__name__)
-SUPPRESS_BELOW = 3  # small counts in a table cell could point at a child
+SUPPRESS_BELOW = suppression.SUPPRESS_BELOW  # small counts could point at a child (reports.suppression)
 
 
 def _check_period(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise ValidationError({"end": _("The end date cannot be before the start date.")})
+
+
+def narrative_findings(narrative: str, start: dt.date, end: dt.date, contract: Contract | None = None) -> list[Any]:
+    """What in a report's narrative could identify a child: any child's name in any spelling, the
+    given names and household of the children served in the period, phone, ID and case numbers."""
+    from cases.identifying import find_identifying
+    from cases.models import Child, HouseholdMember
+
+    if not narrative.strip():
+        return []
+    served = figures.cases_in_period(start, end, contract).values("child_id")
+    return find_identifying(
+        narrative,
+        names=Child.objects.values_list("name", flat=True).iterator(),
+        given_names_of=Child.objects.filter(pk__in=served).values_list("name", flat=True),
+        household_names=HouseholdMember.objects.filter(child_id__in=served).values_list("name", flat=True),
+    )
 
 
 @transaction.atomic
@@ -55,6 +72,12 @@ def report_request(
     kind: str = "funder",
 ) -> Report:
     _check_period(start, end)
+    suppression.check_period(actor, start, end)
+    findings = narrative_findings(narrative, start, end, contract)
+    if findings:
+        from cases.identifying import refusal
+
+        raise ValidationError({"narrative": refusal(findings, reader=_("The funder"))})
     if language not in ("zh-hans", "en"):
         raise ValidationError({"language": _("Choose Chinese or English.")})
     report = Report.objects.create(
@@ -101,19 +124,28 @@ def value_labels() -> dict[str, str]:
     return _labels()
 
 
-def _table(counts: dict[str, int], labels: dict[str, str], *, order: list[str] | None = None) -> list[dict[str, Any]]:
-    """Rows largest first, or in a natural order (age bands read youngest to oldest, unknown last)."""
+def _table(
+    counts: dict[str, int | None], labels: dict[str, str], *, order: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows largest first, or in a natural order (age bands read youngest to oldest, unknown last).
+    A suppressed count (``None``, funders) reads "<3" and sorts as 1; exact counts read as they are."""
     if order is not None:
         rows = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
     else:
-        rows = sorted(counts.items(), key=lambda kv: -kv[1])
+        rows = sorted(counts.items(), key=lambda kv: -(kv[1] if kv[1] is not None else 1))
     return [
-        {"label": labels.get(code, code), "n": n, "shown": (f"<{SUPPRESS_BELOW}" if 0 < n < SUPPRESS_BELOW else str(n))}
+        {"label": labels.get(code, code), "n": n, "shown": suppression.SHOWN if n is None else str(n)}
         for code, n in rows
     ]
 
 
+def _chart_rows(rows: list[dict[str, Any]]) -> list[tuple[str, float]]:
+    """A suppressed count has no bar (its length would give it away)."""
+    return [(row["label"], row["n"]) for row in rows if row["n"] is not None]
+
+
 def report_context(summary: dict[str, Any], report: Report | None = None) -> dict[str, Any]:
+    """What the PDF and the dashboard show: ``summary["summary"]`` reads "<3" for each suppressed count."""
     labels = _labels()
     cases = summary["cases"]
     bands = [label for label, _low, _high in figures.AGE_BANDS] + ["unknown"]
@@ -138,18 +170,17 @@ def report_context(summary: dict[str, Any], report: Report | None = None) -> dic
         )
         for k in ("money", "goods", "service")
     ]
+    shown = suppression.for_display(summary)
     return {
-        "summary": summary,
+        "summary": shown,
         "report": report,
         "tables": tables,
         "suppress_below": SUPPRESS_BELOW,
-        "programme_rows": programme_figure_rows(summary.get("programmes") or {}),
+        "programme_rows": programme_figure_rows(shown.get("programmes") or {}),
         "charts": {
-            "source": charts.bar_chart(
-                [(row["label"], row["n"]) for row in tables["by_referral_source"]], title=_("Cases by referral source")
-            ),
+            "source": charts.bar_chart(_chart_rows(tables["by_referral_source"]), title=_("Cases by referral source")),
             "issue": charts.bar_chart(
-                [(row["label"], row["n"]) for row in tables["by_presenting_issue"]],
+                _chart_rows(tables["by_presenting_issue"]),
                 title=_("Cases by presenting issue"),
             ),
             "value": charts.bar_chart(value_rows, title=_("Value given through Promise First (yuan)")),
@@ -194,7 +225,7 @@ def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
         sheet.append([_("Period"), label, value, ""])
         sheet.cell(row=sheet.max_row, column=3).number_format = "yyyy-mm-dd"
     names = value_labels()
-    for section, figure, value, code in labels.summary_rows(summary, names):
+    for section, figure, value, code in labels.summary_rows(suppression.for_display(summary), names):
         if code.startswith("cases.by_"):
             continue  # the tables have their own sheets
         number = float(value) if isinstance(value, str) and value.replace(".", "", 1).isdigit() else value
@@ -204,7 +235,7 @@ def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
         table = book.create_sheet(_sheet_title(labels.figure_label(f"cases.{key}")))
         table.append([_("Group"), _("Cases")])
         for row in rows:
-            table.append([safe_cell(row["label"]), row["n"] if row["shown"] == str(row["n"]) else row["shown"]])
+            table.append([safe_cell(row["label"]), row["shown"] if row["n"] is None else row["n"]])
         _finish_sheet(table, [30, 12])
     out = io.BytesIO()
     book.save(out)

@@ -11,13 +11,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.permissions import contracts_visible_to
 from reports import cache as figures_cache
-from reports import services
+from reports import services, suppression
 from reports.forms import ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
@@ -106,13 +105,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     contract = contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
     start = contract.start if contract else today.replace(month=1, day=1)
-    summary = figures_cache.summary(
-        start,
-        today,
-        contract,
-        for_funder=request.user.has_role(Role.FUNDER),
-        scope=figure_scope_for(request.user),
-    )
+    for_funder = suppression.is_funder_audience(request.user)
+    if for_funder:  # a funder's period is at least a month, even early in a contract
+        start = suppression.funder_period_start(today, start)
+    summary = figures_cache.summary(start, today, contract, for_funder=for_funder, scope=figure_scope_for(request.user))
     context = services.report_context(summary)
     context.update(
         {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
@@ -140,8 +136,18 @@ def summary_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if request.GET.get("contract") and contract is None:
         return HttpResponse(_("No such contract."), status=404)
-    summary = figures_cache.summary(
-        start, end, contract, for_funder=request.user.has_role(Role.FUNDER), scope=figure_scope_for(request.user)
+    try:
+        suppression.check_period(request.user, start, end)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    summary = suppression.for_display(
+        figures_cache.summary(
+            start,
+            end,
+            contract,
+            for_funder=suppression.is_funder_audience(request.user),
+            scope=figure_scope_for(request.user),
+        )
     )
     # readable labels in the reader's language first; the contract's code last, for spreadsheets that match on it
     rows = [(section, figure, value, code) for section, figure, value, code in summary_rows(summary, value_labels())]

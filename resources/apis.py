@@ -16,12 +16,19 @@ from rest_framework.response import Response
 
 from alliance.models import Member
 from alliance.permissions import members_visible_to
+from cases.apis import VisibleCaseField
 from cases.models import Case
 from cases.permissions import get_case_for_user
 from core.api_mixins import AuditedReadMixin
 from resources import services
 from resources.models import Pledge, PledgeKind, PledgeRequest
-from resources.permissions import is_pledger, is_staff, pledges_visible_to, requests_visible_to
+from resources.permissions import (
+    check_may_change_pledges_of,
+    is_pledger,
+    is_staff,
+    pledges_visible_to,
+    requests_visible_to,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -85,6 +92,15 @@ class PledgeViewSet(
     def get_queryset(self) -> QuerySet[Pledge]:
         return pledges_visible_to(self.request.user).order_by("-valid_from", "-pk")
 
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A social worker reads promises; only the member's own account and managers write them.
+        check_may_change_pledges_of(request.user, getattr(request.user, "member_id", None))
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        check_may_change_pledges_of(request.user, self.get_object().member_id)
+        return super().update(request, *args, **kwargs)
+
     def perform_create(self, serializer: PledgeSerializer) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = services.pledge_create(actor=self.request.user, **data)
@@ -96,7 +112,7 @@ class PledgeViewSet(
 
 @extend_schema_serializer(component_name="PledgeRequestItem")
 class PledgeRequestSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = VisibleCaseField()
     pledge = serializers.PrimaryKeyRelatedField(queryset=Pledge.objects.all())
     need = serializers.CharField(max_length=200, help_text="What the member is asked for (they see it; no names).")
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from accounts.roles import PROJECT_STAFF
+from accounts.roles import MANAGERS, PROJECT_STAFF
 from resources.models import Pledge, PledgeRequest
 
 ROLE_PERMISSIONS = {
@@ -51,6 +51,21 @@ def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
     if is_pledger(user):
         return base.filter(member_id=user.member_id)
     return Pledge.objects.none()
+
+
+def may_change_pledges_of(user: Any, member_id: Any) -> bool:
+    """A member's promise is the member's word: only their own pledger account and managers
+    record or change it (a social worker reads promises to match needs, never rewrites them)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if user.has_role(*MANAGERS):
+        return True
+    return is_pledger(user) and member_id is not None and member_id == user.member_id
+
+
+def check_may_change_pledges_of(user: Any, member_id: Any) -> None:
+    if not may_change_pledges_of(user, member_id):
+        raise PermissionDenied
 
 
 PledgeRequestAction = Literal["view", "answer", "cancel"]

@@ -13,10 +13,12 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from alliance.models import Member
 from cases.choices import CaseStatus, Urgency
+from cases.identifying import check_text, findings_for_case
 from cases.models import Case
 from core.audit import audit_log
 from core.dates import age_in_years
@@ -24,6 +26,7 @@ from core.models import AuditAction
 from core.services import model_update
 from notifications.services import notify
 from resources.models import Pledge, PledgeRequest, PledgeRequestStatus
+from resources.permissions import check_may_change_pledges_of
 
 MAX_VALUE = Decimal("10000000")
 OPEN_STATUSES = (PledgeRequestStatus.REQUESTED, PledgeRequestStatus.ACCEPTED)
@@ -59,6 +62,7 @@ def pledge_create(
     valid_until: dt.date | None = None,
     is_active: bool = True,
 ) -> Pledge:
+    check_may_change_pledges_of(actor, member.pk)
     if estimated_value not in (None, ""):
         estimated_value = parse_yuan(estimated_value, field="estimated_value")
     else:
@@ -83,6 +87,9 @@ def pledge_create(
 
 @transaction.atomic
 def pledge_update(*, actor: User, pledge: Pledge, **fields: Any) -> Pledge:
+    check_may_change_pledges_of(actor, pledge.member_id)
+    if "member" in fields:
+        check_may_change_pledges_of(actor, getattr(fields["member"], "pk", fields["member"]))
     if fields.get("estimated_value") not in (None, ""):
         fields["estimated_value"] = parse_yuan(fields["estimated_value"], field="estimated_value")
     return model_update(actor=actor, obj=pledge, fields=fields)
@@ -150,8 +157,7 @@ def request_create(
         raise ValidationError({"what": _("Say what to ask the member for.")})
     if len(what) > 200:
         raise ValidationError({"what": _("Keep it under 200 characters.")})
-    if case.child.name and case.child.name in what:
-        raise ValidationError({"what": _("Do not write the child's name: the member must not see it.")})
+    check_text(what, findings_for_case(what, case), field="what", reader=_("The member"))
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed."))
     if pledge.member.organisation_id != case.organisation_id:
@@ -231,7 +237,8 @@ def request_fulfil(
             kind="pledge_fulfilled",
             obj=request,
             link=reverse("cases:detail", args=[request.case_id]),
-            text=_("%(m)s fulfilled a promise: %(v)s yuan") % {"m": request.pledge.member, "v": amount},
+            message=gettext_lazy("%(m)s fulfilled a promise: %(v)s yuan"),
+            params={"m": str(request.pledge.member), "v": str(amount)},
             dedupe_key=f"pledge-fulfilled:{request.pk}",
         )
     return request

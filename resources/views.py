@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.choices import Urgency
+from cases.identifying import findings_for_case, refusal
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
 from core.http_types import AuthenticatedHttpRequest
@@ -98,6 +99,10 @@ def pledge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     kind = request.GET.get("kind", "")
+    what = request.GET.get("what", "")[:200]
+    # The member will read this text: say at once what in it could identify the child, keep it to fix.
+    findings = findings_for_case(what, case) if what.strip() else []
+    what_error = refusal(findings, reader=_("The member")) if findings else ""
     matches = services.pledges_matching_need(case=case, kind=kind)[:10] if kind in PledgeKind.values else []
     audit_read(request, [case], "case", {"panel": "promise-first"})
     return render(
@@ -111,7 +116,8 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             "matches": matches,
             "urgencies": PledgeRequest._meta.get_field("need_urgency").choices,
             "may_change": may_change_case(request.user, case),
-            "what": request.GET.get("what", "")[:200],
+            "what": what,
+            "what_error": what_error,
             "urgency": request.GET.get("urgency", Urgency.SOON),
             "estimated_value": request.GET.get("estimated_value", "")[:20],
         },

@@ -33,6 +33,7 @@ PROJECT_IGNORES = [f"--ignore=./{app}/*" for app in APPS] + [
     "--ignore=./.venv/*",
     "--ignore=./.local/*",
     "--ignore=./tests/*",
+    "--ignore=tests/*",  # makemessages compares normalised paths ("tests/…"): "./tests/*" alone let tests in
     "--ignore=./scripts/*",
     "--ignore=./bench/*",
     "--ignore=./staticfiles/*",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -10,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import RISK_ORDER, CaseStatus, RiskLevel, Sex  # noqa: F401  (re-exported)
 from core.models import TimeStampedModel
+from core.search_keys import search_key
 from organisations.defaults import DefaultOrganisation
 
 
@@ -93,6 +96,8 @@ class Child(TimeStampedModel):
     grade = models.CharField(_("grade"), max_length=30, blank=True)
     id_number = models.CharField(_("ID number"), max_length=30, blank=True)
     siblings = models.ManyToManyField("self", verbose_name=_("siblings"), blank=True, symmetrical=True)
+    # The name as it may be searched (simplified, pinyin, initials): see core.search_keys.
+    search_key = models.CharField(_("search key"), max_length=400, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("child")
@@ -101,6 +106,13 @@ class Child(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
 
 class Case(TimeStampedModel):
@@ -158,6 +170,14 @@ class Case(TimeStampedModel):
         db_default=DefaultOrganisation(),
         on_delete=models.PROTECT,
         related_name="cases",
+    )
+    # How the family is known to a volunteer (e.g. 王奶奶家): set by the social worker, shown on the
+    # volunteer's visit cards instead of anything from the file.
+    household_label = models.CharField(
+        _("household label"),
+        max_length=50,
+        blank=True,
+        help_text=_("How a volunteer knows this family, e.g. 王奶奶家. Shown on the volunteer's visit card."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     # Stored so the caseload and the reminder sweep sort and filter by an index, not a subquery per

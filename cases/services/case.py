@@ -88,6 +88,19 @@ def _check_issues(issues: Iterable[str]) -> list[str]:
     return issues
 
 
+# No case file in Shouhu predates the programme's first records (migrated files included).
+EARLIEST_OPENING = dt.date(2000, 1, 1)
+
+
+def _check_opened_on(opened_on: dt.date, birth_date: dt.date | None) -> None:
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+    if opened_on < EARLIEST_OPENING:
+        raise ValidationError({"opened_on": _("The opening date cannot be before 1 January 2000.")})
+    if birth_date and opened_on < birth_date:
+        raise ValidationError({"opened_on": _("The opening date cannot be before the child's birth date.")})
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -105,13 +118,13 @@ def case_open(
     closed_on: dt.date | None = None,
     closure_reason: str = "",
     organisation: Any = None,
+    household_label: str = "",
 ) -> Case:
     """Open a case file on a child and give the lead worker (and only them) access to it. The case
     belongs to ``organisation`` (see ``case_organisation_id`` when none is named); its contract and
     lead worker must be of the same organisation."""
     opened_on = opened_on or timezone.localdate()
-    if opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+    _check_opened_on(opened_on, child.birth_date)
     organisation_id = case_organisation_id(
         actor=actor, organisation=organisation, contract=contract, lead_worker=lead_worker
     )
@@ -140,6 +153,7 @@ def case_open(
         closure_reason=closure_reason,
         referral=referral,
         contract=contract,
+        household_label=household_label.strip(),
     )
     if organisation_id is not None:
         case.organisation_id = organisation_id
@@ -188,6 +202,7 @@ CASE_EDITABLE_FIELDS = (
     "category",
     "opened_on",
     "contract",
+    "household_label",
 )
 # The status is not among them: a case becomes active when its assessment is approved
 # (casework.assessment_decide) and closed by case_close / an approved closure request.
@@ -257,8 +272,8 @@ def case_update(
             child_changed = True
     if "presenting_issues" in fields:
         fields["presenting_issues"] = _check_issues(fields["presenting_issues"])
-    if "opened_on" in fields and fields["opened_on"] > timezone.localdate():
-        raise ValidationError({"opened_on": _("The opening date cannot be later than today.")})
+    if "opened_on" in fields and fields["opened_on"] != current.opened_on:
+        _check_opened_on(fields["opened_on"], current.child.birth_date)
     contract = fields.get("contract")
     if contract is not None and contract.organisation_id != current.organisation_id:
         raise ValidationError({"contract": _("The contract belongs to another organisation.")})

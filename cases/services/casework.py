@@ -39,12 +39,23 @@ def assessment_save(
     if risk_level not in RiskLevel.values:
         raise ValidationError({"risk_level": _("Choose a risk level.")})
     fields: dict[str, Any] = {}
+    missing: dict[str, str] = {}
     for domain in DOMAINS:
-        value = ratings.get(domain, Rating.NO_CONCERN)
-        if int(value) not in Rating.values:
-            raise ValidationError({domain: _("Choose a rating.")})
-        fields[domain] = int(value)
+        value = ratings.get(domain)
+        try:
+            rating = int(str(value)) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            rating = None
+        if rating not in Rating.values:
+            missing[domain] = _("Choose a rating for %(domain)s.") % {
+                "domain": getattr(Assessment._meta.get_field(domain), "verbose_name", domain)
+            }
+            continue
+        fields[domain] = rating
         fields[f"{domain}_notes"] = (ratings.get(f"{domain}_notes") or "").strip()[:5000]
+    if missing:
+        # Every domain is rated on purpose: nothing is pre-chosen, so a skipped one is an error.
+        raise ValidationError(missing)
     assessment = Assessment.objects.create(
         case=case,
         assessed_on=assessed_on,
@@ -60,8 +71,11 @@ def assessment_save(
 
 @transaction.atomic
 def assessment_decide(*, actor: User, assessment: Assessment, approve: bool, comment: str = "") -> Assessment:
-    """A supervisor approves (the case becomes active at the assessed risk) or returns the assessment."""
+    """A supervisor approves (the case becomes active at the assessed risk) or returns the assessment,
+    saying why (a return without a reason is refused)."""
     check_case_action(actor, assessment.case, "approve")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the assessment goes back, so the worker knows what to change.")})
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != ApprovalStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be approved or returned."))
@@ -174,7 +188,10 @@ def closure_request_create(
 
 @transaction.atomic
 def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comment: str = "") -> ClosureRequest:
+    """A supervisor closes the case as requested, or returns the request saying why."""
     check_case_action(actor, request.case, "approve")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the closure goes back, so the worker knows what to change.")})
     request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ApprovalStatus.SUBMITTED:
         raise ValidationError(_("This request was already decided."))

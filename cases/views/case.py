@@ -14,7 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import selectors, services
 from cases.choices import CaseStatus
-from cases.forms import CaseForm, ChildForm, CloseForm, FlagForm, HouseholdMemberForm, LeadWorkerForm, QuickVisitForm
+from cases.forms import (
+    CASELOAD_SORT_COLUMNS,
+    CaseForm,
+    CaseloadFilterForm,
+    ChildForm,
+    CloseForm,
+    FlagForm,
+    HouseholdMemberForm,
+    LeadWorkerForm,
+    QuickVisitForm,
+)
 from cases.models import Case, CaseFlag
 from cases.permissions import (
     cases_visible_to,
@@ -43,6 +53,19 @@ def _form_errors_to(form: Any, exc: ValidationError) -> None:
 CASELOAD_PAGE_SIZES = ("10", "25", "50", "100")
 
 
+def _due_groups(cases: list[Case]) -> list[tuple[str, str, list[Case]]]:
+    """The page's rows under "overdue", "due today" and the rest (the order already puts them so)."""
+    groups: list[tuple[str, str, list[Case]]] = [
+        ("overdue", _("Overdue"), []),
+        ("today", _("Due today"), []),
+        ("later", _("Later"), []),
+    ]
+    for case in cases:
+        overdue, due_today = getattr(case, "is_overdue", False), getattr(case, "is_due_today", False)
+        groups[0 if overdue else 1 if due_today else 2][2].append(case)
+    return [g for g in groups if g[2]]
+
+
 @login_required
 @require_GET
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -52,15 +75,30 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in CASELOAD_PAGE_SIZES else 50
-    page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker), per_page).get_page(
+    form = CaseloadFilterForm(request.GET, villages=selectors.caseload_villages(request.user, worker=worker))
+    filters = form.filters()
+    page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker, filters=filters), per_page).get_page(
         request.GET.get("page")
     )
-    shown = list(page)
-    audit_read(request, shown, "case", {"page": "caseload"})
-    context: dict[str, Any] = {"cases": shown, "page": page, "worker": worker, "today": timezone.localdate()}
+    cases = list(page)
+    # one row naming the cases shown; a search is marked as one (its words are not kept: they may be a name)
+    audit_read(request, cases, "case", {"page": "caseload", "search": bool(filters.query)})
+    context: dict[str, Any] = {
+        "cases": cases,
+        "groups": _due_groups(cases),
+        "page": page,
+        "worker": worker,
+        "today": timezone.localdate(),
+        "filter_form": form,
+        "filters": filters,
+        "filtered": any((filters.status, filters.risk, filters.village, filters.due, filters.query)),
+        "sort": filters.sort,
+        "sort_columns": CASELOAD_SORT_COLUMNS,
+        "due_counts": selectors.caseload_due_counts(request.user, worker=worker),
+    }
     if sees_all_cases(request.user):
         today = timezone.localdate()
-        context["team"] = selectors.team_caseloads(request.user)
+        context["team"] = list(selectors.team_caseloads(request.user))
         context["contract"] = (
             contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -73,38 +76,72 @@ def case_sections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A new assessment: nothing chosen in any domain (each must be rated), the risk pre-set to the
+    case's current risk; on an error everything typed comes back."""
     case = get_case_for_user(request.user, pk, action="change")
+    values: dict[str, str] = {"risk_level": case.risk_level, "assessed_on": timezone.localdate().isoformat()}
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        data = {d: request.POST.get(d, "0") for d in work.DOMAINS}
-        data.update({f"{d}_notes": request.POST.get(f"{d}_notes", "") for d in work.DOMAINS})
+        values = {key: request.POST.get(key, "") for key in ASSESSMENT_FIELDS}
         try:
-            for d in work.DOMAINS:
-                data[d] = int(data[d])
             work.assessment_save(
                 actor=request.user,
                 case=case,
                 submit="submit" in request.POST,
-                assessed_on=parse_date(request.POST.get("assessed_on", "")) or timezone.localdate(),
-                risk_level=request.POST.get("risk_level", ""),
-                summary=request.POST.get("summary", ""),
-                **data,
+                assessed_on=_date_or_error(values["assessed_on"]),
+                risk_level=values["risk_level"],
+                summary=values["summary"],
+                **{d: values[d] for d in work.DOMAINS},
+                **{f"{d}_notes": values[f"{d}_notes"] for d in work.DOMAINS},
             )
-        except (ValidationError, ValueError) as exc:
-            _errors(request, exc if isinstance(exc, ValidationError) else ValidationError(_("Choose a rating.")))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            messages.error(request, _("The assessment was not saved: see what to fix below."))
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("cases:detail", pk=case.pk)
+    domains = [
+        {
+            "code": d,
+            "label": Assessment._meta.get_field(d).verbose_name,
+            "value": values.get(d, ""),
+            "notes": values.get(f"{d}_notes", ""),
+            "errors": errors.get(d, []),
+        }
+        for d in work.DOMAINS
+    ]
     return render(
         request,
         "cases/casework/assessment_form.html",
         {
             "case": case,
-            "domains": [(d, Assessment._meta.get_field(d).verbose_name) for d in work.DOMAINS],
-            "ratings": Rating.choices,
+            "domains": domains,
+            "ratings": [(str(value), label) for value, label in Rating.choices],
             "risks": RiskLevel.choices,
-            "today": timezone.localdate(),
+            "values": values,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
         },
     )
+
+
+ASSESSMENT_FIELDS = (
+    "assessed_on",
+    "risk_level",
+    "summary",
+    *work.DOMAINS,
+    *(f"{d}_notes" for d in work.DOMAINS),
+)
+
+
+def _date_or_error(text: str) -> dt.date:
+    try:
+        parsed = parse_date(text) if text else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError({"assessed_on": _("Give the date of the assessment.")})
+    return parsed
 
 
 @login_required
@@ -114,14 +151,18 @@ def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id:
     assessment = case.assessments.filter(pk=assessment_id).first()
     if assessment is None:
         raise Http404
+    comment = request.POST.get("comment", "")
     try:
         work.assessment_decide(
             actor=request.user,
             assessment=assessment,
             approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
+            comment=comment,
         )
     except ValidationError as exc:
+        if request.POST.get("next") == "approvals":
+            failed = {"kind": "assessment", "pk": assessment.pk, "comment": comment, "errors": exc.messages}
+            return _approvals_page(request, failed=failed)
         _errors(request, exc)
     else:
         messages.success(request, _("Decision saved."))
@@ -209,17 +250,19 @@ def closure_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def closure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     closure = get_closure_request_for_user(request.user, request_id, action="approve")
+    comment = request.POST.get("comment", "")
     try:
         work.closure_decide(
             actor=request.user,
             request=closure,
             approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
+            comment=comment,
         )
     except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Decision saved."))
+        return _approvals_page(
+            request, failed={"kind": "closure", "pk": closure.pk, "comment": comment, "errors": exc.messages}
+        )
+    messages.success(request, _("Decision saved."))
     return redirect("cases:approvals-page")
 
 
@@ -227,6 +270,13 @@ def closure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
 @require_GET
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     check_caseload_action(request.user, "approve")
+    return _approvals_page(request)
+
+
+def _approvals_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any] | None = None) -> HttpResponse:
+    """What waits for the manager, with each assessment shown in full (its ratings, notes and the
+    risk it proposes against the case's current risk); a refused decision comes back with its
+    error and the reason as typed."""
     assessments = list(
         Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related("case", "case__child", "assessed_by")
     )
@@ -235,9 +285,19 @@ def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
             "case", "case__child", "requested_by"
         )
     )
+    for a in assessments:
+        a.domain_rows = [  # type: ignore[attr-defined]
+            (
+                getattr(Assessment._meta.get_field(d), "verbose_name", d),
+                getattr(a, f"get_{d}_display")(),
+                getattr(a, d),
+                getattr(a, f"{d}_notes"),
+            )
+            for d in work.DOMAINS
+        ]
     audit_read(request, [a.case_id for a in assessments] + [c.case_id for c in closures], "case", {"page": "approvals"})
-    context = {"assessments": assessments, "closures": closures}
-    template = "cases/casework/_approvals.html" if request.htmx else "cases/casework/approvals.html"
+    context = {"assessments": assessments, "closures": closures, "failed": failed or {}}
+    template = "cases/casework/_approvals.html" if request.htmx and not failed else "cases/casework/approvals.html"
     return render(request, template, context)
 
 

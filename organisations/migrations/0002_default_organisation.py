@@ -31,8 +31,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0001_organisation"),
         ("accounts", "0005_user_organisation"),
-        ("core", "0003_contract_organisation"),
-        ("cases", "0008_case_organisation"),
+        ("core", "0007_contract_organisation"),
+        ("cases", "0011_case_organisation"),
         ("alliance", "0005_member_organisation"),
         ("referrals", "0004_referral_organisation"),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_organisation_required'),
+        ('core', '0008_organisation_required'),
         ('organisations', '0002_default_organisation'),
     ]
 

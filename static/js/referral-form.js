@@ -4,6 +4,17 @@
   var form = document.getElementById("referral-form");
   if (!form) return;
   var warn = document.getElementById("call-110");
+  // Age or birth date: only the box of the chosen answer is shown.
+  function showAgeOrBirthDate() {
+    var picked = form.querySelector("input[name=age_or_birth_date]:checked");
+    var mode = picked ? picked.value : "age";
+    var age = document.getElementById("div_id_child_age");
+    var birth = document.getElementById("div_id_child_birth_date");
+    if (age) age.hidden = mode !== "age";
+    if (birth) birth.hidden = mode !== "birth_date";
+  }
+  showAgeOrBirthDate();
+  form.addEventListener("change", showAgeOrBirthDate);
   form.addEventListener("change", function () {
     var picked = form.querySelector("input[name=urgency]:checked");
     var now = !!(picked && picked.value === "immediate");

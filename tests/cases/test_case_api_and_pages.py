@@ -229,9 +229,10 @@ def _many_cases(cast, n):
         case.flags.create(message=f"flag {i}")
 
 
-# session, user, the page, the team, the bell, ... (the session is written at most once a minute, not on every request)
-# + the audit row naming the cases shown (issue 15)
-CASELOAD_PAGE_QUERIES = 7
+# session, user, the page, the team, the bell, ... (the session is written at most once a minute, not on every request),
+# + the audit row naming the cases shown (issue 15), + the village filter's choices and the overdue / due-today
+# counts (issue 14)
+CASELOAD_PAGE_QUERIES = 9
 
 
 def test_caseload_query_count_is_pinned_whatever_the_number_of_cases(cast, client_for, django_assert_num_queries):

@@ -174,3 +174,84 @@ def test_entitlements(cast, client_for):
         .status_code
         == 404
     )
+
+
+def test_a_new_assessment_starts_from_nothing_chosen_and_the_cases_risk(cast, client_for):
+    from cases.models import Case
+
+    Case.objects.filter(pk=cast.case.pk).update(risk_level="immediate")
+    response = client_for(cast.worker).get(f"/cases/{cast.case.pk}/assessment/new/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert " checked" not in html
+    assert '<option value="immediate" selected>' in html and '<option value="low" selected>' not in html
+    # every notes box has a label
+    for domain in ("safety", "health", "education", "economic", "psychological", "family"):
+        assert f'<label class="form-label small mb-1" for="{domain}_notes">' in html
+
+
+def test_an_unrated_domain_is_refused_and_what_was_typed_comes_back(cast, client_for):
+    response = _assessment(client_for(cast.worker), cast.case, health="", summary="奶奶年迈")
+    assert response.status_code == 200
+    assert not Assessment.objects.exists()
+    html = response.content.decode()
+    assert response.context["domains"][1]["errors"] == [response.context["domains"][1]["errors"][0]]
+    assert response.context["domains"][1]["errors"][0] in html
+    assert not response.context["domains"][0]["errors"]
+    assert "晚上独自在家" in html and "奶奶年迈" in html
+    assert 'id="safety-3" value="3" required checked' in html
+    assert '<option value="high" selected>' in html
+
+
+def test_the_approvals_page_shows_the_assessment_and_a_return_needs_a_reason(cast, client_for):
+    _assessment(client_for(cast.worker), cast.case)
+    assessment = Assessment.objects.get()
+    manager = client_for(cast.manager)
+    page = manager.get("/cases/approvals/").content.decode()
+    assert "晚上独自在家" in page and "监护缺失" in page  # the notes and summary being approved
+    assert "高度担忧" in page  # safety and family rated 3
+    # when: returned with no reason
+    url = f"/cases/{cast.case.pk}/assessment/{assessment.pk}/decide/"
+    response = manager.post(url, {"decision": "return", "comment": "   ", "next": "approvals"})
+    # then: refused, said why, nothing changed
+    assert response.status_code == 200
+    assert response.context["failed"]["pk"] == assessment.pk
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    # with a reason it goes back, and the reason is kept on it
+    response = manager.post(url, {"decision": "return", "comment": "请补充家庭情况", "next": "approvals"})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.review_comment) == ("returned", "请补充家庭情况")
+
+
+def test_a_closure_return_needs_a_reason(cast, client_for):
+    client_for(cast.worker).post(
+        f"/cases/{cast.case.pk}/closure/", {"closed_on": TODAY.isoformat(), "reason": "目标达成"}
+    )
+    request = ClosureRequest.objects.get()
+    response = client_for(cast.manager).post(f"/cases/closures/{request.pk}/decide/", {"decision": "return"})
+    assert response.status_code == 200 and response.context["failed"]["errors"]
+    request.refresh_from_db()
+    assert request.status == "submitted"
+
+
+def test_the_timeline_reads_as_sentences_with_labels_and_names(cast, client_for):
+    from cases.services import case_assign, case_update
+
+    case = cast.case
+    case_update(actor=cast.worker, case=case, version=case.version, family_situation="with_one_parent")
+    case.refresh_from_db()
+    case_update(actor=cast.worker, case=case, version=case.version, risk_level="immediate", reason="夜里独自在家")
+    case.refresh_from_db()
+    case_assign(actor=cast.manager, case=case, lead_worker=cast.colleague)
+    response = client_for(cast.manager).get(f"/cases/{case.pk}/")
+    text = " ".join(f"{e.title} {e.text}" for e in response.context["timeline"])
+    for raw in ("with_one_parent", "skip_generation", "immediate", "medium", f": {cast.worker.pk} →", "→"):
+        assert raw not in text, raw
+    assert "小陈" in text and "小李" in text  # the lead workers by name
+    titles = [e.title for e in response.context["timeline"]]
+    # newest first within the day: the reassignment, then the risk change, then the family situation
+    kinds = [e.kind for e in response.context["timeline"]]
+    assert kinds[:3] == ["change", "risk", "change"], titles
+    assert kinds[-1] == "opened"

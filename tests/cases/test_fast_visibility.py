@@ -76,8 +76,11 @@ def plain_caseload(user, worker=None) -> list[int]:
                 Coalesce(F("computed_last"), F("opened_on")) + visit_interval_days(), output_field=DateField()
             )
         )
-        .annotate(late=ExpressionWrapper(Q(due__lt=TODAY), output_field=BooleanField()))
-        .order_by("-late", "-flag_n", "rank", "due", "pk")
+        .annotate(
+            late=ExpressionWrapper(Q(due__lt=TODAY), output_field=BooleanField()),
+            due_today=ExpressionWrapper(Q(due=TODAY), output_field=BooleanField()),
+        )
+        .order_by("-late", "-due_today", "-flag_n", "rank", "due", "pk")
     )
     return list(cases.values_list("pk", flat=True))
 
@@ -241,7 +244,9 @@ def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_
     _cases_for(cast.worker, 30)
     client = client_for(cast.worker)
     client.get("/cases/")  # the session is saved once
-    with django_assert_num_queries(7):  # + the audit row naming the cases shown (issue 15)
+    # 6 as before, + the audit row naming the cases shown (issue 15), + the village filter's choices
+    # and the overdue / due-today counts (issue 14).
+    with django_assert_num_queries(9):
         response = client.get(f"/cases/?per_page={page_size}")
     assert response.status_code == 200
     assert len(response.context["cases"]) == min(page_size, 31)

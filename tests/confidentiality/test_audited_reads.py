@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alliance.services import volunteer_assign
 from cases.models import Activity, Case
-from cases.services.casework import assessment_save
+from cases.services.casework import DOMAINS, assessment_save
 from core.models import AuditEntry
 from tests.factories import ActivityFactory, PledgeRequestFactory, ReferralFactory, VolunteerLogFactory, make_case
 
@@ -159,6 +159,7 @@ def test_approvals_page_audits_the_cases_awaiting_a_decision(cast, client_for, s
             assessed_on=timezone.localdate(),
             risk_level="high",
             submit=True,
+            **{domain: 1 for domain in DOMAINS},  # every domain is rated (issue 14)
         )
     row = _one_read(_get(client_for(cast.manager), "/cases/approvals/"))
     assert row.object_type == "case" and sorted(row.detail["ids"]) == sorted([cast.case.pk, second_case.pk])

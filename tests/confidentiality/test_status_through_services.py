@@ -51,7 +51,12 @@ def test_case_update_service_refuses_a_status_change(cast):
 
 def test_an_approved_assessment_still_activates_the_case(cast):
     assessment = services.assessment_save(
-        actor=cast.worker, case=cast.case, assessed_on=timezone.localdate(), risk_level="high", submit=True
+        actor=cast.worker,
+        case=cast.case,
+        assessed_on=timezone.localdate(),
+        risk_level="high",
+        submit=True,
+        **{domain: 1 for domain in services.DOMAINS},  # every domain is rated (issue 14)
     )
     services.assessment_decide(actor=cast.manager, assessment=assessment, approve=True)
     cast.case.refresh_from_db()

@@ -14,6 +14,8 @@ def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
     page.goto(page.base_url + f"/cases/{case.pk}/")
     page.click("[data-testid=new-assessment]")
     page.check("input[name=safety][value='3']")
+    for domain in ("health", "education", "economic", "psychological", "family"):
+        page.check(f"input[name={domain}][value='1']")
     page.fill("textarea[name=safety_notes]", "夜间无人照看")
     page.select_option("select[name=risk_level]", "high")
     page.click("[data-testid=submit-assessment]")

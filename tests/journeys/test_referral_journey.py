@@ -79,3 +79,23 @@ def test_back_button_after_sending_makes_no_second_referral(cast, phone_page):
     assert fill_and_send() == reference
     assert Referral.objects.filter(child_name="赵小兰").count() == 1
     assert "没有重复提交" in page.inner_text("body")
+
+
+def test_referral_form_on_a_phone_has_big_targets_and_one_age_question(cast, phone_page):
+    page = phone_page
+    browser_login(page, "wang")
+    page.goto(page.base_url + "/referrals/new/")
+    # every radio and checkbox row is at least 44 px high
+    heights = page.eval_on_selector_all(
+        "#referral-form .form-check", "rows => rows.map(r => r.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44, heights
+    # the age box is shown; choosing the birth date swaps it for the date box
+    assert page.is_visible("input[name=child_age]") and page.is_hidden("input[name=child_birth_date]")
+    page.check("input[name=age_or_birth_date][value=birth_date]")
+    assert page.is_hidden("input[name=child_age]") and page.is_visible("input[name=child_birth_date]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    import os
+
+    if os.path.isdir("test-artifacts"):
+        page.screenshot(path="test-artifacts/referral-form-phone.png", full_page=True)

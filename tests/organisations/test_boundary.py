@@ -236,21 +236,29 @@ def _summary(user, **params):
 
 
 def test_figures_are_scoped_to_the_organisation_and_to_what_a_funder_funds(city):
-    from tests.factories import ChildFactory, make_case
+    from tests.factories import ChildFactory, MemberFactory, make_case
 
-    # one more case in A, so A's and B's totals differ
+    # A has 2 cases, B 4 (over the funders' suppression of counts under 3), B's Alliance 3 members
     make_case(lead_worker=city.a.worker, child=ChildFactory(location=city.village), organisation=city.a.organisation)
+    for _ in range(3):
+        make_case(
+            lead_worker=city.b.worker,
+            child=ChildFactory(location=city.village),
+            organisation=city.b.organisation,
+            contract=city.b.contract,
+        )
+        MemberFactory(location=city.village, organisation=city.b.organisation)
     assert _summary(city.a.manager).json()["cases"]["total"] == 2
-    assert _summary(city.b.manager).json()["cases"]["total"] == 1
-    assert _summary(city.admin).json()["cases"]["total"] == 3
+    assert _summary(city.b.manager).json()["cases"]["total"] == 4
+    assert _summary(city.admin).json()["cases"]["total"] == 6
     funded = _summary(city.funder).json()
-    assert funded["cases"]["total"] == 1
+    assert funded["cases"]["total"] == 4  # the contract it funds, delivered by B
     assert funded["cases"]["caseload_target"] == city.b.contract.caseload_target
-    assert funded["alliance"]["members"] == 1  # B's Alliance: the NGO delivering the contract it funds
+    assert funded["alliance"]["members"] == 4  # B's Alliance: the NGO delivering the contract it funds
     # another organisation's contract cannot be named
     assert _summary(city.a.manager, contract=city.b.contract.pk).status_code == 400
     assert _summary(city.funder, contract=city.a.contract.pk).status_code == 400
-    assert _summary(city.funder, contract=city.b.contract.pk).json()["cases"]["total"] == 1
+    assert _summary(city.funder, contract=city.b.contract.pk).json()["cases"]["total"] == 4
 
 
 def test_documents_panels_members_and_programmes_of_another_ngo_are_404(city, settings, tmp_path):

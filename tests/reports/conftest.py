@@ -217,6 +217,14 @@ def known(cast, api_for) -> Known:
     # work done
     for kind in ("training", "director_meeting", "director_meeting", "joint_conference"):
         post("/api/v1/events/", {"kind": kind, "date": today.isoformat(), "title": "活动", "members": [wf["id"]]})
+    from alliance.models import Member
+    from alliance.services import volunteer_assign
+    from cases.models import Case
+
+    # hours are logged only for a volunteer assigned to the case (issue 15)
+    volunteer_assign(
+        actor=cast.worker, case=Case.objects.get(pk=case_ids[0]), member=Member.objects.get(pk=helper["id"]), brief=""
+    )
     for minutes in (90, 45):
         post(
             "/api/v1/volunteer-logs/",

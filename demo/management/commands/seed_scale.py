@@ -46,6 +46,7 @@ from cases.models import (
     PresentingIssue,
 )
 from core.models import Contract, Location
+from core.search_keys import search_key
 from referrals.models import Referral
 from resources.models import Pledge, PledgeRequest
 
@@ -209,11 +210,14 @@ class Command(BaseCommand):
         for o in range(n_orgs):
             district = Location.objects.create(name=f"规模区{tag}-{o}", kind="district")
             towns = Location.objects.bulk_create(
-                [Location(name=f"镇{t}", kind="town", parent=district) for t in range(5)]
+                [
+                    Location(name=f"镇{t}", kind="town", parent=district, search_key=search_key(f"镇{t}"))
+                    for t in range(5)
+                ]
             )
             villages = Location.objects.bulk_create(
                 [
-                    Location(name=f"村{v}", kind="village", parent=towns[v % 5])
+                    Location(name=f"村{v}", kind="village", parent=towns[v % 5], search_key=search_key(f"村{v}"))
                     for v in range(max(10, per_org[o] // 500))
                 ]
             )
@@ -272,6 +276,7 @@ class Command(BaseCommand):
         member_ids = [m.pk for m in members]
 
         # Children, referrals and cases: ids allocated up front so the rows can point at each other.
+        keys: dict[str, str] = {}
         child0, case0 = cp.alloc(Child, n), cp.alloc(Case, n)
         referred = [i for i in range(n) if i % 4]
         ref0 = cp.alloc(Referral, len(referred))
@@ -298,6 +303,7 @@ class Command(BaseCommand):
                             today - dt.timedelta(days=rng.randint(365, 17 * 365)),
                             village,
                             rng.random() < 0.4,
+                            keys[name] if name in keys else keys.setdefault(name, search_key(name)),
                         )
                     )
                     opened = today - dt.timedelta(days=rng.randint(0, 1500))
@@ -342,7 +348,7 @@ class Command(BaseCommand):
         for cid in rng.sample(range(case0, case0 + n), min(n, HEAVY_GRANTS)):
             uop_rows.append((heavy.pk, view, cid))
 
-        cp.copy(Child, ["id", "name", "sex", "birth_date", "location", "left_behind"], children)
+        cp.copy(Child, ["id", "name", "sex", "birth_date", "location", "left_behind", "search_key"], children)
         del children
         cp.copy(
             Referral,

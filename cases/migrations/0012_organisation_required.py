@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_case_organisation'),
+        ('cases', '0011_case_organisation'),
         ('organisations', '0002_default_organisation'),
     ]
 

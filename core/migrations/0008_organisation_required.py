@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_contract_organisation'),
+        ('core', '0007_contract_organisation'),
         ('organisations', '0002_default_organisation'),
     ]
 

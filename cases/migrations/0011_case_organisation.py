@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_scale_open_flag_count'),
+        ('cases', '0010_case_household_label'),
         ('organisations', '0001_organisation'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
+        ('core', '0006_audit_chain_triggers'),
         ('organisations', '0001_organisation'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_organisation_required'),
+        ('cases', '0012_organisation_required'),
         ('organisations', '0003_service_directory'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
