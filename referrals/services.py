@@ -440,8 +440,8 @@ def _into_receivers_queue(*, actor: User, outgoing: Any) -> Referral:
             kind="referral_from_agency",
             obj=referral,
             link=link,
-            text=_("%(org)s referred a child to your service %(service)s (%(ref)s).")
-            % {"org": referring, "service": outgoing.directory_service.name, "ref": referral.reference},
+            message=gettext_lazy("%(org)s referred a child to your service %(service)s (%(ref)s)."),
+            params={"org": referring, "service": outgoing.directory_service.name, "ref": referral.reference},
             dedupe_key=f"referral-from-agency:{referral.pk}",
         )
     return referral
@@ -512,8 +512,8 @@ def outgoing_referral_answer(
                 kind="outgoing_answered",
                 obj=outgoing.case,
                 link=reverse("cases:detail", args=[outgoing.case_id]),
-                text=_("%(org)s answered the referral of case %(n)s: %(s)s")
-                % {"org": outgoing.organisation, "n": outgoing.case.number, "s": outgoing.get_status_display()},
+                message=gettext_lazy("%(org)s answered the referral of case %(n)s: %(s)s"),
+                params={"org": outgoing.organisation, "n": outgoing.case.number, "s": OutgoingStatus(status).label},
                 dedupe_key=f"outgoing-answer:{outgoing.pk}:{status}",
             )
     return outgoing

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.roles import case_workers
@@ -91,8 +92,8 @@ def transfer_propose(
             obj=transfer,
             object_type="transfer",
             link=reverse("cases:transfers"),
-            text=_("%(org)s proposes to transfer a case to your organisation. Please accept or decline.")
-            % {"org": case.organisation.name},
+            message=gettext_lazy("%(org)s proposes to transfer a case to your organisation. Please accept or decline."),
+            params={"org": case.organisation.name},
             dedupe_key=f"transfer-proposed:{transfer.pk}",
         )
     return transfer
@@ -152,7 +153,8 @@ def transfer_accept(*, actor: User, transfer: CaseTransfer, lead_worker: User) -
         kind="case_assigned",
         obj=case,
         link=reverse("cases:detail", args=[case.pk]),
-        text=_("Case %(n)s was transferred to your organisation and you are its lead worker.") % {"n": case.number},
+        message=gettext_lazy("Case %(n)s was transferred to your organisation and you are its lead worker."),
+        params={"n": case.number},
         dedupe_key=f"transfer-lead:{transfer.pk}",
     )
     return case
@@ -184,7 +186,11 @@ def _tell_sender(transfer: CaseTransfer) -> None:
             obj=transfer,
             object_type="transfer",
             link=reverse("cases:transfers"),
-            text=_("The transfer of case %(n)s to %(org)s: %(s)s")
-            % {"n": transfer.case_number, "org": transfer.to_organisation.name, "s": transfer.get_status_display()},
+            message=gettext_lazy("The transfer of case %(n)s to %(org)s: %(s)s"),
+            params={
+                "n": transfer.case_number,
+                "org": transfer.to_organisation.name,
+                "s": TransferStatus(transfer.status).label,
+            },
             dedupe_key=f"transfer-answered:{transfer.pk}",
         )

@@ -5,7 +5,7 @@ from demo import cases, organisations, programmes, referrals, registry, resource
 from demo.base import DEMO_OTP_SECRET, DEMO_PASSWORD, DEMO_USERS, seed_base
 
 # Each app's part of the demo town, in the order they build on each other.
-STEPS = (organisations, cases, referrals, resources, registry, programmes)
+STEPS = (cases, referrals, resources, registry, programmes, organisations)
 
 
 class Command(BaseCommand):
