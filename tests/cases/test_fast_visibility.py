@@ -257,8 +257,9 @@ def test_case_api_list_queries_are_constant(cast, api_for, django_assert_num_que
     _cases_for(cast.worker, 30)
     client = api_for(cast.worker)
     client.get("/api/v1/cases/")  # per-process lookups (permission ids) are made once
-    # The plan choice (how many grants), the count of ids, the page's rows, the audit row (issue 15).
-    with django_assert_num_queries(4):
+    # The plan choice (how many grants), the count of ids, the page's rows, the audit row (issue 15),
+    # the page's entitlements (one prefetch, issue 12).
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/cases/?page_size={page_size}")
     assert response.status_code == 200
     assert response.json()["count"] == 31
