@@ -24,7 +24,7 @@ from core.audit import audit_log
 from core.exports import export_response
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
-from registry import services
+from registry import services, suppression
 from registry.apis import report_root_for
 from registry.forms import (
     CallCloseForm,
@@ -446,7 +446,10 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_register_report(request.user):
         raise PermissionDenied
     root = report_root_for(request.user, request.GET.get("location"))
+    for_funder = request.user.has_role(Role.FUNDER)
     report = register_report(root=root)
+    if for_funder:  # counts of children under 3 are not shown to funders
+        report = suppression.report_for_funder(report)
     audit_log(
         action=AuditAction.VIEW, object_type="register-report", object_id=root.pk if root else "", request=request
     )
@@ -468,8 +471,8 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "children_per_director", "updates_overdue"]  # fmt: skip
     if request.GET.get("format") == "xlsx":
         audit_log(action=AuditAction.EXPORT, object_type="register-report", request=request)
-        rows = [[a["name"], *[a[k] for k in keys]] for a in report["areas"]]
-        rows.append([_("Total"), *[report["total"][k] for k in keys]])
+        rows = [[a["name"], *[suppression.shown(a[k]) for k in keys]] for a in report["areas"]]
+        rows.append([_("Total"), *[suppression.shown(report["total"][k]) for k in keys]])
         return export_response(rows=rows, header=labels, filename="register-report", fmt="xlsx")
     counts = breakdown(area_files)
     return render(
@@ -480,11 +483,21 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "keys": keys,
             "labels": labels,
             "root": root,
-            "type_rows": [(label, counts["by_child_type"].get(code, 0)) for code, label in ChildType.choices],
-            "category_rows": [(label, counts["by_category"].get(code, 0)) for code, label in Category.choices],
-            "entitlements": entitlement_figures(area_files),
+            "type_rows": _for(
+                for_funder, [(label, counts["by_child_type"].get(code, 0)) for code, label in ChildType.choices]
+            ),
+            "category_rows": _for(
+                for_funder, [(label, counts["by_category"].get(code, 0)) for code, label in Category.choices]
+            ),
+            "entitlements": suppression.entitlements_for_funder(entitlement_figures(area_files))
+            if for_funder
+            else entitlement_figures(area_files),
         },
     )
+
+
+def _for(for_funder: bool, rows: list[tuple[str, int]]) -> list[tuple[str, Any]]:
+    return suppression.counts_for_funder(rows) if for_funder else list(rows)
 
 
 def _all_files() -> Any:
