@@ -307,6 +307,8 @@ class RegisterReportView(APIView):
             request=request._request,
         )
         report = register_report(root=root)
-        if request.user.has_role(Role.FUNDER):  # counts of children under 3 are not shown to funders
+        if isinstance(request.user, User) and request.user.has_role(
+            Role.FUNDER
+        ):  # counts of children under 3 are not shown to funders
             return Response(suppression.report_for_funder(report))
         return Response(report)

@@ -34,7 +34,7 @@ def shown(value: Any) -> Any:
     return SHOWN if value is None else value
 
 
-def counts_for_funder(rows: list[tuple[str, int]]) -> list[tuple[str, Any]]:
+def counts_for_funder(rows: list[tuple[Any, int]]) -> list[tuple[Any, Any]]:
     return [(label, SHOWN if is_small(n) else n) for label, n in rows]
 
 

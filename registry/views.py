@@ -496,7 +496,7 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _for(for_funder: bool, rows: list[tuple[str, int]]) -> list[tuple[str, Any]]:
+def _for(for_funder: bool, rows: list[tuple[Any, int]]) -> list[tuple[Any, Any]]:
     return suppression.counts_for_funder(rows) if for_funder else list(rows)
 
 
