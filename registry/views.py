@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
@@ -688,3 +688,73 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = reverse("registry:home")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- Areas served (managers) ---------------------------------------------------------------------
+
+
+def _area_people() -> list[Any]:
+    from registry.models import ServiceArea
+
+    people = list(
+        User.objects.filter(role__in=list(services.AREA_KINDS), is_active=True)
+        .select_related("location")
+        .order_by("role", "full_name", "pk")
+    )
+    extra: dict[int, list[Any]] = {}
+    for area in ServiceArea.objects.filter(user__in=people).select_related("location").order_by("location__name"):
+        extra.setdefault(area.user_id, []).append(area)
+    for person in people:
+        person.extra_areas = extra.get(person.pk, [])  # type: ignore[attr-defined]  # for the template
+        person.area_choices = services.AREA_KINDS[person.role]  # type: ignore[attr-defined]
+    return people
+
+
+@login_required
+@require_GET
+def areas_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who serves which places: a director's villages, a supervisor's towns; managers add and remove."""
+    if not sees_all_files(request.user):
+        raise PermissionDenied
+    places = list(Location.objects.filter(kind__in=["village", "community", "town"]).order_by("kind", "name"))
+    return render(
+        request,
+        "registry/areas.html",
+        {
+            "people": _area_people(),
+            "villages": [p for p in places if p.kind in ("village", "community")],
+            "towns": [p for p in places if p.kind == "town"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def area_add_view(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    if not sees_all_files(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=user_id, role__in=list(services.AREA_KINDS), is_active=True)
+    raw = request.POST.get("location", "")
+    location = Location.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    try:
+        if location is None:
+            raise ValidationError(_("Choose a place."))
+        services.area_add(actor=request.user, user=person, location=location)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s now also serves %(place)s.") % {"name": person, "place": location})
+    return redirect("registry:areas")
+
+
+@login_required
+@require_POST
+def area_remove_view(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
+    from registry.models import ServiceArea
+
+    if not sees_all_files(request.user):
+        raise PermissionDenied
+    area = get_object_or_404(ServiceArea, pk=area_id)
+    services.area_remove(actor=request.user, area=area)
+    messages.success(request, _("Removed."))
+    return redirect("registry:areas")
