@@ -20,7 +20,7 @@ from cases.models import Category, Sex
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from referrals.models import Indicator, Urgency
-from registry import services
+from registry import services, suppression
 from registry.models import ChildFile, ChildType, FileStatus, LeaveReason, RegisterUpdate, UpdateStatus
 from registry.permissions import (
     files_visible_to,
@@ -306,4 +306,9 @@ class RegisterReportView(APIView):
             object_id=root.pk if root else "",
             request=request._request,
         )
-        return Response(register_report(root=root))
+        report = register_report(root=root)
+        if isinstance(request.user, User) and request.user.has_role(
+            Role.FUNDER
+        ):  # counts of children under 3 are not shown to funders
+            return Response(suppression.report_for_funder(report))
+        return Response(report)

@@ -44,6 +44,7 @@ from registry.models import (
     IdentificationStatus,
     LeaveReason,
     RegisterUpdate,
+    ServiceArea,
     UpdateStatus,
 )
 
@@ -775,3 +776,35 @@ def call_link_file(*, actor: User, call: HotlineCall, file: ChildFile) -> Hotlin
         Escalation.objects.get_or_create(referral_id=call.referral_id, defaults={"file": file, "escalated_by": actor})
     audit_log(action=AuditAction.UPDATE, user=actor, obj=call, detail={"file": file.pk})
     return call
+
+
+# --- Areas served: a director may serve several villages, a supervisor several towns --------------
+
+AREA_KINDS: dict[str, tuple[str, ...]] = {
+    Role.CHILDREN_DIRECTOR.value: ("village", "community"),
+    Role.CHILDREN_SUPERVISOR.value: ("town",),
+}
+
+
+@transaction.atomic
+def area_add(*, actor: User, user: User, location: Location) -> ServiceArea:
+    """A manager adds a place a children director (a village or community) or supervisor (a town) serves."""
+    kinds = AREA_KINDS.get(user.role)
+    if kinds is None:
+        raise ValidationError(_("Only children directors and supervisors serve areas."))
+    if location.kind not in kinds:
+        raise ValidationError(
+            {"location": _("A children director serves villages and communities; a supervisor serves towns.")}
+        )
+    if location.pk == user.location_id or ServiceArea.objects.filter(user=user, location=location).exists():
+        raise ValidationError({"location": _("%(name)s already serves this place.") % {"name": user}})
+    area = ServiceArea.objects.create(user=user, location=location)
+    audit_log(action=AuditAction.CREATE, user=actor, obj=area, detail={"user": user.pk, "location": location.pk})
+    return area
+
+
+@transaction.atomic
+def area_remove(*, actor: User, area: ServiceArea) -> None:
+    detail = {"user": area.user_id, "location": area.location_id}
+    audit_log(action=AuditAction.DELETE, user=actor, object_type="servicearea", object_id=area.pk, detail=detail)
+    area.delete()

@@ -11,20 +11,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
+from accounts.models import Role, User
 from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
-from registry import services
+from registry import services, suppression
 from registry.apis import report_root_for
 from registry.forms import (
     CallCloseForm,
@@ -446,7 +446,10 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_see_register_report(request.user):
         raise PermissionDenied
     root = report_root_for(request.user, request.GET.get("location"))
+    for_funder = request.user.has_role(Role.FUNDER)
     report = register_report(root=root)
+    if for_funder:  # counts of children under 3 are not shown to funders
+        report = suppression.report_for_funder(report)
     audit_log(
         action=AuditAction.VIEW, object_type="register-report", object_id=root.pk if root else "", request=request
     )
@@ -468,8 +471,8 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "children_per_director", "updates_overdue"]  # fmt: skip
     if request.GET.get("format") == "xlsx":
         audit_log(action=AuditAction.EXPORT, object_type="register-report", request=request)
-        rows = [[a["name"], *[a[k] for k in keys]] for a in report["areas"]]
-        rows.append([_("Total"), *[report["total"][k] for k in keys]])
+        rows = [[a["name"], *[suppression.shown(a[k]) for k in keys]] for a in report["areas"]]
+        rows.append([_("Total"), *[suppression.shown(report["total"][k]) for k in keys]])
         return export_response(rows=rows, header=labels, filename="register-report", fmt="xlsx")
     counts = breakdown(area_files)
     return render(
@@ -480,11 +483,21 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "keys": keys,
             "labels": labels,
             "root": root,
-            "type_rows": [(label, counts["by_child_type"].get(code, 0)) for code, label in ChildType.choices],
-            "category_rows": [(label, counts["by_category"].get(code, 0)) for code, label in Category.choices],
-            "entitlements": entitlement_figures(area_files),
+            "type_rows": _for(
+                for_funder, [(label, counts["by_child_type"].get(code, 0)) for code, label in ChildType.choices]
+            ),
+            "category_rows": _for(
+                for_funder, [(label, counts["by_category"].get(code, 0)) for code, label in Category.choices]
+            ),
+            "entitlements": suppression.entitlements_for_funder(entitlement_figures(area_files))
+            if for_funder
+            else entitlement_figures(area_files),
         },
     )
+
+
+def _for(for_funder: bool, rows: list[tuple[Any, int]]) -> list[tuple[Any, Any]]:
+    return suppression.counts_for_funder(rows) if for_funder else list(rows)
 
 
 def _all_files() -> Any:
@@ -675,3 +688,73 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = reverse("registry:home")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- Areas served (managers) ---------------------------------------------------------------------
+
+
+def _area_people() -> list[Any]:
+    from registry.models import ServiceArea
+
+    people = list(
+        User.objects.filter(role__in=list(services.AREA_KINDS), is_active=True)
+        .select_related("location")
+        .order_by("role", "full_name", "pk")
+    )
+    extra: dict[int, list[Any]] = {}
+    for area in ServiceArea.objects.filter(user__in=people).select_related("location").order_by("location__name"):
+        extra.setdefault(area.user_id, []).append(area)
+    for person in people:
+        person.extra_areas = extra.get(person.pk, [])  # type: ignore[attr-defined]  # for the template
+        person.area_choices = services.AREA_KINDS[person.role]  # type: ignore[attr-defined]
+    return people
+
+
+@login_required
+@require_GET
+def areas_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who serves which places: a director's villages, a supervisor's towns; managers add and remove."""
+    if not sees_all_files(request.user):
+        raise PermissionDenied
+    places = list(Location.objects.filter(kind__in=["village", "community", "town"]).order_by("kind", "name"))
+    return render(
+        request,
+        "registry/areas.html",
+        {
+            "people": _area_people(),
+            "villages": [p for p in places if p.kind in ("village", "community")],
+            "towns": [p for p in places if p.kind == "town"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def area_add_view(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    if not sees_all_files(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=user_id, role__in=list(services.AREA_KINDS), is_active=True)
+    raw = request.POST.get("location", "")
+    location = Location.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    try:
+        if location is None:
+            raise ValidationError(_("Choose a place."))
+        services.area_add(actor=request.user, user=person, location=location)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s now also serves %(place)s.") % {"name": person, "place": location})
+    return redirect("registry:areas")
+
+
+@login_required
+@require_POST
+def area_remove_view(request: AuthenticatedHttpRequest, area_id: int) -> HttpResponse:
+    from registry.models import ServiceArea
+
+    if not sees_all_files(request.user):
+        raise PermissionDenied
+    area = get_object_or_404(ServiceArea, pk=area_id)
+    services.area_remove(actor=request.user, area=area)
+    messages.success(request, _("Removed."))
+    return redirect("registry:areas")

@@ -20,9 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core.suppression import SHOWN, SUPPRESS_BELOW, is_small  # noqa: F401  (SUPPRESS_BELOW re-exported)
 
-SUPPRESS_BELOW = 3
-SHOWN = f"<{SUPPRESS_BELOW}"
 # Whole sections that are not counts of people or things.
 NOT_COUNTED_SECTIONS = {"period", "contract", "funding", "suppressed"}
 # Figures that are not counts: targets, shares, averages, hours, money (shares and averages are
@@ -78,7 +77,7 @@ def funder_period_start(end: dt.date, start: dt.date) -> dt.date:
 
 
 def _small(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < SUPPRESS_BELOW
+    return is_small(value)
 
 
 def suppress(summary: dict[str, Any]) -> dict[str, Any]:
