@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": None,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Every operation documents the errors it can answer, with their bodies (config/openapi.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.document_errors"],
 }
 
 # Celery: Redis broker and results; a dead or frozen Redis must not hang a web request.

@@ -1,0 +1,69 @@
+"""The OpenAPI schema documents every status code an operation can answer (issue 10): drf-spectacular
+describes the successes from the serializers; this hook adds the errors every endpoint shares, with
+their bodies — 400 (a field's messages), 401, 403, 404, 409, 429 and 503 (with ``Retry-After``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+WRITES = {"post", "put", "patch"}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
+
+
+def _error(description: str, *, retry: bool = False) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if retry:
+        response["headers"] = RETRY_AFTER
+    return response
+
+
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+            "required": ["detail"],
+        },
+    )
+    schemas.setdefault(
+        "FieldErrors",
+        {
+            "type": "object",
+            "description": str(
+                _("Each field's messages, in the caller's language; non_field_errors for the whole body.")
+            ),
+            "additionalProperties": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]},
+        },
+    )
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete", "head", "options"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            if method in WRITES or any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "The body or a parameter is not valid; nothing was changed.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FieldErrors"}}},
+                    },
+                )
+            responses.setdefault("401", _error("Not signed in, or the token expired or was revoked."))
+            responses.setdefault("403", _error("Signed in, but this role may not do this."))
+            if "{" in path:
+                responses.setdefault("404", _error("No such record, or one the caller may not see (the same answer)."))
+            if method in WRITES or method == "delete":
+                responses.setdefault(
+                    "409",
+                    _error("Someone else changed the record since it was read, or it conflicts with existing data."),
+                )
+            responses.setdefault(
+                "429", _error("Too many requests or failed logins: wait Retry-After seconds.", retry=True)
+            )
+            responses.setdefault("503", _error("The database is unreachable for a moment: try again.", retry=True))
+    return result
