@@ -34,9 +34,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
         "FieldErrors",
         {
             "type": "object",
-            "description": str(
-                _("Each field's messages, in the caller's language; non_field_errors for the whole body.")
-            ),
+            "description": "Each field's messages, in the caller's language; non_field_errors for the whole body.",
             "additionalProperties": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]},
         },
     )
