@@ -113,7 +113,8 @@ def seed_base() -> DemoContext:
     for username, full_name, role, phone, member_name in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, full_name=full_name, role=role, phone=phone)
+            # example addresses (example.org never receives mail): `make run` prints emails to the console
+            user = User(username=username, full_name=full_name, role=role, phone=phone, email=f"{username}@example.org")
             user.member = member_objs.get(member_name) if member_name else None
             user.is_staff = user.is_superuser = role == Role.ADMIN
             user.set_password(DEMO_PASSWORD)

@@ -100,7 +100,7 @@ def seed(ctx: DemoContext) -> None:
     for username, full_name, role, organisation_name in ORGANISATION_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, full_name=full_name, role=role)
+            user = User(username=username, full_name=full_name, role=role, email=f"{username}@example.org")
             user.organisation = organisations[organisation_name]
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -34,10 +34,15 @@ def seed(ctx: DemoContext) -> None:
         ("吴乐乐", "male", 6, "孩子手臂上有淤青，说是被打的。", ["visible_injuries"], "immediate"),
         ("黄佳佳", "female", 10, "家里没有户口，不能上学。", ["no_hukou", "out_of_school"], "routine"),
     ]
+    # Wang sends her own; other WF directors' calls are entered by the social worker under their names
+    others = [m for m in ctx.members.values() if m.sector == "wf_director" and m.name != "王秀英"]
     made = []
     for i, (name, sex, age, concerns, indicators, urgency) in enumerate(rows):
+        by_phone = bool(others) and i in (1, 2)  # Wang keeps the one with a question for her
+        extra = {"channel": "alliance", "referrer_member": others[(i - 1) % len(others)]} if by_phone else {}
         referral, _ = services.referral_submit(
-            actor=wang,
+            actor=worker if by_phone else wang,
+            **extra,
             child_name=name,
             child_sex=sex,
             child_age=age,

@@ -27,3 +27,18 @@ def test_seed_demo_is_idempotent(db):
         "children_supervisor",
     }
     assert User.objects.get(username="wang").check_password("Shouhu-demo-2026")
+
+
+def test_the_demo_has_referrals_from_several_referrers_and_every_account_an_example_address(db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from referrals.models import Referral
+
+    call_command("seed_demo")
+    referrers = set(Referral.objects.exclude(referrer_member=None).values_list("referrer_member__name", flat=True))
+    assert len(referrers) >= 3
+    assert not User.objects.filter(email="").exists()
+    assert set(User.objects.values_list("email", flat=True)) == {
+        f"{u}@example.org" for u in User.objects.values_list("username", flat=True)
+    }
