@@ -39,10 +39,10 @@ def seed(ctx: DemoContext) -> None:
     made = []
     for i, (name, sex, age, concerns, indicators, urgency) in enumerate(rows):
         by_phone = bool(others) and i in (1, 2)  # Wang keeps the one with a question for her
-        extra = {"channel": "alliance", "referrer_member": others[(i - 1) % len(others)]} if by_phone else {}
         referral, _ = services.referral_submit(
             actor=worker if by_phone else wang,
-            **extra,
+            channel="alliance" if by_phone else None,
+            referrer_member=others[(i - 1) % len(others)] if by_phone else None,
             child_name=name,
             child_sex=sex,
             child_age=age,
