@@ -48,6 +48,7 @@ def test_visit_draft_is_cleared_on_logout(cast, phone_page):
     _type_a_draft(phone_page, cast.case)
     phone_page.goto(phone_page.base_url + "/cases/")
     phone_page.click(".navbar-toggler")  # the menu is folded on a phone
-    phone_page.click("[data-testid=logout]")
+    with phone_page.expect_navigation():  # logging out first clears the phone's stores, then leaves
+        phone_page.click("[data-testid=logout]")
     phone_page.wait_for_load_state()
     assert _drafts(phone_page) == []
