@@ -48,6 +48,13 @@ REPORT_READERS = (Role.ADMIN, Role.MANAGER, Role.FUNDER)
 CASE_WORKERS = (Role.SOCIAL_WORKER, Role.MANAGER)
 
 
+def managers_of(organisation_id: Any) -> list[User]:
+    """The active managers of one organisation (who answer transfers and access requests)."""
+    from accounts.models import User
+
+    return list(User.objects.filter(organisation_id=organisation_id, role=Role.MANAGER, is_active=True))
+
+
 def case_workers(organisation_id: Any = None) -> QuerySet[User]:
     """Active social workers and managers: the people a case, a referral or a member may be given to
     (of one organisation when ``organisation_id`` is given)."""

@@ -23,6 +23,7 @@ from alliance.models import Member
 from cases.apis import VisibleCaseField, case_id_filter
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
+from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from programmes import parent_calls, services
@@ -390,7 +391,12 @@ class EnrolmentEnd(serializers.Serializer):
 
 
 class EnrolmentViewSet(
-    StaffGate, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin,  # lists: one audit row naming the enrolments shown (retrieve below names the case too)
+    StaffGate,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Rosters: a programme's facilitators see its whole roster; other staff the children whose
     cases they may see. Enrolling needs the programme's change right and a visible case."""
@@ -415,12 +421,6 @@ class EnrolmentViewSet(
         enrolment = self.get_object()
         audit_log(action=AuditAction.VIEW, obj=enrolment, request=request._request, detail={"case": enrolment.case_id})
         return Response(self.get_serializer(enrolment).data)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data.get("results", [])]
-        audit_log(action=AuditAction.VIEW, object_type="enrolment", request=request._request, detail={"ids": ids})
-        return response
 
     def perform_create(self, serializer: serializers.BaseSerializer[Enrolment]) -> None:
         data = serializer.validated_data

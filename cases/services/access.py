@@ -4,6 +4,7 @@ at once in an emergency ("break glass"); every grant ends by itself and everythi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from accounts.roles import may_lead_cases
+from accounts.roles import managers_of, may_lead_cases
 from cases.models import AccessGrant, AccessKind, AccessStatus, Case
 from cases.permissions import cases_visible_to
 from cases.services.case import grant_case_access, revoke_case_access
@@ -23,10 +24,6 @@ from notifications.services import notify
 
 BREAK_GLASS_HOURS = 24
 MAX_GRANT_DAYS = 30
-
-
-def _managers(case: Case) -> list[User]:
-    return list(User.objects.filter(organisation_id=case.organisation_id, role=Role.MANAGER, is_active=True))
 
 
 def _reason(reason: str) -> str:
@@ -47,6 +44,23 @@ def _findable(actor: User, number: str) -> Case | None:
     return case
 
 
+def _recorded(actor: User, grant: AccessGrant, kind: str, message: Any) -> None:
+    """A new grant: its audit row, and a notification to each manager of the case's organisation."""
+    case = grant.case
+    audit_log(action=AuditAction.CREATE, user=actor, obj=grant, detail={"case": case.pk, "kind": grant.kind})
+    for manager in managers_of(case.organisation_id):
+        notify(
+            user=manager,
+            kind=kind,
+            obj=grant,
+            object_type="accessgrant",
+            link=reverse("cases:access"),
+            message=message,
+            params={"who": actor.get_full_name() or actor.get_username(), "n": case.number},
+            dedupe_key=f"{kind}:{grant.pk}",
+        )
+
+
 @transaction.atomic
 def access_request(*, actor: User, number: str, reason: str) -> AccessGrant | None:
     """Ask a manager for access. Returns None (and the caller says the same thing either way) when
@@ -61,18 +75,7 @@ def access_request(*, actor: User, number: str, reason: str) -> AccessGrant | No
     grant = AccessGrant.objects.create(
         case=case, user=actor, kind=AccessKind.REQUEST, status=AccessStatus.REQUESTED, reason=reason
     )
-    audit_log(action=AuditAction.CREATE, user=actor, obj=grant, detail={"case": case.pk, "kind": grant.kind})
-    for manager in _managers(case):
-        notify(
-            user=manager,
-            kind="access_requested",
-            obj=grant,
-            object_type="accessgrant",
-            link=reverse("cases:access"),
-            message=gettext_lazy("%(who)s asks for access to case %(n)s."),
-            params={"who": actor.get_full_name() or actor.get_username(), "n": case.number},
-            dedupe_key=f"access-requested:{grant.pk}",
-        )
+    _recorded(actor, grant, "access_requested", gettext_lazy("%(who)s asks for access to case %(n)s."))
     return grant
 
 
@@ -94,18 +97,12 @@ def break_glass(*, actor: User, number: str, reason: str) -> Case:
         ends_at=now + dt.timedelta(hours=BREAK_GLASS_HOURS),
     )
     grant_case_access(case=case, user=actor)
-    audit_log(action=AuditAction.CREATE, user=actor, obj=grant, detail={"case": case.pk, "kind": grant.kind})
-    for manager in _managers(case):
-        notify(
-            user=manager,
-            kind="access_break_glass",
-            obj=grant,
-            object_type="accessgrant",
-            link=reverse("cases:access"),
-            message=gettext_lazy("Emergency access: %(who)s opened case %(n)s. Check the reason."),
-            params={"who": actor.get_full_name() or actor.get_username(), "n": case.number},
-            dedupe_key=f"access-break-glass:{grant.pk}",
-        )
+    _recorded(
+        actor,
+        grant,
+        "access_break_glass",
+        gettext_lazy("Emergency access: %(who)s opened case %(n)s. Check the reason."),
+    )
     return case
 
 

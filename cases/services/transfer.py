@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from accounts.roles import case_workers
+from accounts.roles import case_workers, managers_of
 from cases.choices import CaseStatus
 from cases.models import Case, CaseGroupObjectPermission, CaseTransfer, CaseUserObjectPermission
 from cases.models.transfer import TransferConsent, TransferStatus
@@ -31,10 +31,6 @@ from organisations.models import Organisation
 from organisations.permissions import uses_shouhu
 
 __all__ = ["transfer_accept", "transfer_decline", "transfer_propose"]
-
-
-def _managers_of(organisation_id: int) -> list[User]:
-    return list(User.objects.filter(organisation_id=organisation_id, role=Role.MANAGER, is_active=True))
 
 
 @transaction.atomic
@@ -85,7 +81,7 @@ def transfer_propose(
         obj=transfer,
         detail={"case": case.pk, "from": case.organisation_id, "to": to_organisation.pk, "consent": consent_basis},
     )
-    for manager in _managers_of(to_organisation.pk):
+    for manager in managers_of(to_organisation.pk):
         notify(
             user=manager,
             kind="transfer_proposed",
@@ -176,7 +172,7 @@ def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> Cas
 
 
 def _tell_sender(transfer: CaseTransfer) -> None:
-    told: set[Any] = set(_managers_of(transfer.from_organisation_id))
+    told: set[Any] = set(managers_of(transfer.from_organisation_id))
     if transfer.proposed_by is not None and transfer.proposed_by.is_active:
         told.add(transfer.proposed_by)
     for user in told:
