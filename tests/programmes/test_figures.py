@@ -189,5 +189,14 @@ def test_seed_demo_has_a_classroom_a_parenting_group_and_a_week_of_calls(db):
     from cases.models import Case
 
     assert parent_calls.missed_this_week(Case.objects.all(), week_start=monday)
+    # two register children without a case on the classroom, one of them away for the last three sessions
+    from registry.models import ProgrammePlace
+
+    places = ProgrammePlace.objects.filter(programme=classroom).select_related("file")
+    assert {p.file.name for p in places} == {"吴俊杰", "吴雅婷"}
+    assert all(p.sessions_attended.exists() for p in places)
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(kind="programme_absence", link__startswith="/registry/").count() == 1
     call_command("seed_demo")  # again: nothing doubled
     assert Programme.objects.count() == 2
