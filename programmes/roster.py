@@ -9,7 +9,7 @@ functions below and never learn what a file is: each row is a key, a name (or ``
 user may not see who the child is) and whether the child was present.
 
 A source answers only with what its own access policy lets the user see, audits its own reads,
-and tells the child's responsible person of absence streaks (``missed_in_a_row``).
+and tells the child's responsible person of absence streaks (``absence_check``).
 """
 
 from __future__ import annotations
@@ -51,7 +51,12 @@ class RosterSource(Protocol):
 
     def attendance_save(self, *, actor: Any, session: ProgrammeSession, ids: set[int]) -> int:
         """Set who of this source's children was present (ids after the prefix); raise ValidationError for
-        an id not on the roster; then tell of absence streaks. Returns the number present."""
+        an id not on the roster. Returns the number present."""
+        ...
+
+    def absence_check(self, *, programme: Programme) -> int:
+        """Tell whoever is responsible for each of this source's children of a streak of missed sessions
+        (``programmes.services.missed_in_a_row``), once per streak. Returns the reminders sent."""
         ...
 
     def present_counts(self, session_ids: Sequence[int]) -> dict[int, int]:
@@ -93,6 +98,10 @@ def outside_attendance_save(*, actor: Any, session: ProgrammeSession, keys: Iter
     return sum(
         source.attendance_save(actor=actor, session=session, ids=by_prefix[source.prefix]) for source in ROSTER_SOURCES
     )
+
+
+def outside_absence_check(*, programme: Programme) -> int:
+    return sum(source.absence_check(programme=programme) for source in ROSTER_SOURCES)
 
 
 def outside_present_counts(session_ids: Sequence[int]) -> dict[int, int]:

@@ -218,6 +218,9 @@ def attendance_save(
     others = 0
     if outside_present is not None:
         others = roster.outside_attendance_save(actor=actor, session=session, keys=outside_present)
+        if not session.others_attendance_taken:
+            session.others_attendance_taken = True
+            session.save(update_fields=["others_attendance_taken"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=session, detail={"present": len(present), "others": others})
     absence_streaks_check(programme=session.programme)
     return session
@@ -233,9 +236,11 @@ def session_update(*, actor: User, session: ProgrammeSession, **fields: Any) -> 
     return model_update(actor=actor, obj=session, fields=fields)
 
 
-def attendance_taken_sessions(programme: Programme) -> list[ProgrammeSession]:
-    """The programme's sessions with attendance taken, latest first (the streak's reading order)."""
-    return list(programme.sessions.filter(attendance_taken=True).order_by("-date", "-pk").only("pk", "date"))
+def attendance_taken_sessions(programme: Programme, *, of_others: bool = False) -> list[ProgrammeSession]:
+    """The programme's sessions with attendance taken, latest first (the streak's reading order);
+    ``of_others``: the attendance of the children without a case (``programmes.roster``)."""
+    taken = {"others_attendance_taken": True} if of_others else {"attendance_taken": True}
+    return list(programme.sessions.filter(**taken).order_by("-date", "-pk").only("pk", "date"))
 
 
 def missed_in_a_row(
@@ -269,7 +274,8 @@ def absence_streaks(programme: Programme) -> list[tuple[Enrolment, list[Programm
 
 
 def absence_streaks_check(*, programme: Programme) -> int:
-    """Tell each child's social worker once per streak (keyed on the streak's first missed session)."""
+    """Tell each child's social worker once per streak (keyed on the streak's first missed session);
+    the children without a case: whoever their source names (``programmes.roster``)."""
     sent = 0
     for enrolment, missed in absence_streaks(programme):
         case = enrolment.case
@@ -285,7 +291,7 @@ def absence_streaks_check(*, programme: Programme) -> int:
             dedupe_key=f"programme-absence:{programme.pk}:{case.pk}:{missed[0].pk}",
         )
         sent += note is not None
-    return sent
+    return sent + roster.outside_absence_check(programme=programme)
 
 
 @transaction.atomic

@@ -100,7 +100,7 @@ def place_end(*, actor: User, place: ProgrammePlace, left_on: dt.date | None = N
 @dataclass
 class PlaceRow:
     place: ProgrammePlace
-    held: int  # sessions with attendance taken since the child joined (until they left)
+    held: int  # sessions with the register children's attendance taken since the child joined (until they left)
     attended: list[ProgrammeSession]
 
 
@@ -109,7 +109,7 @@ def places_of_file(file: ChildFile) -> list[PlaceRow]:
     rows = []
     places = ProgrammePlace.objects.filter(file=file).select_related("programme").order_by("-joined_on", "pk")
     for place in places.prefetch_related("sessions_attended"):
-        held = place.programme.sessions.filter(attendance_taken=True, date__gte=place.joined_on)
+        held = place.programme.sessions.filter(others_attendance_taken=True, date__gte=place.joined_on)
         if place.left_on:
             held = held.filter(date__lte=place.left_on)
         attended = sorted(place.sessions_attended.all(), key=lambda s: (s.date, s.pk), reverse=True)
@@ -124,7 +124,7 @@ def absence_streaks_check(*, programme: Programme) -> int:
     )
     if not places:
         return 0
-    sessions = attendance_taken_sessions(programme)
+    sessions = attendance_taken_sessions(programme, of_others=True)
     present: dict[int, set[int]] = {s.pk: set() for s in sessions}
     for session_id, place_id in Attended.objects.filter(programmesession_id__in=present).values_list(
         "programmesession_id", "programmeplace_id"
@@ -202,8 +202,10 @@ class RegisterRoster:
         Attended.objects.bulk_create(
             [Attended(programmesession_id=session.pk, programmeplace_id=places[file_id]) for file_id in sorted(ids)]
         )
-        absence_streaks_check(programme=session.programme)
         return len(ids)
+
+    def absence_check(self, *, programme: Programme) -> int:
+        return absence_streaks_check(programme=programme)
 
     def present_counts(self, session_ids: Sequence[int]) -> dict[int, int]:
         rows = (

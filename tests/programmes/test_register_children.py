@@ -173,6 +173,22 @@ def test_three_missed_sessions_tell_the_director_once(cast, classroom, placed, d
     assert third.attendance_taken
 
 
+def test_sessions_taken_through_the_api_do_not_count_the_register_child_absent(
+    cast, api_for, classroom, placed, director
+):
+    # the API's attendees are case ids: it cannot mark the register child, so it does not count them absent
+    for days in (6, 4, 2):
+        body = {
+            "programme": classroom.programme.pk,
+            "date": str(timezone.localdate() - dt.timedelta(days=days)),
+            "duration_minutes": 90,
+            "attendees": [c.pk for c in classroom.cases],
+        }
+        assert api_for(cast.worker).post("/api/v1/programme-sessions/", body, format="json").status_code == 201
+    assert not Notification.objects.filter(user=director).exists()
+    assert roster.places_of_file(placed.file)[0].held == 0
+
+
 def test_the_file_page_shows_programmes_and_sessions_attended(cast, client_for, classroom, placed, director):
     came = _session(cast, classroom, 5, classroom.cases, [placed.file])
     _session(cast, classroom, 3, classroom.cases)
