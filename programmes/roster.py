@@ -59,6 +59,10 @@ class RosterSource(Protocol):
         (``programmes.services.missed_in_a_row``), once per streak. Returns the reminders sent."""
         ...
 
+    def roster_counts(self, programme_ids: Sequence[int]) -> dict[int, int]:
+        """How many of this source's children are on each programme's roster now."""
+        ...
+
     def present_counts(self, session_ids: Sequence[int]) -> dict[int, int]:
         """How many of this source's children were present at each session."""
         ...
@@ -104,12 +108,20 @@ def outside_absence_check(*, programme: Programme) -> int:
     return sum(source.absence_check(programme=programme) for source in ROSTER_SOURCES)
 
 
-def outside_present_counts(session_ids: Sequence[int]) -> dict[int, int]:
+def _summed(parts: Iterable[dict[int, int]]) -> dict[int, int]:
     counts: dict[int, int] = {}
-    for source in ROSTER_SOURCES:
-        for pk, n in source.present_counts(session_ids).items():
+    for part in parts:
+        for pk, n in part.items():
             counts[pk] = counts.get(pk, 0) + n
     return counts
+
+
+def outside_present_counts(session_ids: Sequence[int]) -> dict[int, int]:
+    return _summed(source.present_counts(session_ids) for source in ROSTER_SOURCES)
+
+
+def outside_roster_counts(programme_ids: Sequence[int]) -> dict[int, int]:
+    return _summed(source.roster_counts(programme_ids) for source in ROSTER_SOURCES)
 
 
 def outside_figures(sessions: QuerySet[ProgrammeSession]) -> OutsideFigures:

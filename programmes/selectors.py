@@ -24,6 +24,15 @@ def programme_list(user: Any) -> QuerySet[Programme]:
     )
 
 
+def with_roster_counts(programmes: QuerySet[Programme]) -> list[Programme]:
+    """``programme_list`` rows whose ``enrolled_count`` counts the children without a case too."""
+    rows = list(programmes)
+    others = outside.outside_roster_counts([p.pk for p in rows])
+    for programme in rows:
+        programme.enrolled_count += others.get(programme.pk, 0)  # type: ignore[attr-defined]
+    return rows
+
+
 @dataclass
 class RosterRow:
     enrolment: Enrolment

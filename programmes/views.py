@@ -61,7 +61,9 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if kind in ProgrammeKind.values:
         programmes = programmes.filter(kind=kind)
     return render(
-        request, "programmes/list.html", {"programmes": programmes, "kinds": ProgrammeKind.choices, "kind": kind}
+        request,
+        "programmes/list.html",
+        {"programmes": selectors.with_roster_counts(programmes), "kinds": ProgrammeKind.choices, "kind": kind},
     )
 
 

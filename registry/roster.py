@@ -13,7 +13,8 @@ Who sees what:
   and the programme's facilitators — putting the child on shares the name with those running the group,
   as enrolling a case does. Everyone else reads "a child (hidden)"; each roster read naming register
   children is audited. The link to the file only for who may open it: facilitators never see the file.
-- Three sessions missed in a row: a reminder to the file's director.
+- Three sessions missed in a row: a reminder to the file's director (no director: the programme's
+  facilitators, with a link to the programme — they may not open the file).
 - The file page lists the programmes and the sessions attended (who may see the file).
 """
 
@@ -118,7 +119,8 @@ def places_of_file(file: ChildFile) -> list[PlaceRow]:
 
 
 def absence_streaks_check(*, programme: Programme) -> int:
-    """Tell the director of each register child who missed three sessions in a row, once per streak."""
+    """Tell the director of each register child who missed three sessions in a row, once per streak (a
+    child of a village without a director: the programme's facilitators)."""
     places = list(
         ProgrammePlace.objects.filter(programme=programme, left_on__isnull=True).select_related("file__director")
     )
@@ -130,23 +132,32 @@ def absence_streaks_check(*, programme: Programme) -> int:
         "programmesession_id", "programmeplace_id"
     ):
         present[session_id].add(place_id)
+    facilitators: list[User] | None = None
     sent = 0
     for place in places:
         missed = missed_in_a_row(sessions, present, place.pk, place.joined_on)
-        director = place.file.director
-        if not missed or director is None:
+        if not missed:
             continue
-        note = notify(
-            user=director,
-            kind="programme_absence",
-            obj=place.file,
-            object_type="registry",
-            link=reverse("registry:file-detail", args=[place.file_id]),
-            message=gettext_lazy("%(name)s missed %(k)s sessions of %(p)s in a row (since %(d)s)."),
-            params={"name": place.file.name, "k": len(missed), "p": programme.title, "d": str(missed[0].date)},
-            dedupe_key=f"programme-absence:register:{programme.pk}:{place.file_id}:{missed[0].pk}",
-        )
-        sent += note is not None
+        director = place.file.director
+        if director is not None and director.is_active:
+            recipients = [(director, reverse("registry:file-detail", args=[place.file_id]))]
+        else:  # a village without a director: those running the group, who know the child by name
+            if facilitators is None:
+                facilitators = list(programme.facilitators.filter(is_active=True))
+            link = reverse("programmes:detail", args=[programme.pk])
+            recipients = [(user, link) for user in facilitators]
+        for user, link in recipients:
+            note = notify(
+                user=user,
+                kind="programme_absence",
+                obj=place.file,
+                object_type="registry",
+                link=link,
+                message=gettext_lazy("%(name)s missed %(k)s sessions of %(p)s in a row (since %(d)s)."),
+                params={"name": place.file.name, "k": len(missed), "p": programme.title, "d": str(missed[0].date)},
+                dedupe_key=f"programme-absence:register:{programme.pk}:{place.file_id}:{missed[0].pk}",
+            )
+            sent += note is not None
     return sent
 
 
@@ -206,6 +217,14 @@ class RegisterRoster:
 
     def absence_check(self, *, programme: Programme) -> int:
         return absence_streaks_check(programme=programme)
+
+    def roster_counts(self, programme_ids: Sequence[int]) -> dict[int, int]:
+        rows = (
+            ProgrammePlace.objects.filter(programme_id__in=list(programme_ids), left_on__isnull=True)
+            .values("programme_id")
+            .annotate(n=Count("pk"))
+        )
+        return {row["programme_id"]: row["n"] for row in rows}
 
     def present_counts(self, session_ids: Sequence[int]) -> dict[int, int]:
         rows = (

@@ -173,6 +173,27 @@ def test_three_missed_sessions_tell_the_director_once(cast, classroom, placed, d
     assert third.attendance_taken
 
 
+def test_a_child_of_a_village_without_a_director_is_the_facilitators_to_follow(cast, classroom):
+    ensure_default_rules()
+    file = make_file(location=cast.village, director=None, name="无主任的孩子")
+    roster.place_add(
+        actor=cast.manager,
+        file=file,
+        programme=classroom.programme,
+        joined_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    for days in (6, 4, 2):
+        _session(cast, classroom, days, classroom.cases)
+    [note] = Notification.objects.filter(kind="programme_absence")
+    assert note.user == cast.worker and note.link == f"/programmes/{classroom.programme.pk}/"
+
+
+def test_the_programme_list_counts_the_register_child_on_the_roster(cast, client_for, classroom, placed):
+    page = client_for(cast.worker).get("/programmes/")
+    [row] = [p for p in page.context["programmes"] if p.pk == classroom.programme.pk]
+    assert row.enrolled_count == len(classroom.cases) + 1
+
+
 def test_sessions_taken_through_the_api_do_not_count_the_register_child_absent(
     cast, api_for, classroom, placed, director
 ):
