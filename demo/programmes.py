@@ -1,5 +1,6 @@
-"""Demo group work: a 4:30 classroom with college tutors, sessions and attendance; a parenting group for
-grandparent guardians; a week of parent–child calls; a village library of donated books."""
+"""Demo group work: a 4:30 classroom with college tutors (and two register children without a case),
+sessions and attendance; a parenting group for grandparent guardians; a week of parent–child calls;
+a village library of donated books."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from cases.models import Case
 from demo.base import DemoContext
 from programmes import parent_calls, services, stock
 from programmes.models import Programme, ProgrammeSession
+from registry import roster
+from registry.models import ChildFile
 from resources.models import Pledge
 
 TOPICS = ["作业辅导", "唐诗宋词朗诵", "书法练习", "数学游戏", "绘本阅读", "安全教育", "手工", "英语儿歌"]
@@ -55,23 +58,36 @@ def seed(ctx: DemoContext) -> None:
             grade=case.child.grade or "一年级",
             subjects_needing_support=rng.choice(["数学", "语文", "英语", "数学、语文"]),
         )
-    day = start
+    # two children of 七里村 on the register who have no case: 吴主任 put them on the classroom's roster
+    register_children = list(
+        ChildFile.objects.filter(name__in=["吴俊杰", "吴雅婷"], location=ctx.villages[0], case__isnull=True)
+    )
+    for file in register_children:
+        roster.place_add(actor=manager, file=file, programme=classroom, joined_on=start)
+    days = [
+        start + dt.timedelta(days=n)
+        for n in range((ctx.today - start).days)
+        if (start + dt.timedelta(days=n)).weekday() < 5
+    ]
     sessions: list[ProgrammeSession] = []
-    while day < ctx.today:
-        if day.weekday() < 5:
-            present = [c for c in children if rng.random() < 0.85]
-            sessions.append(
-                services.session_record(
-                    actor=worker,
-                    programme=classroom,
-                    date=day,
-                    duration_minutes=90,
-                    topic=TOPICS[len(sessions) % len(TOPICS)],
-                    attendees=present,
-                    tutors=rng.sample(tutors[:2], k=1 + len(sessions) % 2),
-                )
+    for i, day in enumerate(days):
+        present = [c for c in children if rng.random() < 0.85]
+        # 吴雅婷 stopped coming for the last three sessions: her director has a reminder
+        came = [f for f in register_children if f.name != "吴雅婷" or i < len(days) - 3]
+        session = services.session_record(
+            actor=worker,
+            programme=classroom,
+            date=day,
+            duration_minutes=90,
+            topic=TOPICS[len(sessions) % len(TOPICS)],
+            attendees=None,
+            tutors=rng.sample(tutors[:2], k=1 + len(sessions) % 2),
+        )
+        sessions.append(
+            services.attendance_save(
+                actor=worker, session=session, attendees=present, outside_present=[f"register:{f.pk}" for f in came]
             )
-        day += dt.timedelta(days=1)
+        )
     if sessions and children:
         services.tutor_note_add(actor=worker, session=sessions[-1], case=children[0], text="乘法口诀背得很熟了。")
     parenting = services.programme_create(

@@ -16,6 +16,7 @@ from cases.models import Case
 from core.figure_scope import EVERYTHING, FigureScope
 from core.models import Contract
 from programmes.models import CallTarget, ParentCall, ProgrammeKind, ProgrammeSession
+from programmes.roster import outside_figures
 from programmes.selectors import tutor_minutes
 from programmes.stock import distributed_figures
 
@@ -60,12 +61,16 @@ def calls_target(start: dt.date, end: dt.date, contract: Contract | None = None)
 def programme_figures(
     start: dt.date, end: dt.date, contract: Contract | None = None, *, scope: FigureScope = EVERYTHING
 ) -> dict[str, Any]:
-    """Group services in the period. ``scope`` narrows the children reached and the parent calls to the
-    cases in scope (programmes have no organisation yet: their session counts are the instance's)."""
-    sessions = ProgrammeSession.objects.filter(date__gte=start, date__lte=end)
-    attendance = ProgrammeSession.attendees.through.objects.filter(
-        programmesession__date__gte=start, programmesession__date__lte=end
-    ).filter(scope.cases("case__"))
+    """Group services in the period, of the programmes run by the organisations in ``scope``; the
+    children reached and the parent calls are those of the cases in scope, plus the children on a roster
+    without a case (the register's, ``programmes.roster``) unless the figures are a contract's — those
+    children belong to no contract."""
+    sessions = ProgrammeSession.objects.filter(date__gte=start, date__lte=end).filter(
+        scope.organisations("programme__organisation_id")
+    )
+    attendance = ProgrammeSession.attendees.through.objects.filter(programmesession__in=sessions).filter(
+        scope.cases("case__")
+    )
     calls = ParentCall.objects.filter(date__gte=start, date__lte=end, held=True).filter(scope.cases("case__"))
     if contract is not None:
         attendance = attendance.filter(case__contract=contract)
@@ -77,6 +82,12 @@ def programme_figures(
         guardians=Sum("guardians_present"),
     )
     reach = attendance.aggregate(attendances=Count("pk"), children=Count("case", distinct=True))
+    if contract is None and scope.contract_ids is None:
+        others = outside_figures(sessions)
+        reach = {
+            "attendances": reach["attendances"] + others.attendances,
+            "children": reach["children"] + others.children,
+        }
     by_kind = {
         row["programme__kind"]: row
         for row in sessions.values("programme__kind")
@@ -84,7 +95,7 @@ def programme_figures(
         .order_by("programme__kind")
     }
     held, target = calls.count(), calls_target(start, end, contract)
-    goods = distributed_figures(start, end)
+    goods = distributed_figures(start, end, scope=scope)
     return {
         "programmes": totals["programmes"],
         "sessions": totals["sessions"],
@@ -95,7 +106,9 @@ def programme_figures(
         "sessions_by_kind": {k: by_kind[k]["sessions"] for k in ProgrammeKind.values if k in by_kind},
         "average_attendance": _one_decimal(Decimal(reach["attendances"]) / totals["taken"]) if totals["taken"] else 0.0,
         "guardian_attendances": totals["guardians"] or 0,
-        "tutor_hours": _one_decimal(Decimal(tutor_minutes(start=start, end=end)) / 60),
+        "tutor_hours": _one_decimal(
+            Decimal(tutor_minutes(start=start, end=end, organisation_ids=scope.organisation_ids)) / 60
+        ),
         "parent_child_calls_target": target,
         "parent_child_calls_pct": _one_decimal(Decimal(held * 100) / target) if target else 0.0,
         "books_distributed": goods["books"],

@@ -120,6 +120,10 @@ class ProgrammeSession(TimeStampedModel):
     guardians_present = models.PositiveIntegerField(_("guardians present"), default=0)
     guardian_names = models.CharField(_("guardians (names)"), max_length=1000, blank=True)
     attendance_taken = models.BooleanField(_("attendance taken"), default=False)
+    # The attendance of the children without a case (programmes.roster) was taken too: only the phone
+    # page takes it (the API's attendees are case ids), so a session recorded through the API does not
+    # count those children absent.
+    others_attendance_taken = models.BooleanField(_("attendance of the children without a case taken"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,6 +10,9 @@
   group. Facilitators never see the case file itself.
 - Pupil profiles and tutors' notes: the programme's facilitators and the child's lead social
   worker only.
+- Children on the roster without a case (the register's, ``programmes.roster``): their source
+  decides, under its own policy — for the register, who may see the file and the programme's
+  facilitators (``registry/roster.py``).
 """
 
 from __future__ import annotations

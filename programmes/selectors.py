@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cases.models import Case
+from programmes import roster as outside
 from programmes.models import Enrolment, Programme, ProgrammeSession
 from programmes.permissions import is_facilitator, is_staff, programmes_visible_to, roster_ids_visible_to
 
@@ -21,6 +22,15 @@ def programme_list(user: Any) -> QuerySet[Programme]:
         )
         .order_by("-starts_on", "-pk")
     )
+
+
+def with_roster_counts(programmes: QuerySet[Programme]) -> list[Programme]:
+    """``programme_list`` rows whose ``enrolled_count`` counts the children without a case too."""
+    rows = list(programmes)
+    others = outside.outside_roster_counts([p.pk for p in rows])
+    for programme in rows:
+        programme.enrolled_count += others.get(programme.pk, 0)  # type: ignore[attr-defined]
+    return rows
 
 
 @dataclass
@@ -56,6 +66,15 @@ def sessions_of(programme: Programme) -> QuerySet[ProgrammeSession]:
     return programme.sessions.annotate(present_count=Count("attendees", distinct=True)).order_by("-date", "-pk")
 
 
+def session_list(programme: Programme, *, limit: int = 100) -> list[ProgrammeSession]:
+    """The programme page's sessions: ``present_count`` counts every child present, with or without a case."""
+    sessions = list(sessions_of(programme)[:limit])
+    others = outside.outside_present_counts([s.pk for s in sessions])
+    for session in sessions:
+        session.present_count += others.get(session.pk, 0)  # type: ignore[attr-defined]
+    return sessions
+
+
 def attendance_for_case(case: Case) -> list[dict[str, Any]]:
     """For the case page: each programme the child is on, sessions attended out of those held since joining."""
     enrolments = Enrolment.objects.filter(case=case).select_related("programme").order_by("-joined_on", "pk")
@@ -80,11 +99,16 @@ def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:
     )
 
 
-def tutor_minutes(*, member: Any = None, start: Any = None, end: Any = None) -> int:
-    """Volunteer tutors' time at sessions: each tutor present is credited the session's length (one sum)."""
+def tutor_minutes(
+    *, member: Any = None, start: Any = None, end: Any = None, organisation_ids: tuple[int, ...] | None = None
+) -> int:
+    """Volunteer tutors' time at sessions: each tutor present is credited the session's length (one sum).
+    ``organisation_ids``: only at programmes those organisations run (None: every one)."""
     from django.db.models import Sum
 
     through = ProgrammeSession.tutors.through.objects.all()
+    if organisation_ids is not None:
+        through = through.filter(programmesession__programme__organisation_id__in=organisation_ids)
     if member is not None:
         through = through.filter(member=member)
     if start is not None:

@@ -22,6 +22,7 @@ from core.audit import audit_log
 from core.models import AuditAction, Location
 from core.services import model_update
 from notifications.services import notify
+from programmes import roster
 from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession, PupilProfile, TutorNote
 
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
@@ -195,8 +196,11 @@ def attendance_save(
     guardians_present: int | None = None,
     guardian_names: str | None = None,
     tutors: Iterable[Member] | None = None,
+    outside_present: Iterable[str] | None = None,
 ) -> ProgrammeSession:
-    """Save who was present at a session (the phone page's one tap), then look for absence streaks."""
+    """Save who was present at a session (the phone page's one tap), then look for absence streaks.
+    ``outside_present``: keys of the present children who have no case (``programmes.roster``; None
+    leaves theirs as it is — the API's attendees are case ids only)."""
     present = list(attendees)
     _check_attendees(session.programme, present, list(tutors or []))
     session.attendees.set(present)
@@ -211,7 +215,13 @@ def attendance_save(
     session.save(update_fields=fields)
     if tutors is not None:
         session.tutors.set(list(tutors))
-    audit_log(action=AuditAction.UPDATE, user=actor, obj=session, detail={"present": len(present)})
+    others = 0
+    if outside_present is not None:
+        others = roster.outside_attendance_save(actor=actor, session=session, keys=outside_present)
+        if not session.others_attendance_taken:
+            session.others_attendance_taken = True
+            session.save(update_fields=["others_attendance_taken"])
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=session, detail={"present": len(present), "others": others})
     absence_streaks_check(programme=session.programme)
     return session
 
@@ -226,32 +236,46 @@ def session_update(*, actor: User, session: ProgrammeSession, **fields: Any) -> 
     return model_update(actor=actor, obj=session, fields=fields)
 
 
+def attendance_taken_sessions(programme: Programme, *, of_others: bool = False) -> list[ProgrammeSession]:
+    """The programme's sessions with attendance taken, latest first (the streak's reading order);
+    ``of_others``: the attendance of the children without a case (``programmes.roster``)."""
+    taken = {"others_attendance_taken": True} if of_others else {"attendance_taken": True}
+    return list(programme.sessions.filter(**taken).order_by("-date", "-pk").only("pk", "date"))
+
+
+def missed_in_a_row(
+    sessions: list[ProgrammeSession], present: dict[int, set[int]], child_id: int, joined_on: dt.date
+) -> list[ProgrammeSession]:
+    """The sessions (oldest first) a child missed since last coming — only if ABSENCE_STREAK or more in a row.
+    ``sessions``: attendance taken, latest first; ``present``: session pk → ids of the children present."""
+    missed: list[ProgrammeSession] = []
+    for session in sessions:
+        if session.date < joined_on or child_id in present.get(session.pk, set()):
+            break
+        missed.append(session)
+    return list(reversed(missed)) if len(missed) >= ABSENCE_STREAK else []
+
+
 def absence_streaks(programme: Programme) -> list[tuple[Enrolment, list[ProgrammeSession]]]:
     """Each enrolled child whose latest sessions with attendance taken (since they joined) were all missed,
     ABSENCE_STREAK or more in a row: (enrolment, the missed sessions, oldest first)."""
-    sessions = list(
-        programme.sessions.filter(attendance_taken=True)
-        .order_by("-date", "-pk")
-        .prefetch_related("attendees")
-        .only("pk", "date")
-    )
-    present = {s.pk: {c.pk for c in s.attendees.all()} for s in sessions}
+    sessions = attendance_taken_sessions(programme)
+    present: dict[int, set[int]] = {s.pk: set() for s in sessions}
+    for session_id, case_id in ProgrammeSession.attendees.through.objects.filter(
+        programmesession_id__in=present
+    ).values_list("programmesession_id", "case_id"):
+        present[session_id].add(case_id)
     streaks = []
     for enrolment in programme.enrolments.filter(left_on__isnull=True).select_related("case"):
-        missed: list[ProgrammeSession] = []
-        for session in sessions:
-            if session.date < enrolment.joined_on:
-                break
-            if enrolment.case_id in present[session.pk]:
-                break
-            missed.append(session)
-        if len(missed) >= ABSENCE_STREAK:
-            streaks.append((enrolment, list(reversed(missed))))
+        missed = missed_in_a_row(sessions, present, enrolment.case_id, enrolment.joined_on)
+        if missed:
+            streaks.append((enrolment, missed))
     return streaks
 
 
 def absence_streaks_check(*, programme: Programme) -> int:
-    """Tell each child's social worker once per streak (keyed on the streak's first missed session)."""
+    """Tell each child's social worker once per streak (keyed on the streak's first missed session);
+    the children without a case: whoever their source names (``programmes.roster``)."""
     sent = 0
     for enrolment, missed in absence_streaks(programme):
         case = enrolment.case
@@ -267,7 +291,7 @@ def absence_streaks_check(*, programme: Programme) -> int:
             dedupe_key=f"programme-absence:{programme.pk}:{case.pk}:{missed[0].pk}",
         )
         sent += note is not None
-    return sent
+    return sent + roster.outside_absence_check(programme=programme)
 
 
 @transaction.atomic

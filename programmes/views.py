@@ -18,7 +18,7 @@ from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
-from programmes import parent_calls, selectors, services, stock
+from programmes import parent_calls, roster, selectors, services, stock
 from programmes.forms import (
     MoveForm,
     ParentCallForm,
@@ -61,7 +61,9 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if kind in ProgrammeKind.values:
         programmes = programmes.filter(kind=kind)
     return render(
-        request, "programmes/list.html", {"programmes": programmes, "kinds": ProgrammeKind.choices, "kind": kind}
+        request,
+        "programmes/list.html",
+        {"programmes": selectors.with_roster_counts(programmes), "kinds": ProgrammeKind.choices, "kind": kind},
     )
 
 
@@ -81,23 +83,30 @@ def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "programmes/form.html", {"form": form})
 
 
+def _detail(
+    request: AuthenticatedHttpRequest, programme: Any, *, may_run: bool, form: Any, status: int = 200
+) -> HttpResponse:
+    rows = selectors.roster(request.user, programme)
+    outside = roster.outside_rows(request.user, programme)
+    context = {
+        "programme": programme,
+        "roster": rows,
+        "outside_roster": outside,
+        "roster_count": len(rows) + len(outside),
+        "sessions": selectors.session_list(programme),
+        "may_run": may_run,
+        "session_form": form,
+    }
+    return render(request, "programmes/detail.html", context, status=status)
+
+
 @login_required
 @require_GET
 def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     audit_log(action=AuditAction.VIEW, obj=programme, request=request)
     may_run = may_run_programme(request.user, programme)
-    return render(
-        request,
-        "programmes/detail.html",
-        {
-            "programme": programme,
-            "roster": selectors.roster(request.user, programme),
-            "sessions": selectors.sessions_of(programme)[:100],
-            "may_run": may_run,
-            "session_form": SessionForm(programme=programme) if may_run else None,
-        },
-    )
+    return _detail(request, programme, may_run=may_run, form=SessionForm(programme=programme) if may_run else None)
 
 
 @login_required
@@ -131,18 +140,7 @@ def session_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("programmes:attendance", pk=session.pk)
     audit_log(action=AuditAction.VIEW, obj=programme, request=request)
-    return render(
-        request,
-        "programmes/detail.html",
-        {
-            "programme": programme,
-            "roster": selectors.roster(request.user, programme),
-            "sessions": selectors.sessions_of(programme)[:100],
-            "may_run": True,
-            "session_form": form,
-        },
-        status=400,
-    )
+    return _detail(request, programme, may_run=True, form=form, status=400)
 
 
 @login_required
@@ -154,6 +152,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         ids = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        others = [v for v in request.POST.getlist("present") if not v.isdigit()]
         enrolled = set(programme.enrolments.filter(left_on__isnull=True).values_list("case_id", flat=True))
         guardians = request.POST.get("guardians_present", "").strip()
         if ids - enrolled:
@@ -161,24 +160,35 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         elif guardians and not guardians.isdigit():
             error = _("Give the number of guardians as a whole number.")
         else:
-            services.attendance_save(
-                actor=request.user,
-                session=session,
-                attendees=list(Case.objects.filter(pk__in=ids)),
-                guardians_present=int(guardians) if guardians else None,
-                guardian_names=request.POST.get("guardian_names") if "guardian_names" in request.POST else None,
-            )
-            messages.success(request, _("Attendance saved: %(n)s present.") % {"n": len(ids)})
-            return redirect("programmes:detail", pk=programme.pk)
+            try:
+                services.attendance_save(
+                    actor=request.user,
+                    session=session,
+                    attendees=list(Case.objects.filter(pk__in=ids)),
+                    guardians_present=int(guardians) if guardians else None,
+                    guardian_names=request.POST.get("guardian_names") if "guardian_names" in request.POST else None,
+                    outside_present=others,
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Attendance saved: %(n)s present.") % {"n": len(ids) + len(set(others))})
+                return redirect("programmes:detail", pk=programme.pk)
     audit_log(action=AuditAction.VIEW, obj=session, request=request)
     rows = selectors.roster(request.user, programme, session=session)
+    outside = roster.outside_rows(request.user, programme, session=session)
     if not session.attendance_taken and request.method == "GET":
         for row in rows:
             row.present = True
+        for other in outside:
+            other.present = True
     if request.method == "POST":
         chosen = set(request.POST.getlist("present"))
+        chosen_others = set(others)
         for row in rows:
             row.present = str(row.enrolment.case_id) in chosen
+        for other in outside:
+            other.present = other.key in chosen_others
     return render(
         request,
         "programmes/attendance.html",
@@ -186,7 +196,8 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "programme": programme,
             "rows": rows,
-            "present_count": sum(row.present for row in rows),
+            "outside_rows": outside,
+            "present_count": sum(row.present for row in rows) + sum(o.present for o in outside),
             "error": error,
             "is_parenting": programme.kind == ProgrammeKind.PARENTING_GROUP,
             "guardians_value": request.POST.get("guardians_present", session.guardians_present),

@@ -8,7 +8,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from referrals.services import TRIAGE_CALLBACKS
+        from registry import roster
         from registry.services import escalation_triaged
 
         if escalation_triaged not in TRIAGE_CALLBACKS:
             TRIAGE_CALLBACKS.append(escalation_triaged)
+        roster.register()  # register children without a case on programmes' rosters

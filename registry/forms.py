@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, Sex
 from core.models import Location
+from programmes.models import Programme
 from referrals.models import Indicator, Urgency
 from registry.models import (
     CategoryRule,
@@ -178,3 +179,17 @@ class CallCloseForm(forms.Form):
 
 def today() -> Any:
     return timezone.localdate()
+
+
+class ProgrammePlaceForm(forms.Form):
+    """Put a register child on a group programme (the programmes of the user's organisation, not ended)."""
+
+    programme: forms.ModelChoiceField = forms.ModelChoiceField(queryset=Programme.objects.none(), label=_("programme"))
+    joined_on = forms.DateField(label=_("joined on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from registry.roster import programmes_open_to
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes_open_to(user)  # type: ignore[attr-defined]
+        self.fields["joined_on"].initial = timezone.localdate()

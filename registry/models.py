@@ -389,3 +389,33 @@ class HotlineCall(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.line} {self.work_order}"
+
+
+class ProgrammePlace(TimeStampedModel):
+    """A register child without a case on a group programme's roster (the 4:30 classroom, …), and the
+    sessions they attended. The register keeps it because programmes may not know the register: it shows
+    these children through ``programmes.roster`` (``registry/roster.py``)."""
+
+    file = models.ForeignKey(
+        ChildFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="programme_places"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    sessions_attended = models.ManyToManyField(
+        "programmes.ProgrammeSession", verbose_name=_("sessions attended"), blank=True, related_name="+"
+    )
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("place on a programme")
+        verbose_name_plural = _("places on programmes")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "file"], name="programme_place_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} · {self.file_id}"

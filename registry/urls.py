@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry import roster_views, views
 
 app_name = "registry"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/entitlements/", views.claim_save, name="claim-save"),
     path("<int:pk>/identification/", views.identification_start, name="identification-start"),
     path("<int:pk>/identification/<int:ident_id>/", views.identification_edit, name="identification"),
+    path("<int:pk>/programmes/", roster_views.place_add_view, name="place-add"),
+    path("<int:pk>/programmes/<int:place_id>/end/", roster_views.place_end_view, name="place-end"),
     path("town/", views.town_page, name="town"),
     path("review/", views.review_list, name="review"),
     path("review/<int:update_id>/", views.review_decide, name="review-decide"),

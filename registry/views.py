@@ -24,7 +24,7 @@ from core.audit import audit_log
 from core.exports import export_response
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
-from registry import services, suppression
+from registry import roster_views, services, suppression
 from registry.apis import report_root_for
 from registry.forms import (
     CallCloseForm,
@@ -197,6 +197,7 @@ def file_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "claim_form": ClaimForm() if may_change else None,
             "update_key": uuid.uuid4().hex,
+            **roster_views.file_programmes_context(user, file),
         },
     )
 

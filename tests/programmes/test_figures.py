@@ -189,5 +189,35 @@ def test_seed_demo_has_a_classroom_a_parenting_group_and_a_week_of_calls(db):
     from cases.models import Case
 
     assert parent_calls.missed_this_week(Case.objects.all(), week_start=monday)
+    # two register children without a case on the classroom, one of them away for the last three sessions
+    from registry.models import ProgrammePlace
+
+    places = ProgrammePlace.objects.filter(programme=classroom).select_related("file")
+    assert {p.file.name for p in places} == {"吴俊杰", "吴雅婷"}
+    assert all(p.sessions_attended.exists() for p in places)
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(kind="programme_absence", link__startswith="/registry/").count() == 1
     call_command("seed_demo")  # again: nothing doubled
     assert Programme.objects.count() == 2
+
+
+def test_the_funder_reports_pdf_rows_carry_the_same_figures_with_small_counts_hidden(cast, group_work, period):
+    """The PDF (and dashboard) rows of the funder report: the independent counts, "<3" for 1 and 2."""
+    from reports.figures import summary
+    from reports.labels import figure_label
+    from reports.permissions import figure_scope_for
+    from reports.services import report_context
+    from reports.suppression import shortest_funder_end
+
+    start, _ = period
+    end = shortest_funder_end(start)
+    want = _independent((start, end))
+    rows = dict(
+        report_context(summary(start, end, for_funder=True, scope=figure_scope_for(cast.funder)))["programme_rows"]
+    )
+    shown = {key: rows[figure_label(f"programmes.{key}")] for key in CONTRACT_KEYS}
+    assert shown == {
+        key: "<3" if 0 < want[key] < 3 else want[key] for key in CONTRACT_KEYS
+    }  # programmes (2) and calls (2) hidden
+    assert shown["programmes"] == "<3" and shown["sessions"] == 6 and shown["children_reached"] == 5
