@@ -372,6 +372,10 @@ SHOUHU: dict[str, Any] = {
     "TRIAGE_LIMIT_HOURS": {"immediate": 2, "soon": 48, "routine": 120},
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
+    # Reminder sweeps (notifications.reminders): a re-run looks only at what changed since the last
+    # run, less this margin for writes in flight; every rule looks at everything at least this often.
+    "REMINDER_CHANGE_MARGIN_MINUTES": 10,
+    "REMINDER_FULL_SWEEP_HOURS": 24,
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
     # A closed case is anonymised when the child is 18 + YEARS_AFTER_18, or YEARS_AFTER_CLOSURE after
     # closure if that is later (cases.services.retention; the nightly task "case-retention").
