@@ -226,12 +226,37 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Private files (case documents, report files): core/storage.py. A local folder outside every public
+# path by default; an S3-compatible bucket (MinIO in docker-compose.yml) when a bucket is named.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".local" / "private"))
+S3_BUCKET = env.str("SHOUHU_S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default=""))
+PRIVATE_STORAGE: dict[str, Any] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("SHOUHU_S3_ENDPOINT_URL", default=env.str("AWS_S3_ENDPOINT_URL", default=""))
+            or None,
+            "access_key": env.str("SHOUHU_S3_ACCESS_KEY", default=env.str("AWS_ACCESS_KEY_ID", default="")) or None,
+            "secret_key": env.str("SHOUHU_S3_SECRET_KEY", default=env.str("AWS_SECRET_ACCESS_KEY", default="")) or None,
+            "region_name": env.str("SHOUHU_S3_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1")),
+            "location": env.str("SHOUHU_S3_PREFIX", default=""),
+            "default_acl": "private",
+            # Every URL the storage makes is signed and short-lived; the views stream files anyway.
+            "querystring_auth": True,
+            "querystring_expire": env.int("SHOUHU_S3_URL_SECONDS", default=60),
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)}}
+)
 STORAGES = {
     # Private by default: attachments and reports are served only through permission-checked views.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".local" / "private"))},
-    },
+    "default": PRIVATE_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

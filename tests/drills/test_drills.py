@@ -187,6 +187,7 @@ def test_drill_backup_then_restore_gives_identical_fingerprints(cast, tmp_path, 
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(private)}},
+        "private": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(private)}},
     }
     document_add(
         actor=cast.worker,
