@@ -126,6 +126,16 @@ DATABASES["default"]["OPTIONS"].setdefault(
     "options", env.str("DATABASE_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1")
 )
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# A streaming read replica for reports and dashboards (core/replica.py); tests mirror the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
