@@ -376,6 +376,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
+    # The audit log's monthly partitions, three months ahead (core migration 0009).
+    "audit-partitions-ahead": {"task": "core.tasks.audit_partitions_ahead", "schedule": crontab(hour=0, minute=10)},
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},
     "daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=7, minute=30)},
     "register-daily": {"task": "registry.tasks.register_daily", "schedule": crontab(hour=0, minute=20)},

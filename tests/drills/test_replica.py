@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _test_database_url
 from tests.drills.conftest import PG_BIN, free_port, record
 
 pytestmark = [pytest.mark.drill, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -45,15 +44,7 @@ def standby(postgres_cluster):
 
 @pytest.fixture
 def primary_with_data(cast, postgres_cluster):
-    postgres_cluster.psql("CREATE DATABASE drill", db="postgres")
-    dump = subprocess.run(
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "-d", _test_database_url()],
-        capture_output=True,
-        check=True,
-    ).stdout
-    subprocess.run(
-        ["pg_restore", "--no-owner", "-d", postgres_cluster.url], input=dump, check=True, capture_output=True
-    )
+    postgres_cluster.restore_test_database()
     return postgres_cluster
 
 
