@@ -19,6 +19,25 @@ before its triggers exist, then the triggers of 0002 and 0006 are put back on it
 
 from django.db import migrations, models
 
+# The indexes and triggers of the log (0001, 0002, 0006, 0008), on whichever table is core_auditentry.
+INDEXES = """
+CREATE INDEX core_auditentry_created_at_idx ON core_auditentry (created_at);
+CREATE INDEX core_auditentry_user_id_idx ON core_auditentry (user_id);
+CREATE INDEX audit_object_idx ON core_auditentry (object_type, object_id);
+CREATE INDEX audit_detail_gin ON core_auditentry USING gin (detail jsonb_path_ops);
+"""
+TRIGGERS = """
+CREATE TRIGGER core_auditentry_append_only
+    BEFORE UPDATE OR DELETE ON core_auditentry
+    FOR EACH ROW EXECUTE FUNCTION shouhu_audit_append_only();
+CREATE TRIGGER core_auditentry_chain
+    BEFORE INSERT ON core_auditentry
+    FOR EACH ROW EXECUTE FUNCTION shouhu_audit_chain();
+CREATE TRIGGER core_auditentry_no_truncate
+    BEFORE TRUNCATE ON core_auditentry
+    FOR EACH STATEMENT EXECUTE FUNCTION shouhu_audit_append_only();
+"""
+
 PARTITION_FUNCTION = """
 CREATE OR REPLACE FUNCTION shouhu_audit_partition(day date) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
@@ -87,25 +106,17 @@ $$;
 SELECT setval('core_auditentry_id_partitioned_seq', coalesce((SELECT max(id) FROM core_auditentry), 0) + 1, false);
 DROP TABLE core_auditentry_unpartitioned;
 ALTER SEQUENCE core_auditentry_id_partitioned_seq RENAME TO core_auditentry_id_seq;
-CREATE INDEX core_auditentry_created_at_idx ON core_auditentry (created_at);
-CREATE INDEX core_auditentry_user_id_idx ON core_auditentry (user_id);
-CREATE INDEX audit_object_idx ON core_auditentry (object_type, object_id);
-CREATE INDEX audit_detail_gin ON core_auditentry USING gin (detail jsonb_path_ops);
+"""
+    + INDEXES
+    + """
 CREATE UNIQUE INDEX core_auditentry_chain_seq_uniq ON core_auditentry (chain_seq, created_at);
 CREATE INDEX core_auditentry_chain_seq_idx ON core_auditentry (chain_seq);
-CREATE TRIGGER core_auditentry_append_only
-    BEFORE UPDATE OR DELETE ON core_auditentry
-    FOR EACH ROW EXECUTE FUNCTION shouhu_audit_append_only();
-CREATE TRIGGER core_auditentry_chain
-    BEFORE INSERT ON core_auditentry
-    FOR EACH ROW EXECUTE FUNCTION shouhu_audit_chain();
-CREATE TRIGGER core_auditentry_no_truncate
-    BEFORE TRUNCATE ON core_auditentry
-    FOR EACH STATEMENT EXECUTE FUNCTION shouhu_audit_append_only();
 """
+    + TRIGGERS
 )
 
-BACKWARD = """
+BACKWARD = (
+    """
 CREATE TABLE core_auditentry_flat (LIKE core_auditentry INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
 INSERT INTO core_auditentry_flat SELECT * FROM core_auditentry ORDER BY id;
 ALTER SEQUENCE core_auditentry_id_seq OWNED BY core_auditentry_flat.id;
@@ -114,20 +125,10 @@ DROP FUNCTION IF EXISTS shouhu_audit_partition(date);
 ALTER TABLE core_auditentry_flat RENAME TO core_auditentry;
 ALTER TABLE core_auditentry ADD PRIMARY KEY (id);
 ALTER TABLE core_auditentry ADD CONSTRAINT core_auditentry_chain_seq_key UNIQUE (chain_seq);
-CREATE INDEX core_auditentry_created_at_idx ON core_auditentry (created_at);
-CREATE INDEX core_auditentry_user_id_idx ON core_auditentry (user_id);
-CREATE INDEX audit_object_idx ON core_auditentry (object_type, object_id);
-CREATE INDEX audit_detail_gin ON core_auditentry USING gin (detail jsonb_path_ops);
-CREATE TRIGGER core_auditentry_append_only
-    BEFORE UPDATE OR DELETE ON core_auditentry
-    FOR EACH ROW EXECUTE FUNCTION shouhu_audit_append_only();
-CREATE TRIGGER core_auditentry_chain
-    BEFORE INSERT ON core_auditentry
-    FOR EACH ROW EXECUTE FUNCTION shouhu_audit_chain();
-CREATE TRIGGER core_auditentry_no_truncate
-    BEFORE TRUNCATE ON core_auditentry
-    FOR EACH STATEMENT EXECUTE FUNCTION shouhu_audit_append_only();
 """
+    + INDEXES
+    + TRIGGERS
+)
 
 
 class Migration(migrations.Migration):
