@@ -181,3 +181,22 @@ def test_a_failing_rule_keeps_its_previous_watermark(cast, monkeypatch, no_margi
         sweep(now=now + dt.timedelta(minutes=15))
     assert SweepWatermark.objects.get(rule="visits_due").swept_through == before
     assert SweepWatermark.objects.get(rule="cases_quiet").swept_through == now + dt.timedelta(minutes=15)
+
+
+def test_a_referral_passing_its_triage_limit_after_the_watermark_is_picked_up(cast, no_margin):
+    from referrals.models import Referral
+    from tests.factories import ReferralFactory
+
+    now = timezone.now()
+    late = ReferralFactory(urgency="immediate", location=cast.village)  # two hours to triage
+    soon = ReferralFactory(urgency="immediate", location=cast.village)
+    Referral.objects.filter(pk=late.pk).update(received_at=now - dt.timedelta(hours=3))
+    Referral.objects.filter(pk=soon.pk).update(received_at=now - dt.timedelta(hours=1))
+    Referral.objects.update(updated_at=now - dt.timedelta(hours=1))
+    sweep(now=now)
+    waiting = Notification.objects.filter(kind="referral_waiting")
+    assert list(waiting.values_list("object_id", flat=True)) == [str(late.pk)]
+    waiting.delete()
+    # an hour and a half later: the second one is late now; the first was reminded before (not read again)
+    assert sweep(now=now + dt.timedelta(minutes=90))["referrals_waiting"] == 1
+    assert list(waiting.values_list("object_id", "user__username")) == [(str(soon.pk), "liu")]
