@@ -140,3 +140,26 @@ def test_with_a_bucket_a_generated_report_is_stored_there(cast, s3_bucket):
     assert report.status == ReportStatus.DONE
     body = s3_bucket.get_object(Bucket="shouhu-private", Key=report.file.name)["Body"].read()
     assert body[:2] == b"PK"  # an XLSX file
+
+
+def test_naming_a_bucket_in_the_environment_switches_the_private_storage_to_s3():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        SHOUHU_S3_BUCKET="shouhu-private",
+        SHOUHU_S3_ENDPOINT_URL="http://minio:9000",
+        SHOUHU_S3_ACCESS_KEY="k",
+        SHOUHU_S3_SECRET_KEY="s",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    code = "import django, json; django.setup(); from django.conf import settings; print(json.dumps(settings.STORAGES))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    storages = json.loads(out.strip().splitlines()[-1])
+    options = storages["private"]["OPTIONS"]
+    assert storages["private"]["BACKEND"] == "storages.backends.s3.S3Storage" == storages["default"]["BACKEND"]
+    assert options["bucket_name"] == "shouhu-private" and options["endpoint_url"] == "http://minio:9000"
+    assert options["default_acl"] == "private" and options["querystring_auth"] and options["querystring_expire"] == 60
