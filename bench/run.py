@@ -357,7 +357,7 @@ def main() -> None:
         from notifications.reminders import sweep
 
         started = time.perf_counter()
-        sweep()
+        sweep(full=True)  # every rule looks at everything (the day's first run)
         first = time.perf_counter() - started
         started = time.perf_counter()
         sweep()

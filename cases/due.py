@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 
 HOME_VISIT = "home_visit"
 
@@ -91,13 +91,16 @@ def refresh_open_flags(case_ids: Iterable[int] | QuerySet | None = None, *, flag
 def refresh_due_dates(
     case_ids: Iterable[int] | QuerySet | None = None, *, models: tuple[Any, Any] | None = None
 ) -> int:
-    """Recompute the stored dates of these cases (all when None) in one UPDATE; returns rows touched."""
+    """Recompute the stored dates of these cases (all when None) in one UPDATE; returns rows touched.
+
+    ``updated_at`` moves with them: the reminder sweep's re-run finds a case whose visit became due
+    again by it (``notifications.reminders``' watermark)."""
     case_model, activity_model = models or _models()
     cases = case_model.objects.all()
     if case_ids is not None:
         cases = cases.filter(pk__in=case_ids)
     expr = _expressions(case_model, activity_model)
-    return cases.update(last_home_visit=expr["computed_last"], next_visit_due=expr["computed_due"])
+    return cases.update(last_home_visit=expr["computed_last"], next_visit_due=expr["computed_due"], updated_at=Now())
 
 
 def drifted_case_ids(*, limit: int | None = None) -> list[int]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -17,6 +18,7 @@ from cases.models.casework import ActionStatus, CarePlan, CarePlanAction
 from core.models import Contract
 from notifications.models import Notification
 from notifications.reminders import (
+    Since,
     active_managers,
     insert_rows,
     insert_select,
@@ -27,16 +29,22 @@ from notifications.reminders import (
 
 
 @reminder_rule("visits_due")
-def visits_due(*, today: dt.date) -> int:
-    """A home visit is due by risk level; a week overdue it is escalated to the managers too."""
+def visits_due(*, today: dt.date, since: Since | None = None) -> int:
+    """A home visit is due by risk level; a week overdue it is escalated to the managers too.
+
+    On a re-run (``since``) only cases whose due date the clock has passed since, or that were
+    written since (a visit recorded, the risk level, the lead worker or the status changed), are read.
+    """
     # The next visit due is stored on the case and indexed (open cases): no per-case subquery.
-    due = (
-        Case.objects.exclude(status=CaseStatus.CLOSED)
-        .filter(lead_worker__is_active=True, next_visit_due__lte=today)
-        .values("pk", "number", "lead_worker_id", "next_visit_due", "organisation_id")
-    )
+    due = Case.objects.exclude(status=CaseStatus.CLOSED).filter(lead_worker__is_active=True, next_visit_due__lte=today)
+    overdue = due.filter(next_visit_due__lte=today - dt.timedelta(days=7))
+    if since is not None:
+        changed = Q(updated_at__gt=since.changed_after)
+        due = due.filter(Q(next_visit_due__gt=since.today) | changed)
+        overdue = overdue.filter(Q(next_visit_due__gt=since.today - dt.timedelta(days=7)) | changed)
+    columns = ("pk", "number", "lead_worker_id", "next_visit_due", "organisation_id")
     inserted = insert_select(
-        source=due,
+        source=due.values(*columns),
         kind="visit_due",
         text=gettext_lazy("Home visit due for case %(n)s (since %(d)s)."),
         tokens={"%(n)s": "s.number", "%(d)s": "s.next_visit_due"},
@@ -45,7 +53,7 @@ def visits_due(*, today: dt.date) -> int:
         key="'visit:' || s.pk || ':' || s.next_visit_due",
     )
     inserted += insert_select(
-        source=due,
+        source=overdue.values(*columns),
         kind="visit_overdue",
         text=gettext_lazy("Home visit for case %(n)s is more than a week overdue."),
         tokens={"%(n)s": "s.number"},
@@ -57,23 +65,25 @@ def visits_due(*, today: dt.date) -> int:
         join="JOIN (SELECT id, organisation_id FROM accounts_user WHERE role = %s AND is_active) AS m"
         " ON m.organisation_id = s.organisation_id",
         join_params=[Role.MANAGER],
-        where="WHERE s.next_visit_due <= %s",
-        where_params=[today - dt.timedelta(days=7)],
     )
     return inserted
 
 
 @reminder_rule("cases_quiet")
-def cases_quiet(*, today: dt.date) -> int:
+def cases_quiet(*, today: dt.date, since: Since | None = None) -> int:
+    """No activity for 30 days, once a month per case. A re-run on the same day reads only the cases
+    written since (reopened, reassigned); when the day moved, every open case is read again (which
+    case's last activity crossed the 30 days is not indexed)."""
     recent = Activity.objects.filter(case=OuterRef("pk"), date__gt=today - dt.timedelta(days=30))
     quiet = (
         Case.objects.exclude(status=CaseStatus.CLOSED)
         .filter(lead_worker__is_active=True, opened_on__lte=today - dt.timedelta(days=30))
         .exclude(Exists(recent))
-        .values("pk", "number", "lead_worker_id")
     )
+    if since is not None and since.today == today:
+        quiet = quiet.filter(updated_at__gt=since.changed_after)
     return insert_select(
-        source=quiet,
+        source=quiet.values("pk", "number", "lead_worker_id"),
         kind="case_quiet",
         text=gettext_lazy("Case %(n)s has had no activity for 30 days."),
         tokens={"%(n)s": "s.number"},
@@ -163,11 +173,14 @@ def caseload_pace(*, today: dt.date) -> int:
 
 
 @reminder_resolver
-def visits_done(*, open_reminders: QuerySet[Notification], now: dt.datetime) -> int:
-    """A home visit recorded after the reminder resolves it."""
+def visits_done(*, open_reminders: QuerySet[Notification], now: dt.datetime, since: Since | None = None) -> int:
+    """A home visit recorded after the reminder resolves it. On a re-run only the reminders of cases
+    written since are read (recording a home visit writes the case's stored dates)."""
     visited = Activity.objects.filter(
         case_id=reminded_object_pk(), kind=ActivityKind.HOME_VISIT, created_at__gte=OuterRef("created_at")
     )
-    return (
-        open_reminders.filter(kind__in=["visit_due", "visit_overdue"]).filter(Exists(visited)).update(resolved_at=now)
-    )
+    reminders = open_reminders.filter(kind__in=["visit_due", "visit_overdue"])
+    if since is not None:
+        written = Case.objects.filter(updated_at__gt=since.changed_after).annotate(key=Cast("pk", CharField()))
+        reminders = reminders.filter(object_id__in=written.values("key"))
+    return reminders.filter(Exists(visited)).update(resolved_at=now)

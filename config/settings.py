@@ -126,6 +126,16 @@ DATABASES["default"]["OPTIONS"].setdefault(
     "options", env.str("DATABASE_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1")
 )
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# A streaming read replica for reports and dashboards (core/replica.py); tests mirror the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -226,12 +236,37 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Private files (case documents, report files): core/storage.py. A local folder outside every public
+# path by default; an S3-compatible bucket (MinIO in docker-compose.yml) when a bucket is named.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".local" / "private"))
+S3_BUCKET = env.str("SHOUHU_S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default=""))
+PRIVATE_STORAGE: dict[str, Any] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("SHOUHU_S3_ENDPOINT_URL", default=env.str("AWS_S3_ENDPOINT_URL", default=""))
+            or None,
+            "access_key": env.str("SHOUHU_S3_ACCESS_KEY", default=env.str("AWS_ACCESS_KEY_ID", default="")) or None,
+            "secret_key": env.str("SHOUHU_S3_SECRET_KEY", default=env.str("AWS_SECRET_ACCESS_KEY", default="")) or None,
+            "region_name": env.str("SHOUHU_S3_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1")),
+            "location": env.str("SHOUHU_S3_PREFIX", default=""),
+            "default_acl": "private",
+            # Every URL the storage makes is signed and short-lived; the views stream files anyway.
+            "querystring_auth": True,
+            "querystring_expire": env.int("SHOUHU_S3_URL_SECONDS", default=60),
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)}}
+)
 STORAGES = {
     # Private by default: attachments and reports are served only through permission-checked views.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".local" / "private"))},
-    },
+    "default": PRIVATE_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -341,6 +376,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "audit-daily-stats": {"task": "core.tasks.audit_daily_stats", "schedule": crontab(hour=1, minute=5)},
+    # The audit log's monthly partitions, three months ahead (core migration 0009).
+    "audit-partitions-ahead": {"task": "core.tasks.audit_partitions_ahead", "schedule": crontab(hour=0, minute=10)},
     "reminder-sweep": {"task": "notifications.tasks.reminder_sweep", "schedule": crontab(minute="*/15")},
     "daily-digest": {"task": "notifications.tasks.daily_digest", "schedule": crontab(hour=7, minute=30)},
     "register-daily": {"task": "registry.tasks.register_daily", "schedule": crontab(hour=0, minute=20)},
@@ -372,6 +409,10 @@ SHOUHU: dict[str, Any] = {
     "TRIAGE_LIMIT_HOURS": {"immediate": 2, "soon": 48, "routine": 120},
     # Home visit interval by risk level (days).
     "VISIT_INTERVAL_DAYS": {"immediate": 2, "high": 7, "medium": 14, "low": 30},
+    # Reminder sweeps (notifications.reminders): a re-run looks only at what changed since the last
+    # run, less this margin for writes in flight; every rule looks at everything at least this often.
+    "REMINDER_CHANGE_MARGIN_MINUTES": 10,
+    "REMINDER_FULL_SWEEP_HOURS": 24,
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
     # A closed case is anonymised when the child is 18 + YEARS_AFTER_18, or YEARS_AFTER_CLOSURE after
     # closure if that is later (cases.services.retention; the nightly task "case-retention").

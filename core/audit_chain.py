@@ -1,10 +1,13 @@
-"""Checking the audit log's hash chain (migration core 0006): the first broken link, if any."""
+"""Checking the audit log's hash chain (migration core 0006): the first broken link, if any; and
+keeping its monthly partitions (migration core 0009) ahead of time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 RECOMPUTED = (
     "shouhu_audit_row_hash(prev_hash, chain_seq, id, created_at, user_id, username, action, "
@@ -66,3 +69,20 @@ def verify_chain() -> ChainReport:
             unchained=unchained,
         )
     return report
+
+
+MONTHS_AHEAD = 3
+
+
+def audit_partitions_ahead(*, months: int = MONTHS_AHEAD, today: dt.date | None = None) -> list[str]:
+    """The audit log's monthly partitions (migration 0009) from this month to ``months`` ahead,
+    created where missing; returns their names. Run daily by beat: a beat that stops leaves months
+    of partitions already there."""
+    first = (today or timezone.localdate()).replace(day=1)
+    days = []
+    for _ in range(months + 1):
+        days.append(first)
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT shouhu_audit_partition(day) FROM unnest(%s::date[]) AS day", [days])
+        return [row[0] for row in cursor.fetchall()]

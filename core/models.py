@@ -119,7 +119,8 @@ class AuditEntry(models.Model):
     PostgreSQL refuses UPDATE and DELETE on this table (trigger in migration 0002) and TRUNCATE
     (migration 0006), and chains each row to the one before by hash, so
     not even a bug or a compromised admin page can rewrite history. The user is kept as a
-    plain id column so that no cascade ever needs to touch these rows.
+    plain id column so that no cascade ever needs to touch these rows. The table is partitioned by
+    month of ``created_at`` (migration 0009; its primary key in the database is (id, created_at)).
     """
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -140,7 +141,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     # The hash chain (migration 0006): PostgreSQL fills these in a BEFORE INSERT trigger under a
     # transaction-level lock, whatever the application sends; ``manage.py audit_verify`` checks them.
-    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, editable=False, unique=True)
+    # Partitioned by month (migration 0009): unique per (chain_seq, created_at) in the database; the
+    # chain trigger's lock keeps it unique across partitions, and audit_verify checks it.
+    chain_seq = models.BigIntegerField(_("chain position"), null=True, blank=True, editable=False, db_index=True)
     prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True, editable=False)
     row_hash = models.CharField(_("hash of this entry"), max_length=64, blank=True, editable=False)
 

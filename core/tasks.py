@@ -33,6 +33,14 @@ def audit_daily_stats(day: str | None = None) -> dict[str, int]:
     return {row["action"]: row["n"] for row in rows}
 
 
+@shared_task(name="core.tasks.audit_partitions_ahead", soft_time_limit=60, time_limit=90)
+def audit_partitions_ahead() -> list[str]:
+    """Daily: the audit log's partitions exist for this month and the next three."""
+    from core.audit_chain import audit_partitions_ahead as ensure
+
+    return ensure()
+
+
 @worker_ready.connect
 def _drain_on_worker_start(**_: object) -> None:
     outbox_drain.delay()

@@ -33,7 +33,15 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "dedupe_key"], name="notification_once_per_user_key"),
         ]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread_idx"),
+            # The resolvers read open reminders by kind and item: a small index, not the whole table.
+            models.Index(
+                fields=["kind", "object_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="notification_open_kind_obj_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -94,3 +102,26 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.status}"
+
+
+class SweepWatermark(models.Model):
+    """How far one reminder rule has swept, so that a re-run selects only what became due since.
+
+    ``swept_through`` is the clock the rule last ran with (its ``now``; a date rule reads its local
+    date): everything due by then was reminded. ``changed_after`` is the database time at the start of
+    that run less a margin (a write whose transaction began earlier may commit after the run's
+    snapshot): a row written after it may have become due again. ``full_at`` is the last run that
+    looked at everything, which catches what no row's time shows (a user reactivated, a new manager).
+    """
+
+    rule = models.CharField(max_length=100, primary_key=True)
+    swept_through = models.DateTimeField()
+    changed_after = models.DateTimeField()
+    full_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reminder sweep watermark")
+        verbose_name_plural = _("reminder sweep watermarks")
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.swept_through:%Y-%m-%d %H:%M}"

@@ -9,12 +9,22 @@ This module is the registry and the runner; the rules belong to the apps whose d
 Each app lists its own in ``<app>/reminders.py`` with ``@reminder_rule("name")`` (and
 ``@reminder_resolver`` for marking done what was dealt with); ``NotificationsConfig.ready``
 imports every app's ``reminders`` module, so notifications itself imports none of those apps.
+
+Watermarks: each rule's last run is stored (``SweepWatermark``). A rule (or resolver) that takes a
+``since`` argument is given it on a re-run and selects only what can have become due since: items
+whose due date fell after ``since.today`` (the range the clock moved over) or whose rows were written
+after ``since.changed_after``. ``since`` is None, and the rule looks at everything, on the first run,
+when the clock went back, when ``full=True`` and once a day (``REMINDER_FULL_SWEEP_HOURS``), which
+catches what no row's time shows (a user reactivated, a manager added, a rule's setting changed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
@@ -26,13 +36,30 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from accounts.roles import Role
-from notifications.models import Notification
+from notifications.models import Notification, SweepWatermark
 
 log = logging.getLogger(__name__)
 
 # name -> (rule, which clock argument it takes: ``today=`` a date or ``now=`` a datetime)
 RULES: dict[str, tuple[Callable[..., int], Literal["today", "now"]]] = {}
 RESOLVERS: list[Callable[..., int]] = []
+
+
+@dataclass(frozen=True)
+class Since:
+    """A rule's previous run: everything due by ``now`` was reminded then; rows written after
+    ``changed_after`` may have changed what is due."""
+
+    now: dt.datetime
+    changed_after: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localdate(self.now)
+
+
+def takes_since(function: Callable[..., Any]) -> bool:
+    return "since" in inspect.signature(function).parameters
 
 
 def reminder_rule(
@@ -149,10 +176,14 @@ def reminded_object_pk() -> Cast:
     return Cast(OuterRef("object_id"), BigIntegerField())
 
 
-def resolve_done(*, now: Any) -> int:
-    """Open reminders whose item was dealt with are resolved (set-based updates, one per resolver)."""
+def resolve_done(*, now: Any, since: Since | None = None) -> int:
+    """Open reminders whose item was dealt with are resolved (set-based updates, one per resolver);
+    a resolver that takes ``since`` looks only at items written after the previous run."""
     open_ = Notification.objects.filter(resolved_at__isnull=True)
-    return sum(resolver(open_reminders=open_, now=now) for resolver in RESOLVERS)
+    return sum(
+        resolver(open_reminders=open_, now=now, **({"since": since} if takes_since(resolver) else {}))
+        for resolver in RESOLVERS
+    )
 
 
 class SweepFailed(Exception):
@@ -164,27 +195,68 @@ class SweepFailed(Exception):
         super().__init__("reminder rule(s) failed: " + ", ".join(f"{name}: {exc!r}" for name, exc in failed.items()))
 
 
-def sweep(*, now: Any = None) -> dict[str, int]:
+def full_sweep_every() -> dt.timedelta:
+    return dt.timedelta(hours=settings.SHOUHU.get("REMINDER_FULL_SWEEP_HOURS", 24))
+
+
+def change_margin() -> dt.timedelta:
+    """How long before a run's start a write may have begun and still committed after its snapshot."""
+    return dt.timedelta(minutes=settings.SHOUHU.get("REMINDER_CHANGE_MARGIN_MINUTES", 10))
+
+
+def since_for(mark: SweepWatermark | None, *, now: dt.datetime, full: bool = False) -> Since | None:
+    """The ``since`` a rule is given, or None when it must look at everything."""
+    if full or mark is None or mark.swept_through > now or mark.full_at < timezone.now() - full_sweep_every():
+        return None
+    return Since(now=mark.swept_through, changed_after=mark.changed_after)
+
+
+def record_watermark(name: str, *, now: dt.datetime, full: bool) -> None:
+    """Store the run that is about to commit. ``now()`` is the start of the rule's transaction, so it
+    is no later than the snapshot of any of the rule's statements."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {SweepWatermark._meta.db_table} (rule, swept_through, changed_after, full_at)
+            VALUES (%s, %s, now() - make_interval(secs => %s), CASE WHEN %s THEN now() ELSE '-infinity'::timestamptz END)
+            ON CONFLICT (rule) DO UPDATE SET
+                swept_through = EXCLUDED.swept_through,
+                changed_after = EXCLUDED.changed_after,
+                full_at = GREATEST(EXCLUDED.full_at, {SweepWatermark._meta.db_table}.full_at)
+            """,  # noqa: S608  (the model's own table)
+            [name, now, change_margin().total_seconds(), full],
+        )
+
+
+def sweep(*, now: Any = None, full: bool = False) -> dict[str, int]:
     """Run every registered rule once; returns the count of each rule.
 
-    Each rule is independent: one failing rolls back alone and does not stop the others. A failure is
-    never swallowed: it is logged, and once every rule has run ``SweepFailed`` is raised (the Celery task
-    fails and is seen as failed), carrying the results of the rules that succeeded.
+    Each rule is independent: one failing rolls back alone (its watermark with it) and does not stop
+    the others. A failure is never swallowed: it is logged, and once every rule has run ``SweepFailed``
+    is raised (the Celery task fails and is seen as failed), carrying the results of the rules that
+    succeeded. ``full=True`` ignores the watermarks (every rule looks at everything).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     results: dict[str, int] = {}
     failed: dict[str, BaseException] = {}
-    rules: dict[str, Callable[[], int]] = {
-        name: (lambda rule=rule, arg=arg: rule(**{arg: today if arg == "today" else now}))
+    marks = {mark.rule: mark for mark in SweepWatermark.objects.all()}
+    rules: dict[str, Callable[[Since | None], int]] = {
+        name: (
+            lambda since, rule=rule, arg=arg: rule(
+                **{arg: today if arg == "today" else now}, **({"since": since} if takes_since(rule) else {})
+            )
+        )
         for name, (rule, arg) in RULES.items()
     }
-    rules["resolved"] = lambda: resolve_done(now=now)
+    rules["resolved"] = lambda since: resolve_done(now=now, since=since)
     with override(settings.LANGUAGE_CODE):
         for name, rule in rules.items():
+            since = since_for(marks.get(name), now=now, full=full)
             try:
                 with transaction.atomic():  # a failing rule rolls back alone
-                    results[name] = rule()
+                    results[name] = rule(since)
+                    record_watermark(name, now=now, full=since is None)
             except Exception as exc:
                 log.exception("reminder rule %s failed", name)
                 failed[name] = exc

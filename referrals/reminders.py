@@ -5,19 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
-from notifications.reminders import active_managers, insert_rows, reminded_object_pk, reminder_resolver, reminder_rule
+from notifications.reminders import (
+    Since,
+    active_managers,
+    insert_rows,
+    reminded_object_pk,
+    reminder_resolver,
+    reminder_rule,
+)
 from referrals.models import OutgoingReferral, OutgoingStatus, Referral, ReferralStatus
-from referrals.selectors import overdue_referrals
+from referrals.selectors import overdue_referrals, triage_limits
 
 
 @reminder_rule("referrals_waiting", clock="now")
-def referrals_waiting(*, now: dt.datetime) -> int:
-    waiting = overdue_referrals(now=now).values_list("pk", "reference", "organisation_id")
+def referrals_waiting(*, now: dt.datetime, since: Since | None = None) -> int:
+    """On a re-run (``since``) only referrals whose triage limit passed since, or written since."""
+    overdue = overdue_referrals(now=now)
+    if since is not None:
+        newly_late = Q(updated_at__gt=since.changed_after)
+        for urgency, limit in triage_limits().items():
+            newly_late |= Q(urgency=urgency, received_at__gte=since.now - limit)
+        overdue = overdue.filter(newly_late)
+    waiting = overdue.values_list("pk", "reference", "organisation_id")
     managers: dict[int, list[int]] = {}
     for _pk, _reference, organisation_id in waiting:
         if organisation_id not in managers:

@@ -16,6 +16,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 
+from core.replica import primary_position, replica_reads
+
 SEQUENCE = "reports_figures_generation"
 TIMEOUT = 3600
 # Writes that never change a figure (and are frequent): no bump.
@@ -65,12 +67,16 @@ def summary(
 
     scope = scope or EVERYTHING
     gen = generation()
+    # Taken after the generation: a replica that replayed this far has every write the generation counts.
+    position = primary_position()
     if gen is None:
-        return figures.summary(start, end, contract, for_funder=for_funder, scope=scope)
+        with replica_reads(fresh_as_of=position):
+            return figures.summary(start, end, contract, for_funder=for_funder, scope=scope)
     audience = "funder" if for_funder else "staff"
     key = f"figures:{start}:{end}:{contract.pk if contract else '-'}:{audience}:{scope.key}:{gen}"
     hit = cache.get(key)
     if hit is None:
-        hit = figures.summary(start, end, contract, for_funder=for_funder, scope=scope)
+        with replica_reads(fresh_as_of=position):
+            hit = figures.summary(start, end, contract, for_funder=for_funder, scope=scope)
         cache.set(key, hit, TIMEOUT)
     return copy.deepcopy(hit)

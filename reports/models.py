@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.storage import private_storage
 
 
 class ReportStatus(models.TextChoices):
@@ -46,7 +47,7 @@ class Report(TimeStampedModel):
     narrative = models.TextField(_("narrative"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    file = models.FileField(_("file"), upload_to="reports/", blank=True)
+    file = models.FileField(_("file"), upload_to="reports/", blank=True, storage=private_storage)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"

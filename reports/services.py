@@ -27,6 +27,7 @@ from core.celery_base import is_retryable
 from core.exports import safe_cell
 from core.models import AuditAction, Contract
 from core.outbox import enqueue
+from core.replica import primary_position, replica_reads
 from programmes.models import ProgrammeKind
 from referrals.models import Channel
 from reports import charts, figures, labels, suppression
@@ -327,9 +328,15 @@ def report_generate(*, report_id: int, token: str = "") -> Report:
     try:
         progress(10)
         with translation.override(report.language):
-            summary = figures.summary(
-                report.start, report.end, report.contract, for_funder=True, scope=figure_scope_for(report.created_by)
-            )
+            # On the read replica when there is one and it has caught up with the primary.
+            with replica_reads(fresh_as_of=primary_position()):
+                summary = figures.summary(
+                    report.start,
+                    report.end,
+                    report.contract,
+                    for_funder=True,
+                    scope=figure_scope_for(report.created_by),
+                )
             progress(40)
             _drill_pause()
             context = report_context(summary, report)

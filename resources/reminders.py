@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
-from notifications.reminders import insert_rows, reminded_object_pk, reminder_resolver, reminder_rule
+from notifications.reminders import Since, insert_rows, reminded_object_pk, reminder_resolver, reminder_rule
 from resources.models import PledgeRequest, PledgeRequestStatus
 
 
 @reminder_rule("pledge_requests_unanswered")
-def pledge_requests_unanswered(*, today: dt.date) -> int:
+def pledge_requests_unanswered(*, today: dt.date, since: Since | None = None) -> int:
+    """On a re-run (``since``) only requests that reached the week since, or were written since."""
     waiting = PledgeRequest.objects.filter(
         status=PledgeRequestStatus.REQUESTED,
         requested_on__lte=today - dt.timedelta(days=7),
         requested_by__is_active=True,
-    ).values_list("pk", "case_id", "requested_by_id", "pledge__member__name")
+    )
+    if since is not None:
+        waiting = waiting.filter(
+            Q(requested_on__gt=since.today - dt.timedelta(days=7)) | Q(updated_at__gt=since.changed_after)
+        )
     rows = [
         Notification(
             user_id=worker_id,
@@ -30,7 +35,9 @@ def pledge_requests_unanswered(*, today: dt.date) -> int:
             text=_("%(m)s has not answered a request for a week.") % {"m": member},
             dedupe_key=f"pledge-unanswered:{pk}",
         )
-        for pk, case_id, worker_id, member in waiting
+        for pk, case_id, worker_id, member in waiting.values_list(
+            "pk", "case_id", "requested_by_id", "pledge__member__name"
+        )
     ]
     return insert_rows(rows)
 

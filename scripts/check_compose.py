@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = {"db", "redis", "web", "worker", "beat"}
+REQUIRED = {"db", "redis", "minio", "web", "worker", "beat"}
 
 
 def main() -> int:
@@ -26,6 +26,12 @@ def main() -> int:
             errors.append(f"{name}: DATABASE_URL must point at the db service")
         if not str(env.get("REDIS_URL", "")).startswith("redis://redis:6379"):
             errors.append(f"{name}: REDIS_URL must point at the redis service")
+        if not env.get("SHOUHU_S3_BUCKET") or not str(env.get("SHOUHU_S3_ENDPOINT_URL", "")).startswith(
+            "http://minio:9000"
+        ):
+            errors.append(
+                f"{name}: private files must go to the minio service (SHOUHU_S3_BUCKET, SHOUHU_S3_ENDPOINT_URL)"
+            )
     if "gunicorn" not in " ".join(services.get("web", {}).get("command", [])):
         errors.append("web must run gunicorn")
     if "worker" not in services.get("worker", {}).get("command", []) or "beat" not in services.get("beat", {}).get(

@@ -226,6 +226,8 @@ class Case(TimeStampedModel):
                 name="case_open_lead_due_idx",
             ),
             models.Index(fields=["next_visit_due"], condition=~Q(status="closed"), name="case_open_due_idx"),
+            # A reminder sweep's re-run reads only the cases written since its previous run.
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
         ]
 
     def __str__(self) -> str:

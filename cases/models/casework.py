@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import RiskLevel
 from core.models import TimeStampedModel
+from core.storage import private_storage
 
 
 class ApprovalStatus(models.TextChoices):
@@ -159,7 +160,7 @@ class CaseDocument(TimeStampedModel):
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER)
-    file = models.FileField(_("file"), upload_to="case-documents/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="case-documents/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("size"))

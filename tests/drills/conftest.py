@@ -232,6 +232,18 @@ class PostgresCluster:
         )
         return out.stdout.strip()
 
+    def restore_test_database(self) -> None:
+        """A copy of the test database (committed rows) as this cluster's database ``drill``."""
+        from tests.conftest import _test_database_url
+
+        self.psql("CREATE DATABASE drill", db="postgres")
+        dump = subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "-d", _test_database_url()],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["pg_restore", "--no-owner", "-d", self.url], input=dump, check=True, capture_output=True)
+
     def destroy(self) -> None:
         try:
             self.stop()

@@ -140,15 +140,7 @@ def test_drill_postgres_down_mid_task(cast, client_for, postgres_cluster, redis_
     messages = list(OutboxMessage.objects.filter(sent_at=None).values_list("task_name", "args"))
     assert len(messages) == 4
     # the drill's own PostgreSQL gets a copy of this database (the machine's server is never touched)
-    postgres_cluster.psql("CREATE DATABASE drill", db="postgres")
-    dump = subprocess.run(
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "-d", _test_database_url()],
-        capture_output=True,
-        check=True,
-    ).stdout
-    subprocess.run(
-        ["pg_restore", "--no-owner", "-d", postgres_cluster.url], input=dump, check=True, capture_output=True
-    )
+    postgres_cluster.restore_test_database()
     postgres_cluster.psql("UPDATE core_outboxmessage SET sent_at = now()")  # published: they are in Redis
     worker = worker_factory(database_url=postgres_cluster.url)
     worker.env["PRIVATE_MEDIA_ROOT"] = str(postgres_cluster.dir / "private")
@@ -187,6 +179,7 @@ def test_drill_backup_then_restore_gives_identical_fingerprints(cast, tmp_path, 
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(private)}},
+        "private": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(private)}},
     }
     document_add(
         actor=cast.worker,

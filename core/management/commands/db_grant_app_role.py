@@ -60,6 +60,14 @@ class Command(BaseCommand):
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {q(owner)} IN SCHEMA public "
                 f"GRANT USAGE, SELECT ON SEQUENCES TO {q(role)}",
             ]
+            # The audit log's monthly partitions (core migration 0009): INSERT and SELECT only there too.
+            cursor.execute(
+                "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = %s::regclass", [AUDIT_TABLE]
+            )
+            statements += [
+                f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {q(name)} FROM {q(role)}"
+                for (name,) in cursor.fetchall()
+            ]
             for statement in statements:
                 cursor.execute(statement)
         self.stdout.write(

@@ -118,7 +118,10 @@ class Copier:
         rest = [
             f
             for f in meta.concrete_fields
-            if f not in given and not f.primary_key and not (f.auto_created and not f.concrete)
+            if f not in given
+            and not f.primary_key
+            and not (f.auto_created and not f.concrete)
+            and not f.has_db_default()  # type: ignore[attr-defined]  # PostgreSQL fills it (e.g. the default organisation)
         ]
         filler = "\t".join(_cell(self._filler(f)) for f in rest)
         columns = ", ".join(f'"{f.column}"' for f in [*given, *rest])
