@@ -229,7 +229,12 @@ def sections_context(sections: dict[str, Any], report: Report | None = None) -> 
         "closure_rows": [(reasons.get(code, code), n) for code, n in outcomes["by_reason"].items()],
         "risk_rows": [(risk_labels[key], n) for key, n in outcomes["risk"].items()],
         "referral_outcome_rows": [(referral_labels[key], n) for key, n in outcomes["referrals"].items()],
-        "caseload_rows": [(_("Social worker %(n)s") % {"n": number}, n) for number, n in staffing["caseload"].items()],
+        # one row per worker would tell how many they are: none when that count is hidden
+        "caseload_rows": []
+        if sections["staffing"]["workers"] is None
+        else [(_("Social worker %(n)s") % {"n": number}, n) for number, n in staffing["caseload"].items()],
+        "goals_met_pct": _shown(sections["outcomes"]["goals_met_pct"]),
+        "risk_reduced_pct": _shown(sections["outcomes"]["risk_reduced_pct"]),
         "average_caseload": _shown(sections["staffing"]["average_caseload"]),  # hidden: "—", not "<3"
         "comparison_rows": [
             {
@@ -237,6 +242,7 @@ def sections_context(sections: dict[str, Any], report: Report | None = None) -> 
                 "current": shown["current"][key],
                 "previous": previous[key],
                 "change": _change(sections["current"][key], sections["previous"][key]),
+                "money": key == "value_total",
             }
             for key, label in COMPARED.items()
         ],

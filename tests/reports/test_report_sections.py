@@ -177,12 +177,13 @@ def test_the_manager_pdf_shows_every_section_with_its_figures(cast, known, world
         _row(_("Social workers leading cases"), 2),
         _row(_("Average caseload per social worker"), "2.0"),
         _row(_("Social worker %(n)s") % {"n": 1}, 3),
+        "50.0%",
         _row(_("Social worker %(n)s") % {"n": 2}, 1),
         _row(_("Volunteers who logged time"), 1),
         _row(_("Cases served"), 6, 2, "+4"),
         _row(_("Cases closed"), 2, 1, "+1"),
         _row(_("Referrals received"), 3, 0, "+3"),
-        _row(_("Value given through Promise First (yuan)"), "350.35", "0.00", "+350.35"),
+        _row(_("Value given through Promise First (yuan)"), "¥350.35", "¥0.00", "+350.35"),
         _row(cast.village.parent.name, 6, 3, 3),
     ):
         assert row in text, row
@@ -215,6 +216,10 @@ def test_the_funder_pdf_suppresses_small_counts_and_names_no_child(cast, known, 
         _row(cast.village.parent.name, 6, 3, 3),
     ):
         assert row in text, row
+    # a hidden share reads "—", never "<3%"; one row per worker would give the hidden count of workers back
+    outcomes = text.split(_("Outcomes"))[-1].split(_("Why the cases closed"))[0]
+    assert "（—%）" in outcomes and "<3%" not in outcomes
+    assert (_("Social worker %(n)s") % {"n": 1}) not in text
     numbers = list(Case.objects.values_list("number", flat=True))
     for secret in [*known.names, *known.villages, cast.village.name, *numbers]:
         assert secret not in text, secret
