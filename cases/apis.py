@@ -27,6 +27,7 @@ from cases.models import (
     CaseStatus,
     CaseTransfer,
     Category,
+    ClosureCode,
     Entitlement,
     FamilySituation,
     HukouStatus,
@@ -205,6 +206,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseCloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField()
     closure_reason = serializers.CharField(max_length=2000)
+    closure_code = serializers.ChoiceField(choices=ClosureCode.choices, required=False, allow_blank=True, default="")
 
 
 class TransferProposeSerializer(serializers.Serializer):

@@ -25,6 +25,17 @@ class CaseStatus(models.TextChoices):
 OPEN_STATUSES = (CaseStatus.ASSESSMENT, CaseStatus.ACTIVE)
 
 
+class ClosureCode(models.TextChoices):
+    """Why a case closed, as a code a report may count (the reason itself stays free text in the file)."""
+
+    GOALS_MET = "goals_met", _("The care plan's goals were met")
+    REFERRED_ON = "referred_on", _("Referred on to another service")
+    MOVED_AWAY = "moved_away", _("The family moved away")
+    AGED_OUT = "aged_out", _("The child turned 18")
+    DECLINED = "declined", _("The family declined further help")
+    OTHER = "other", _("Other")
+
+
 class RiskLevel(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")

@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.roles import case_workers
-from cases.models import Activity, ActivityKind, Case, CaseFlag, Child, HouseholdMember, PresentingIssue
+from cases.models import (
+    Activity,
+    ActivityKind,
+    Case,
+    CaseFlag,
+    Child,
+    ClosureCode,
+    HouseholdMember,
+    PresentingIssue,
+)
 from cases.models.transfer import TransferConsent
 from core.models import Location
 
@@ -171,6 +180,7 @@ class CloseForm(forms.Form):
     closure_outcome = forms.CharField(
         label=_("closure outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+    closure_code = forms.ChoiceField(label=_("why the case closed"), choices=[("", "—"), *ClosureCode.choices])
 
 
 # The caseload's sortable columns (``?sort=name`` ascending, ``?sort=-name`` descending).

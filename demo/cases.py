@@ -187,6 +187,7 @@ def seed(ctx: DemoContext) -> None:
                 actor=manager,
                 case=case,
                 closed_on=min(ctx.today, opened + dt.timedelta(days=60)),
-                closure_reason="服务目标达成，家庭照顾能力恢复",
+                closure_reason=("服务目标达成，家庭照顾能力恢复", "家庭迁往外省，已转介当地服务")[i % 3 == 1],
                 closure_outcome="孩子稳定上学",
+                closure_code=("goals_met", "moved_away")[i % 3 == 1],
             )

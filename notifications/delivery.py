@@ -18,12 +18,16 @@ import logging
 import smtplib
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.mail import send_mail
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from notifications.models import EmailDelivery, Notification
+
+if TYPE_CHECKING:
+    from notifications.services import Digest
 
 log = logging.getLogger(__name__)
 CLAIM_STALE = timedelta(minutes=10)
@@ -112,26 +116,64 @@ def notification_email(notification: Notification) -> tuple[str, str]:
     return subject, body
 
 
-def digest_email(count: int) -> tuple[str, str]:
-    """The daily digest: how many notifications wait, and a link — nothing of what they say."""
+def digest_email(digest: Digest) -> tuple[str, str]:
+    """The daily digest, grouped as the inbox is: each urgent item on its own line first (its kind and a
+    link), then one line per case for its routine reminders (how many, of which kinds), then how many
+    others wait — never what any of them says, a child's name or a case number."""
     from django.conf import settings
     from django.urls import reverse
     from django.utils import translation
+    from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
 
+    from notifications.services import KINDS
+
+    count = digest.count
     with translation.override(settings.LANGUAGE_CODE):
         link = _site_link(reverse("notifications:list"))
-        subject = ngettext(
-            "Shouhu: %(n)s notification waits for you", "Shouhu: %(n)s notifications wait for you", count
-        ) % {"n": count}
-        body = ngettext(
-            "%(n)s notification waits for you in Shouhu. Log in to read it:\n%(link)s\n\n"
-            "(For the children's safety, details are never sent by email.)",
-            "%(n)s notifications wait for you in Shouhu. Log in to read them:\n%(link)s\n\n"
-            "(For the children's safety, details are never sent by email.)",
-            count,
-        ) % {"n": count, "link": link}
-    return subject, body
+        if digest.urgent:
+            subject = ngettext(
+                "Shouhu: %(n)s notification waits for you, urgent",
+                "Shouhu: %(n)s notifications wait for you, %(u)s of them urgent",
+                count,
+            ) % {"n": count, "u": len(digest.urgent)}
+        else:
+            subject = ngettext(
+                "Shouhu: %(n)s notification waits for you", "Shouhu: %(n)s notifications wait for you", count
+            ) % {"n": count}
+        lines: list[str] = []
+        if digest.urgent:
+            lines.append(_("Urgent — open each at once:"))
+            lines += [
+                f"! {KINDS.get(n.kind, n.kind)}: {_site_link(reverse('notifications:open', args=[n.pk]))}"
+                for n in digest.urgent
+            ]
+            lines.append("")
+        if digest.groups:
+            lines.append(
+                ngettext(
+                    "Reminders about %(c)s case or item:", "Reminders about %(c)s cases or items:", len(digest.groups)
+                )
+                % {"c": len(digest.groups)}
+            )
+            for group in digest.groups:
+                kinds = "、".join(str(label) for label in group.kind_labels)
+                lines.append(
+                    "- "
+                    + ngettext("%(n)s reminder: %(kinds)s", "%(n)s reminders: %(kinds)s", group.count)
+                    % {"n": group.count, "kinds": kinds}
+                )
+            lines.append("")
+        if digest.others:
+            lines.append(
+                ngettext("%(n)s other notification.", "%(n)s other notifications.", digest.others)
+                % {"n": digest.others}
+            )
+            lines.append("")
+        lines.append(_("Log in to read them:\n%(link)s") % {"link": link})
+        lines.append("")
+        lines.append(_("(For the children's safety, details are never sent by email.)"))
+    return subject, "\n".join(lines)
 
 
 def give_up(notification_id: int, exc: BaseException) -> None:

@@ -180,6 +180,12 @@ def inbox_for(user: Any, *, kind: str = "") -> Inbox:
     pending = mine.filter(read_at__isnull=True, resolved_at__isnull=True)
     urgent = list(pending.filter(kind__in=URGENT_KINDS)[:50])
     routine = list(pending.filter(kind__in=ROUTINE_KINDS)[:ROUTINE_GROUP_LIMIT])
+    shown = [n.pk for n in urgent] + [n.pk for n in routine]
+    return Inbox(urgent=urgent, groups=group_reminders(routine), rest=mine.exclude(pk__in=shown))
+
+
+def group_reminders(routine: list[Notification]) -> list[ReminderGroup]:
+    """Routine reminders (newest first) one group per thing they are about (a case), newest group first."""
     groups: dict[tuple[str, str], ReminderGroup] = {}
     for n in routine:  # newest first, so each group's first row is its latest
         key = (n.object_type, n.object_id) if n.object_id else ("", str(n.pk))
@@ -187,8 +193,30 @@ def inbox_for(user: Any, *, kind: str = "") -> Inbox:
             groups[key].items.append(n)
         else:
             groups[key] = ReminderGroup(latest=n, items=[n])
-    shown = [n.pk for n in urgent] + [n.pk for n in routine]
-    return Inbox(urgent=urgent, groups=list(groups.values()), rest=mine.exclude(pk__in=shown))
+    return list(groups.values())
+
+
+@dataclass
+class Digest:
+    """What a digest email tells: the urgent items one by one, the reminders one line per case, and how
+    many others wait (no text of any of them: emails carry no child's details)."""
+
+    urgent: list[Notification]
+    groups: list[ReminderGroup]
+    others: int
+
+    @property
+    def count(self) -> int:
+        return len(self.urgent) + sum(group.count for group in self.groups) + self.others
+
+
+def digest_of(pending: list[Notification]) -> Digest:
+    """The notifications a digest carries (newest first), grouped as the inbox groups them."""
+    return Digest(
+        urgent=[n for n in pending if n.kind in URGENT_KINDS],
+        groups=group_reminders([n for n in pending if n.kind in ROUTINE_KINDS]),
+        others=sum(1 for n in pending if n.kind not in URGENT_KINDS and n.kind not in ROUTINE_KINDS),
+    )
 
 
 def notifications_mark_read(*, user: Any, ids: list[int]) -> int:

@@ -32,7 +32,8 @@ def reminder_sweep() -> dict[str, int]:
 
 @shared_task(name="notifications.tasks.daily_digest", soft_time_limit=600, time_limit=660)
 def daily_digest() -> int:
-    """One email per user who chose the digest, with yesterday's and today's unread notifications."""
+    """One email per user who chose the digest, with yesterday's and today's unread notifications, grouped
+    as the inbox groups them (urgent first, one line per case for the reminders)."""
     from django.utils import timezone as tz
 
     from notifications.models import NotificationPreference
@@ -47,8 +48,9 @@ def daily_digest() -> int:
         if not user.email or not pending:
             continue
         from notifications.delivery import digest_email
+        from notifications.services import digest_of
 
-        subject, body = digest_email(len(pending))
+        subject, body = digest_email(digest_of(pending))
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=tz.now())
         sent += 1

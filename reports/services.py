@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from alliance.models import Sector
-from cases.models import Category, EntitlementKind, FamilySituation, PresentingIssue, Sex
+from cases.models import Category, ClosureCode, EntitlementKind, FamilySituation, PresentingIssue, Sex
 from core.audit import audit_log
 from core.celery_base import is_retryable
 from core.exports import safe_cell
@@ -33,6 +34,7 @@ from referrals.models import Channel
 from reports import charts, figures, labels, suppression
 from reports.models import FailureReason, Report, ReportFormat, ReportStatus
 from reports.permissions import figure_scope_for
+from reports.sections import report_sections
 
 log = logging.getLogger(__name__)
 SUPPRESS_BELOW = suppression.SUPPRESS_BELOW  # small counts could point at a child (reports.suppression)
@@ -156,8 +158,123 @@ def _chart_rows(rows: list[dict[str, Any]]) -> list[tuple[str, float]]:
     return [(row["label"], row["n"]) for row in rows if row["n"] is not None]
 
 
-def report_context(summary: dict[str, Any], report: Report | None = None) -> dict[str, Any]:
-    """What the PDF and the dashboard show: ``summary["summary"]`` reads "<3" for each suppressed count."""
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def _change(current: Any, previous: Any) -> str:
+    """The change from the previous period; none where either side is hidden (it would give it back)."""
+    if current is None or previous is None:
+        return "—"
+    diff = Decimal(str(current)) - Decimal(str(previous))
+    return f"+{diff:,}" if diff > 0 else f"{diff:,}"
+
+
+COMPARED = {
+    "cases_total": _("Cases served"),
+    "cases_opened": _("Cases opened"),
+    "cases_closed": _("Cases closed"),
+    "referrals_received": _("Referrals received"),
+    "home_visits": _("Home visits"),
+    "fulfilled_requests": _("Promise First requests fulfilled"),
+    "volunteer_hours": _("Volunteer hours"),
+    "value_total": _("Value given through Promise First (yuan)"),
+}
+
+
+def _bucket_label(key: str, unit: str) -> str:
+    from django.utils.formats import date_format
+
+    if unit == "year":
+        return key
+    year, month = (int(part) for part in key.split("-"))
+    return date_format(dt.date(year, month, 1), "YEAR_MONTH_FORMAT")
+
+
+def sections_context(sections: dict[str, Any], report: Report | None = None) -> dict[str, Any]:
+    """The further sections of the PDF as rows (``sections`` from ``reports.sections.report_sections``,
+    already suppressed for a funder): a suppressed count reads "<3"."""
+    from core.models import Location
+
+    shown = suppression.for_display(sections)
+    unit = sections["period"]["unit"]
+    monthly = shown["monthly"]
+    month_rows = [
+        {
+            "label": _bucket_label(key, unit),
+            **{figure: monthly[figure][key] for figure in ("opened", "closed", "referrals", "home_visits")},
+        }
+        for key in monthly["opened"]
+    ]
+    opened_bars = [(_bucket_label(key, unit), n) for key, n in sections["monthly"]["opened"].items() if n is not None]
+    outcomes = shown["outcomes"]
+    reasons = {code: str(label) for code, label in ClosureCode.choices} | {"unknown": _("Not recorded")}
+    referral_labels = {
+        "accepted": _("Accepted: a case was opened"),
+        "referred_on": _("Referred on to another service"),
+        "declined": _("Declined"),
+        "pending": _("Still being triaged"),
+    }
+    risk_labels = {"reduced": _("Risk reduced"), "unchanged": _("Risk unchanged"), "raised": _("Risk raised")}
+    towns = shown["by_town"]
+    ids = [int(key) for key in towns["cases"] if key != "unknown"]
+    names = dict(Location.objects.filter(pk__in=ids).values_list("pk", "name"))
+    staffing = shown["staffing"]
+    previous = shown["previous"]
+    return {
+        "sections": shown,
+        "period_unit": unit,
+        "month_rows": month_rows,
+        "closure_rows": [(reasons.get(code, code), n) for code, n in outcomes["by_reason"].items()],
+        "risk_rows": [(risk_labels[key], n) for key, n in outcomes["risk"].items()],
+        "referral_outcome_rows": [(referral_labels[key], n) for key, n in outcomes["referrals"].items()],
+        # one row per worker would tell how many they are: none when that count is hidden
+        "caseload_rows": []
+        if sections["staffing"]["workers"] is None
+        else [(_("Social worker %(n)s") % {"n": number}, n) for number, n in staffing["caseload"].items()],
+        "goals_met_pct": _shown(sections["outcomes"]["goals_met_pct"]),
+        "risk_reduced_pct": _shown(sections["outcomes"]["risk_reduced_pct"]),
+        "average_caseload": _shown(sections["staffing"]["average_caseload"]),  # hidden: "—", not "<3"
+        "comparison_rows": [
+            {
+                "label": label,
+                "current": shown["current"][key],
+                "previous": previous[key],
+                "change": _change(sections["current"][key], sections["previous"][key]),
+                "money": key == "value_total",
+            }
+            for key, label in COMPARED.items()
+        ],
+        "town_rows": [
+            {
+                "label": names.get(int(key), _("Not recorded")) if key != "unknown" else _("Not recorded"),
+                "cases": n,
+                "referrals": towns["referrals"][key],
+                "home_visits": towns["home_visits"][key],
+            }
+            for key, n in towns["cases"].items()
+        ],
+        "monthly_chart": charts.bar_chart(
+            opened_bars, title=_("Cases opened per month") if unit == "month" else _("Cases opened per year")
+        ),
+    }
+
+
+def _organisation_name(report: Report | None) -> str:
+    if report is not None and report.contract is not None:
+        return report.contract.organisation.name
+    if report is not None and report.created_by is not None and report.created_by.organisation_id:
+        return report.created_by.organisation.name
+    return ""
+
+
+def report_context(
+    summary: dict[str, Any], report: Report | None = None, sections: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the PDF and the dashboard show: ``summary["summary"]`` reads "<3" for each suppressed count.
+    With ``sections`` (``reports.sections.report_sections``) the PDF gains its further sections."""
     labels = _labels()
     cases = summary["cases"]
     bands = [label for label, _low, _high in figures.AGE_BANDS] + ["unknown"]
@@ -199,6 +316,8 @@ def report_context(summary: dict[str, Any], report: Report | None = None) -> dic
             "value": charts.bar_chart(value_rows, title=_("Value given through Promise First (yuan)")),
         },
         "generated_at": timezone.localtime(),
+        "organisation_name": _organisation_name(report),
+        **(sections_context(sections, report) if sections is not None else {}),
     }
 
 
@@ -339,7 +458,10 @@ def report_generate(*, report_id: int, token: str = "") -> Report:
                 )
             progress(40)
             _drill_pause()
-            context = report_context(summary, report)
+            extra = report_sections(
+                report.start, report.end, report.contract, for_funder=True, scope=figure_scope_for(report.created_by)
+            )
+            context = report_context(summary, report, extra)
             progress(60)
             _drill_pause()
             if report.format == ReportFormat.XLSX:

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from cases.choices import RISK_ORDER, CaseStatus, RiskLevel, Sex  # noqa: F401  (re-exported)
+from cases.choices import RISK_ORDER, CaseStatus, ClosureCode, RiskLevel, Sex  # noqa: F401  (re-exported)
 from core.models import TimeStampedModel
 from core.search_keys import search_key
 from organisations.defaults import DefaultOrganisation
@@ -151,6 +151,9 @@ class Case(TimeStampedModel):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     closure_reason = models.TextField(_("closure reason"), blank=True)
     closure_outcome = models.TextField(_("closure outcome"), blank=True)
+    closure_code = models.CharField(
+        _("why the case closed"), max_length=20, choices=ClosureCode.choices, blank=True, default=""
+    )
     referral = models.OneToOneField(
         "referrals.Referral",
         verbose_name=_("referral"),

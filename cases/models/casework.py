@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import RiskLevel
+from cases.choices import ClosureCode, RiskLevel
 from core.models import TimeStampedModel
 from core.storage import private_storage
 
@@ -131,6 +131,9 @@ class ClosureRequest(TimeStampedModel):
     closed_on = models.DateField(_("closed on"))
     reason = models.TextField(_("closure reason"))
     outcome = models.TextField(_("closure outcome"), blank=True)
+    closure_code = models.CharField(
+        _("why the case closed"), max_length=20, choices=ClosureCode.choices, blank=True, default=""
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.SUBMITTED
     )

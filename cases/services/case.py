@@ -23,6 +23,7 @@ from cases.models import (
     CaseFlag,
     CaseStatus,
     Child,
+    ClosureCode,
     HouseholdMember,
     PresentingIssue,
     RiskChange,
@@ -304,8 +305,17 @@ def case_update(
 
 
 @transaction.atomic
-def case_close(*, actor: User, case: Case, closed_on: dt.date, closure_reason: str, closure_outcome: str = "") -> Case:
-    """Close a case (a manager directly, or after a manager approved a worker's request)."""
+def case_close(
+    *,
+    actor: User,
+    case: Case,
+    closed_on: dt.date,
+    closure_reason: str,
+    closure_outcome: str = "",
+    closure_code: str = "",
+) -> Case:
+    """Close a case (a manager directly, or after a manager approved a worker's request). ``closure_code``
+    (cases.choices.ClosureCode) is what the funder report counts; blank reads "not recorded"."""
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.status == CaseStatus.CLOSED:
         raise ValidationError({"status": _("This case is already closed.")})
@@ -315,12 +325,25 @@ def case_close(*, actor: User, case: Case, closed_on: dt.date, closure_reason: s
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
     if closed_on < current.opened_on:
         raise ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
+    if closure_code and closure_code not in ClosureCode.values:
+        raise ValidationError({"closure_code": _("Choose why the case closed from the list.")})
     current.status = CaseStatus.CLOSED
     current.closed_on = closed_on
+    current.closure_code = closure_code
     current.closure_reason = closure_reason.strip()
     current.closure_outcome = closure_outcome.strip()
     current.version += 1
-    current.save(update_fields=["status", "closed_on", "closure_reason", "closure_outcome", "version", "updated_at"])
+    current.save(
+        update_fields=[
+            "status",
+            "closed_on",
+            "closure_reason",
+            "closure_outcome",
+            "closure_code",
+            "version",
+            "updated_at",
+        ]
+    )
     audit_log(action=AuditAction.UPDATE, user=actor, obj=current, detail={"close": str(closed_on)})
     return current
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Case, CaseStatus, RiskChange, RiskLevel
+from cases.models import Case, CaseStatus, ClosureCode, RiskChange, RiskLevel
 from cases.models.casework import (
     ActionStatus,
     ActorKind,
@@ -169,7 +169,7 @@ def careplan_action_set_status(*, actor: User, action: CarePlanAction, status: s
 
 @transaction.atomic
 def closure_request_create(
-    *, actor: User, case: Case, closed_on: dt.date, reason: str, outcome: str = ""
+    *, actor: User, case: Case, closed_on: dt.date, reason: str, outcome: str = "", closure_code: str = ""
 ) -> ClosureRequest:
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is already closed."))
@@ -177,10 +177,17 @@ def closure_request_create(
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
     if closed_on < case.opened_on or closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("The closing date must be between the opening date and today.")})
+    if closure_code and closure_code not in ClosureCode.values:
+        raise ValidationError({"closure_code": _("Choose why the case closed from the list.")})
     if case.closure_requests.filter(status=ApprovalStatus.SUBMITTED).exists():
         raise ValidationError(_("A closure request is already waiting for approval."))
     request = ClosureRequest.objects.create(
-        case=case, closed_on=closed_on, reason=reason.strip()[:5000], outcome=outcome.strip()[:5000], requested_by=actor
+        case=case,
+        closed_on=closed_on,
+        reason=reason.strip()[:5000],
+        outcome=outcome.strip()[:5000],
+        closure_code=closure_code,
+        requested_by=actor,
     )
     audit_log(action=AuditAction.CREATE, user=actor, obj=request, detail={"case": case.pk})
     return request
@@ -205,6 +212,7 @@ def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comme
             closed_on=request.closed_on,
             closure_reason=request.reason,
             closure_outcome=request.outcome,
+            closure_code=request.closure_code,
         )
     audit_log(action=AuditAction.UPDATE, user=actor, obj=request, detail={"approved": approve})
     return request

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import RiskLevel
+from cases.models import ClosureCode, RiskLevel
 from cases.models.casework import (
     ActionStatus,
     ActorKind,
@@ -66,6 +66,7 @@ def case_sections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "documents": case.documents.select_related("uploaded_by"),
             "document_kinds": DocumentKind.choices,
+            "closure_codes": ClosureCode.choices,
             "entitlements": case.entitlements.all(),
             "entitlement_kinds": EntitlementKind.choices,
             "entitlement_statuses": EntitlementStatus.choices,
@@ -237,6 +238,7 @@ def closure_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             case=case,
             reason=request.POST.get("reason", ""),
             outcome=request.POST.get("outcome", ""),
+            closure_code=request.POST.get("closure_code", ""),
             closed_on=parse_date(request.POST.get("closed_on", "") or "") or timezone.localdate(),
         )
     except ValidationError as exc:

@@ -5,6 +5,7 @@
 // - logging out, or another account signing in on the same phone, removes every draft.
 (function () {
   var PREFIX = "visit-draft-";
+  var REFERRAL = ["referral-draft", "referral-outbox"];  // referral-offline.js
   var OWNER = "draft-owner";
   var SUBMITTED = "draft-submitted";
 
@@ -14,6 +15,7 @@
         var k = localStorage.key(i);
         if (k && k.indexOf(PREFIX) === 0) localStorage.removeItem(k);
       }
+      REFERRAL.forEach(function (k) { localStorage.removeItem(k); });
       localStorage.removeItem(OWNER);
       sessionStorage.removeItem(SUBMITTED);
     } catch (e) {}

@@ -148,10 +148,13 @@ def test_close_action(cast, api_for):
     assert bad.status_code == 400
     cast.case.refresh_from_db()
     assert cast.case.status == "assessment"
-    ok = api_for(cast.manager).post(url, {"closed_on": TODAY.isoformat(), "closure_reason": "目标达成"}, format="json")
+    unknown = {"closed_on": TODAY.isoformat(), "closure_reason": "目标达成", "closure_code": "happy"}
+    assert api_for(cast.manager).post(url, unknown, format="json").status_code == 400
+    ok = api_for(cast.manager).post(url, {**unknown, "closure_code": "aged_out"}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "closed"
     cast.case.refresh_from_db()
     assert cast.case.closed_on == TODAY and cast.case.closure_reason == "目标达成"
+    assert cast.case.closure_code == "aged_out"
     again = api_for(cast.manager).post(url, {"closed_on": TODAY.isoformat(), "closure_reason": "x"}, format="json")
     assert again.status_code == 400
 

@@ -110,7 +110,12 @@ def test_care_plan_versions_are_kept_and_open_actions_carried_over(cast, client_
 
 def test_closure_needs_a_managers_approval(cast, client_for):
     client_for(cast.worker).post(
-        f"/cases/{cast.case.pk}/closure/", {"closed_on": TODAY.isoformat(), "reason": "目标达成"}
+        f"/cases/{cast.case.pk}/closure/", {"closed_on": TODAY.isoformat(), "reason": "目标达成", "closure_code": "x"}
+    )
+    assert not ClosureRequest.objects.exists()  # not a code of the list
+    client_for(cast.worker).post(
+        f"/cases/{cast.case.pk}/closure/",
+        {"closed_on": TODAY.isoformat(), "reason": "目标达成", "closure_code": "moved_away"},
     )
     request = ClosureRequest.objects.get()
     cast.case.refresh_from_db()
@@ -122,6 +127,7 @@ def test_closure_needs_a_managers_approval(cast, client_for):
     client_for(cast.manager).post(f"/cases/closures/{request.pk}/decide/", {"decision": "approve"})
     cast.case.refresh_from_db()
     assert (cast.case.status, cast.case.closed_on, cast.case.closure_reason) == ("closed", TODAY, "目标达成")
+    assert cast.case.closure_code == "moved_away"  # the worker's choice, carried by the approval
 
 
 def test_documents_are_checked_private_and_audited(cast, client_for, settings):
@@ -229,7 +235,12 @@ def test_the_approvals_page_shows_the_assessment_and_a_return_needs_a_reason(cas
 
 def test_a_closure_return_needs_a_reason(cast, client_for):
     client_for(cast.worker).post(
-        f"/cases/{cast.case.pk}/closure/", {"closed_on": TODAY.isoformat(), "reason": "目标达成"}
+        f"/cases/{cast.case.pk}/closure/", {"closed_on": TODAY.isoformat(), "reason": "目标达成", "closure_code": "x"}
+    )
+    assert not ClosureRequest.objects.exists()  # not a code of the list
+    client_for(cast.worker).post(
+        f"/cases/{cast.case.pk}/closure/",
+        {"closed_on": TODAY.isoformat(), "reason": "目标达成", "closure_code": "moved_away"},
     )
     request = ClosureRequest.objects.get()
     response = client_for(cast.manager).post(f"/cases/closures/{request.pk}/decide/", {"decision": "return"})

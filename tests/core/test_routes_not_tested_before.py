@@ -162,10 +162,21 @@ def test_manager_closes_a_case_on_the_page(cast, client_for):
     assert bad.status_code == 200 and Case.objects.get(pk=cast.case.pk).status != "closed"
     assert client_for(cast.worker).post(url, {"closed_on": today, "closure_reason": "x"}).status_code == 403
     assert Case.objects.get(pk=cast.case.pk).status != "closed"
-    ok = client_for(cast.manager).post(url, {"closed_on": today.isoformat(), "closure_reason": "目标达成"})
+    # why it closed is a choice the funder report counts: a missing or unknown one closes nothing
+    for code in ("", "happy"):
+        client_for(cast.manager).post(url, {"closed_on": today, "closure_reason": "目标达成", "closure_code": code})
+        assert Case.objects.get(pk=cast.case.pk).status != "closed"
+    ok = client_for(cast.manager).post(
+        url, {"closed_on": today.isoformat(), "closure_reason": "目标达成", "closure_code": "goals_met"}
+    )
     assert ok.status_code == 302
     case = Case.objects.get(pk=cast.case.pk)
-    assert (case.status, case.closed_on, case.closure_reason) == ("closed", today, "目标达成")
+    assert (case.status, case.closed_on, case.closure_reason, case.closure_code) == (
+        "closed",
+        today,
+        "目标达成",
+        "goals_met",
+    )
 
 
 def test_care_plan_actions_on_the_page(cast, client_for):

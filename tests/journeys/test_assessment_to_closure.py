@@ -43,6 +43,7 @@ def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
     page.fill("textarea[name=summary]", "家访：姑姑答应晚上过来")
     page.click("[data-testid=save-visit]")
     page.wait_for_selector("[data-testid=closure-form]")
+    page.select_option("[data-testid=closure-form] select[name=closure_code]", "goals_met")
     page.fill("[data-testid=closure-form] textarea[name=reason]", "监护落实，目标达成")
     page.click("[data-testid=closure-form] button")
     page.wait_for_selector("[data-testid=closure-waiting]")
@@ -50,5 +51,5 @@ def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
     manager.goto(manager.base_url + "/cases/approvals/")
     manager.click("[data-testid=approvals] [data-testid^=approve-closure]")
     case.refresh_from_db()
-    assert case.status == "closed" and case.closure_reason == "监护落实，目标达成"
+    assert case.status == "closed" and case.closure_reason == "监护落实，目标达成" and case.closure_code == "goals_met"
     assert case.activities.filter(kind="home_visit").count() == 1

@@ -141,16 +141,40 @@ def test_notification_emails_carry_no_childs_name_or_details(cast, busy, setting
     assert "紧急" in mail.outbox[0].subject
 
 
-def test_the_daily_digest_says_how_many_and_nothing_else(cast, busy):
+def test_the_daily_digest_groups_as_the_inbox_does_and_says_nothing_of_the_child(cast, busy):
     from notifications.models import NotificationPreference
+    from notifications.services import KINDS
     from notifications.tasks import daily_digest
 
     cast.worker.email = "chen@example.org"
     cast.worker.save(update_fields=["email"])
     NotificationPreference.objects.create(user=cast.worker, daily_digest=True)
+    # one more that is neither urgent nor a reminder
+    notify(
+        user=cast.worker, kind="referral_status", message=lazy("Referral %(ref)s was accepted."), params={"ref": "R-1"}
+    )
     mail.outbox.clear()
     assert daily_digest() == 1
     (message,) = mail.outbox
-    assert "8" in message.subject
-    for secret in (PLANTED, busy["other"].number, cast.case.number, "孙阿姨"):
+    assert "9" in message.subject and "2" in message.subject  # nine wait, two of them urgent
+    lines = message.body.splitlines()
+    urgent = [line for line in lines if line.startswith("! ")]
+    groups = [line for line in lines if line.startswith("- ")]
+    # each urgent item on its own line, with its own link, before any reminder
+    assert len(urgent) == 2 and lines.index(urgent[-1]) < lines.index(groups[0])
+    for note in (busy["concern"], busy["referral"]):
+        assert sum(f"/notifications/{note.pk}/open/" in line for line in urgent) == 1
+    with translation.override("zh-hans"):
+        assert any(str(KINDS["volunteer_concern"]) in line for line in urgent)
+        kinds = [str(KINDS[k]) for k in ("visit_due", "case_quiet", "plan_review")]
+    # three reminders on each of two cases: two lines, each saying 3 and naming the three kinds
+    assert len(groups) == 2
+    for line in groups:
+        assert "3" in line and all(kind in line for kind in kinds)
+    last_group = max(i for i, line in enumerate(lines) if line.startswith("- "))
+    assert "1" in lines[last_group + 2]  # then the one other notification
+    assert message.body.count("http") == 3  # the two urgent items and the inbox
+    for secret in (PLANTED, busy["other"].number, cast.case.number, "孙阿姨", "R-2026-0001", "R-1"):
         assert secret not in message.subject and secret not in message.body
+    # sent once: the next digest has nothing to send
+    assert daily_digest() == 0

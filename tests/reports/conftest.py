@@ -173,7 +173,7 @@ def known(cast, api_for) -> Known:
     )
     post(
         f"/api/v1/cases/{closed['id']}/close/",
-        {"closed_on": closed_inside.isoformat(), "closure_reason": "目标达成"},
+        {"closed_on": closed_inside.isoformat(), "closure_reason": "目标达成", "closure_code": "goals_met"},
         200,
     )
     # a case closed last year does not count

@@ -1,0 +1,113 @@
+"""axe-core (WCAG 2.0/2.1 A and AA) on the key page of each journey, in Chinese, on a 360-px phone and
+a 1280-px desk: no serious or critical violation (issue 14, item 9).
+
+axe-core is the copy that the ``axe-playwright-python`` package ships (requirements-dev.txt), injected
+with ``page.evaluate`` so nothing is fetched while the test runs and the pages' CSP stays as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from programmes import services as programme_services
+from tests.conftest import _watch_csp, browser_login
+from tests.factories import ReferralFactory, make_case
+from tests.registry.conftest import build_register
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+SERIOUS = {"serious", "critical"}
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The serious and critical violations axe finds on the page as it stands."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    results = page.evaluate(f"axe.run(document, {json.dumps(OPTIONS)})")
+    return [v for v in results["violations"] if v["impact"] in SERIOUS]
+
+
+def _describe(found: dict[str, list[dict[str, Any]]]) -> str:
+    lines = []
+    for where, violations in found.items():
+        for v in violations:
+            targets = [f"{' '.join(map(str, node['target']))} {node['html'][:100]}" for node in v["nodes"][:5]]
+            lines.append(f"{where}: {v['id']} ({v['impact']}, {len(v['nodes'])}×) {targets}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def journeys(cast):
+    """Something true on every page: a referral to triage, a case with a visit, a session to take
+    attendance for, register files for the director."""
+    today = timezone.localdate()
+    ReferralFactory(location=cast.village, created_by=cast.referrer, urgency="immediate", child_name="转介小华")
+    for _ in range(2):
+        make_case(lead_worker=cast.worker)
+    programme = programme_services.programme_create(
+        actor=cast.manager,
+        kind="after_school_class",
+        title="四点半课堂",
+        starts_on=today.replace(day=1),
+        facilitators=[cast.worker],
+    )
+    programme_services.enrolment_add(
+        actor=cast.manager, programme=programme, case=cast.case, joined_on=today.replace(day=1)
+    )
+    session = programme_services.session_record(
+        actor=cast.worker, programme=programme, date=today, duration_minutes=90, topic="作业辅导", attendees=None
+    )
+    build_register(cast)
+    return {
+        None: ["/accounts/login/"],
+        "wang": ["/referrals/new/", "/referrals/"],
+        "xiaochen": ["/cases/", f"/cases/{cast.case.pk}/", f"/programmes/sessions/{session.pk}/attendance/"],
+        "liu": ["/referrals/queue/", "/reports/dashboard/"],
+        "zhouzr": ["/registry/", "/registry/files/"],
+    }
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_serious_accessibility_violation_on_the_journeys_pages(browser, live_server, journeys, width):
+    found: dict[str, list[dict[str, Any]]] = {}
+    csp: list[list[str]] = []
+    for username, urls in journeys.items():
+        phone = width < 600
+        context = browser.new_context(
+            viewport={"width": width, "height": 740 if phone else 900},
+            locale="zh-CN",
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.base_url = live_server.url
+        csp.append(_watch_csp(page))
+        try:
+            if username:
+                browser_login(page, username)
+            for url in urls:
+                page.goto(page.base_url + url)
+                page.wait_for_load_state("networkidle")
+                assert page.evaluate("document.documentElement.lang").startswith("zh"), url
+                violations = axe_violations(page)
+                if violations:
+                    found[f"{username or 'anonymous'} {url}"] = violations
+                if os.path.isdir("test-artifacts"):
+                    name = url.strip("/").replace("/", "-") or "home"
+                    page.screenshot(path=f"test-artifacts/a11y-{width}-{name}.png", full_page=True)
+        finally:
+            context.close()
+    assert not found, "axe-core found serious or critical violations:\n" + _describe(found)
+    assert [v for seen in csp for v in seen] == [], "a page broke its Content Security Policy"
