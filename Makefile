@@ -63,6 +63,7 @@ i18n-check:
 
 deploy-check:
 	DJANGO_ENV=production SECRET_KEY=ci-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	SHOUHU_FIELD_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	ALLOWED_HOSTS=shouhu.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 compose-check:

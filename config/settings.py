@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.ShouhuAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -212,6 +212,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Field encryption at rest (core.encryption): Fernet keys, newest first; every key is tried to read.
+# Production must set SHOUHU_FIELD_KEYS (comma separated); the default below is for development, the
+# demo and the tests only, and is published: never use it for real data. Rotation: docs/operations.md.
+DEV_FIELD_KEY = "YEpIWamrd2m9324dJiF6QU3WTAN-AkNp84yQ8fEcSEo="
+if PRODUCTION:
+    SHOUHU_FIELD_KEYS = env.list("SHOUHU_FIELD_KEYS")
+else:
+    SHOUHU_FIELD_KEYS = env.list("SHOUHU_FIELD_KEYS", default=[DEV_FIELD_KEY])
 
 # Two-factor authentication (accounts.two_factor): the name the authenticator app shows.
 OTP_TOTP_ISSUER = "Shouhu 守护"

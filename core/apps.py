@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import storage  # noqa: F401  (the private files' check and settings hook)
+        from django.core import checks
+
+        from core.encryption import check_field_keys
+
+        checks.register(check_field_keys, checks.Tags.security, deploy=False)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Sex, Urgency  # noqa: F401  (Urgency re-exported)
+from core.encryption import EncryptedTextField
 from core.models import TimeStampedModel
 from organisations.defaults import DefaultOrganisation
 
@@ -56,8 +57,9 @@ class Referral(TimeStampedModel):
         "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="referrals"
     )
     where_found = models.CharField(_("where the child can be found"), max_length=300, blank=True)
-    caregiver_situation = models.TextField(_("who looks after the child"), blank=True)
-    concerns = models.TextField(_("what you saw"))
+    # The referrer's account: encrypted at rest (core.encryption).
+    caregiver_situation = EncryptedTextField(_("who looks after the child"), blank=True)
+    concerns = EncryptedTextField(_("what you saw"))
     indicators = ArrayField(
         models.CharField(max_length=30, choices=Indicator.choices),
         verbose_name=_("indicators"),

@@ -140,18 +140,15 @@ def referral_submit(
         with transaction.atomic():
             reference = _next_reference(fields["received_on"].year)  # serialises submissions
             if same_content_is_resubmission:
-                first = (
-                    Referral.objects.filter(
-                        created_by=actor,
-                        received_at__gte=timezone.now() - RESUBMISSION_WINDOW,
-                        child_name=fields["child_name"],
-                        location=fields["location"],
-                        urgency=fields["urgency"],
-                        concerns=fields["concerns"],
-                    )
-                    .order_by("received_at")
-                    .first()
-                )
+                recent = Referral.objects.filter(
+                    created_by=actor,
+                    received_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+                    child_name=fields["child_name"],
+                    location=fields["location"],
+                    urgency=fields["urgency"],
+                ).order_by("received_at")
+                # The account is encrypted at rest (core.encryption): compared here, not by the database.
+                first = next((r for r in recent if r.concerns == fields["concerns"]), None)
                 if first is not None:
                     return first, False
             referral = Referral(

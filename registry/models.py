@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import Category, Sex
+from core.encryption import EncryptedCharField, EncryptedTextField
 from core.models import TimeStampedModel
 
 
@@ -121,7 +122,7 @@ class ChildFile(TimeStampedModel):
     child_type = models.CharField(_("child type"), max_length=30, choices=ChildType.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NONE)
     left_behind = models.BooleanField(_("left-behind child"), default=False)
-    guardian_situation = models.TextField(_("guardians and their situation"), blank=True)
+    guardian_situation = EncryptedTextField(_("guardians and their situation"), blank=True)
     entitlements = models.JSONField(_("eligible entitlements"), default=list, blank=True)
     director = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -351,14 +352,14 @@ class HotlineCall(TimeStampedModel):
     line = models.CharField(_("line"), max_length=10, choices=HotlineLine.choices, default=HotlineLine.L12345)
     work_order = models.CharField(_("work-order number"), max_length=50, blank=True)
     caller_name = models.CharField(_("caller"), max_length=100, blank=True)
-    caller_phone = models.CharField(_("caller's phone"), max_length=30, blank=True)
+    caller_phone = EncryptedCharField(_("caller's phone"), max_length=30, blank=True)
     child_name = models.CharField(_("child's name"), max_length=100)
     child_sex = models.CharField(_("child's sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
     location = models.ForeignKey(
         "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="hotline_calls"
     )
-    summary = models.TextField(_("summary"))
+    summary = EncryptedTextField(_("summary"))
     urgency = models.CharField(_("urgency"), max_length=20, default="routine")
     status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
     answer = models.TextField(_("answer given"), blank=True)

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.factories import LocationFactory, MemberFactory, UserFactory, make_case
+from tests.planted import RECORDER, leaks_in, redis_leaks
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests are
 # still synchronous and safe.
@@ -32,6 +33,8 @@ def pytest_configure(config: Any) -> None:
         traveller.start()
         config._shouhu_clock = traveller  # type: ignore[attr-defined]
     _isolate_broker()
+    # Every log record of the run is checked for the planted child (tests/planted.py).
+    RECORDER.install()
     # Argon2 is the production hasher (asserted in tests/accounts/test_login.py); tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     _flush_past_the_audit_triggers()
@@ -248,9 +251,40 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     if left:
         print(f"\nFAILED broker check: tasks left in the test session's queues: {left}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    _planted_name_check(session)
+
+
+_planted: dict[str, Any] = {}
+_worker_logs: list[Any] = []
+
+
+def _planted_name_check(session: Any) -> None:
+    """The planted child (tests/planted.py) in no log record of the run, no worker's log and no key or
+    value of the session's Redis database: otherwise the run fails."""
+    import redis
+
+    leaks = list(RECORDER.leaks)
+    for path in _worker_logs:
+        if path.exists() and (found := leaks_in([path.read_bytes()])):
+            leaks.append(f"worker log {path.name}: {', '.join(found)}")
+    try:
+        r = _redis()
+        keys = r.dbsize()
+        leaks += [f"Redis key {key}: {', '.join(found)}" for key, found in redis_leaks(r).items()]
+    except redis.RedisError:
+        keys = None
+    _planted.update(records=RECORDER.seen, keys=keys, leaks=leaks)
+    if leaks:
+        print("\nFAILED planted-name check: the planted child leaked into\n  " + "\n  ".join(leaks))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _planted:
+        terminalreporter.write_line(
+            f"planted-name check: {_planted['records']} log records, {len(_worker_logs)} worker log(s), "
+            f"{_planted['keys']} Redis keys scanned, leaks = {len(_planted['leaks'])}"
+        )
     if _discarded:
         total = sum(_discarded.values())
         terminalreporter.write_line(
@@ -267,6 +301,7 @@ class WorkerHandle:
     queue: str
     process: Any
     mail_dir: Any
+    log_path: Any = None
 
     def sent_mail(self) -> list[Any]:
         """Every message the worker sent (file e-mail backend), one per message, in sending order."""
@@ -339,11 +374,11 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any, tmp_path
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),
     )
-    log = (
-        open(Path(settings.BASE_DIR) / ".local" / f"worker-{queue}.log", "w")
-        if (Path(settings.BASE_DIR) / ".local").is_dir()
-        else subprocess.DEVNULL
-    )
+    # The worker's log is kept: the planted-name check reads it at the end of the run.
+    log_dir = Path(settings.BASE_DIR) / ".local"
+    log_path = (log_dir if log_dir.is_dir() else tmp_path_factory.mktemp("worker-log")) / f"worker-{queue}.log"
+    _worker_logs.append(log_path)
+    log = open(log_path, "w")  # closed when the worker has stopped
     process = subprocess.Popen(
         celery_command(
             "worker",
@@ -375,13 +410,14 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any, tmp_path
     else:
         process.kill()
         raise RuntimeError("the Celery worker did not answer within 60 s")
-    yield WorkerHandle(queue=queue, process=process, mail_dir=mail_dir)
+    yield WorkerHandle(queue=queue, process=process, mail_dir=mail_dir, log_path=log_path)
     # the worker finishes what it was given before it stops (warm shutdown), so its queue ends empty
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
 
 
 @pytest.fixture

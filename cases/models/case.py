@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cases.choices import RISK_ORDER, CaseStatus, ClosureCode, RiskLevel, Sex  # noqa: F401  (re-exported)
+from core.encryption import ConditionallyEncryptedTextField, EncryptedCharField
 from core.models import TimeStampedModel
 from core.search_keys import search_key
 from organisations.defaults import DefaultOrganisation
@@ -95,7 +96,7 @@ class Child(TimeStampedModel):
         _("school status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN
     )
     grade = models.CharField(_("grade"), max_length=30, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=30, blank=True)
+    id_number = EncryptedCharField(_("ID number"), max_length=30, blank=True)
     siblings = models.ManyToManyField("self", verbose_name=_("siblings"), blank=True, symmetrical=True)
     # The name as it may be searched (simplified, pinyin, initials): see core.search_keys.
     search_key = models.CharField(_("search key"), max_length=400, blank=True, editable=False)
@@ -269,7 +270,8 @@ class Activity(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
     date = models.DateField(_("date"))
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
-    summary = models.TextField(_("summary"))
+    # Encrypted at rest on sensitive activities; the others stay searchable (cases.selectors.case_search).
+    summary = ConditionallyEncryptedTextField(_("summary"), when="sensitive")
     sensitive = models.BooleanField(
         _("sensitive"), default=False, help_text=_("Readable only by the lead worker and managers.")
     )
@@ -305,7 +307,7 @@ class HouseholdMember(TimeStampedModel):
     relation = models.CharField(_("relation"), max_length=50, help_text=_("e.g. mother, grandfather, aunt"))
     status = models.CharField(_("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.PRESENT)
     is_caregiver = models.BooleanField(_("main caregiver"), default=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     class Meta:

@@ -45,6 +45,7 @@ from cases.models import (
     FamilySituation,
     PresentingIssue,
 )
+from core.encryption import EncryptedMixin, encrypt
 from core.models import Contract, Location
 from core.search_keys import search_key
 from referrals.models import Referral
@@ -124,6 +125,8 @@ class Copier:
             and not f.has_db_default()  # type: ignore[attr-defined]  # PostgreSQL fills it (e.g. the default organisation)
         ]
         filler = "\t".join(_cell(self._filler(f)) for f in rest)
+        # COPY writes the columns as given: what the model stores encrypted is encrypted here.
+        sealed = [isinstance(f, EncryptedMixin) for f in given]
         columns = ", ".join(f'"{f.column}"' for f in [*given, *rest])
         sql = f'COPY "{meta.db_table}" ({columns}) FROM STDIN'
         n = 0
@@ -131,7 +134,7 @@ class Copier:
         with connection.cursor() as cursor:
             raw = cursor.cursor
             for row in rows:
-                line = "\t".join(_cell(v) for v in row)
+                line = "\t".join(_cell(encrypt(v) if seal else v) for v, seal in zip(row, sealed, strict=True))
                 buffer.write(f"{line}\t{filler}\n" if rest else f"{line}\n")
                 n += 1
                 if n % 50_000 == 0:
