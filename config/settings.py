@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "referrals",
     "resources",
     "programmes",
+    "multiagency",
+    "workforce",
     "registry",
     "notifications",
     "reports",

@@ -80,11 +80,14 @@ def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:
     )
 
 
-def tutor_minutes(*, member: Any = None, start: Any = None, end: Any = None) -> int:
-    """Volunteer tutors' time at sessions: each tutor present is credited the session's length (one sum)."""
+def tutor_minutes(*, member: Any = None, start: Any = None, end: Any = None, sessions: Any = None) -> int:
+    """Volunteer tutors' time at sessions (of ``sessions`` if given): each tutor present is credited
+    the session's length (one sum)."""
     from django.db.models import Sum
 
     through = ProgrammeSession.tutors.through.objects.all()
+    if sessions is not None:
+        through = through.filter(programmesession__in=sessions.values("pk"))
     if member is not None:
         through = through.filter(member=member)
     if start is not None:

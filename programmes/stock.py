@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Case
 from core.audit import audit_log
+from core.figure_scope import EVERYTHING, FigureScope
 from core.models import AuditAction, Location
 from programmes.models import ItemCategory, MovementKind, Programme, StockItem, StockMovement, Store
 
@@ -140,9 +141,12 @@ def stock_items(store: Store) -> QuerySet[StockItem]:
     )
 
 
-def distributed_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Books and goods given or lent in the period: items, their value in kind, children and programmes reached."""
-    out = StockMovement.objects.filter(kind__in=[MovementKind.GIVEN, MovementKind.LENT], date__gte=start, date__lte=end)
+def distributed_figures(start: dt.date, end: dt.date, *, scope: FigureScope = EVERYTHING) -> dict[str, Any]:
+    """Books and goods given or lent in the period (recorded by the staff of an organisation in
+    ``scope``): items, their value in kind, children and programmes reached."""
+    out = StockMovement.objects.filter(
+        kind__in=[MovementKind.GIVEN, MovementKind.LENT], date__gte=start, date__lte=end
+    ).filter(scope.organisations("recorded_by__organisation_id"))
     from django.db.models import Count, DecimalField, ExpressionWrapper
 
     totals = out.aggregate(

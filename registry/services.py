@@ -179,6 +179,7 @@ def file_register(
                 entitlements=eligible_entitlements(child_type=child_type, category=fields["category"]),
                 registered_on=registered_on,
                 next_update_due=add_quarter(registered_on),
+                organisation_id=actor.organisation_id,
                 created_by=actor,
                 submission_key=submission_key or None,
             )
