@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from cases.apis import VisibleCaseField
 from cases.permissions import check_works_on_cases
 from core.api_mixins import AuditedReadMixin
@@ -37,6 +39,12 @@ from multiagency.permissions import (
     joint_cases_visible_to,
 )
 from organisations.models import Organisation, ServiceKind
+
+
+def _actor(request: Request) -> User:
+    if not isinstance(request.user, User):  # initial() lets only signed-in staff through
+        raise PermissionDenied
+    return request.user
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -82,7 +90,7 @@ class JointCaseSerializer(serializers.ModelSerializer):
     number = serializers.CharField(source="case.number", read_only=True)
     lead_organisation = serializers.IntegerField(source="case.organisation_id", read_only=True)
     presenting_issues = serializers.ListField(source="case.presenting_issues", read_only=True)
-    my_role = serializers.SerializerMethodField()
+    my_role = serializers.SerializerMethodField(help_text=gettext_lazy("lead, or the partner's role"))
     child = serializers.SerializerMethodField()
     partners = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
@@ -118,21 +126,26 @@ class JointCaseSerializer(serializers.ModelSerializer):
         access: JointAccess = self._access
         return "lead" if access.lead else access.partner.role if access.partner else ""
 
+    @extend_schema_field(JointChildSerializer(allow_null=True))
     def get_child(self, obj: JointCase) -> dict[str, Any] | None:
         if not self._access.sees_child:
             return None
         child = obj.case.child
         return {"name": child.name, "sex": child.sex, "birth_date": child.birth_date}
 
-    def get_partners(self, obj: JointCase) -> list[dict[str, Any]]:
+    @extend_schema_field(PartnerSerializer(many=True))
+    def get_partners(self, obj: JointCase) -> Any:
         return PartnerSerializer(obj.partners.filter(left_on__isnull=True), many=True).data
 
-    def get_tasks(self, obj: JointCase) -> list[dict[str, Any]]:
+    @extend_schema_field(TaskSerializer(many=True))
+    def get_tasks(self, obj: JointCase) -> Any:
         return TaskSerializer(self._access.tasks(), many=True).data
 
-    def get_notes(self, obj: JointCase) -> list[dict[str, Any]]:
+    @extend_schema_field(NoteSerializer(many=True))
+    def get_notes(self, obj: JointCase) -> Any:
         return NoteSerializer(self._access.notes(), many=True).data
 
+    @extend_schema_field(InterviewSerializer(allow_null=True))
     def get_interview(self, obj: JointCase) -> dict[str, Any] | None:
         interview = getattr(obj, "interview", None) if self._access.sees_interview else None
         return InterviewSerializer(interview).data if interview else None
@@ -192,7 +205,7 @@ class JointCaseViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = services.joint_case_open(
-            actor=self.request.user, case=data["case"], summary=data.get("summary", "")
+            actor=_actor(self.request), case=data["case"], summary=data.get("summary", "")
         )
 
     def _done(self, access: JointAccess, code: int = status.HTTP_200_OK) -> Response:
@@ -205,7 +218,7 @@ class JointCaseViewSet(
         access = get_joint_access(request.user, pk, action="manage")
         body = PartnerInviteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.partner_invite(actor=request.user, access=access, **body.validated_data)
+        services.partner_invite(actor=_actor(request), access=access, **body.validated_data)
         return self._done(access, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -214,7 +227,9 @@ class JointCaseViewSet(
     @action(detail=True, methods=["post"], url_path=r"partners/(?P<partner_id>\d+)/leave")
     def leave(self, request: Request, pk: Any = None, partner_id: Any = None) -> Response:
         access = get_joint_access(request.user, pk)
-        partner = services.partner_leave(actor=request.user, access=access, partner=get_partner_for(access, partner_id))
+        partner = services.partner_leave(
+            actor=_actor(request), access=access, partner=get_partner_for(access, partner_id)
+        )
         return Response({"left_on": partner.left_on})
 
     @extend_schema(request=TaskAddSerializer, responses={201: JointCaseSerializer})
@@ -223,17 +238,19 @@ class JointCaseViewSet(
         access = get_joint_access(request.user, pk, action="plan")
         body = TaskAddSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.task_add(actor=request.user, access=access, **body.validated_data)
+        services.task_add(actor=_actor(request), access=access, **body.validated_data)
         return self._done(access, status.HTTP_201_CREATED)
 
-    @extend_schema(request=TaskUpdateSerializer, responses={200: JointCaseSerializer})
+    @extend_schema(
+        operation_id="joint_cases_task_update", request=TaskUpdateSerializer, responses={200: JointCaseSerializer}
+    )
     @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>\d+)")
     def task(self, request: Request, pk: Any = None, task_id: Any = None) -> Response:
         access = get_joint_access(request.user, pk, action="plan")
         task = get_task_for(access, task_id)
         body = TaskUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.task_update(actor=request.user, access=access, task=task, **body.validated_data)
+        services.task_update(actor=_actor(request), access=access, task=task, **body.validated_data)
         return self._done(access)
 
     @extend_schema(request=NoteAddSerializer, responses={201: JointCaseSerializer})
@@ -242,7 +259,7 @@ class JointCaseViewSet(
         access = get_joint_access(request.user, pk, action="note")
         body = NoteAddSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.note_add(actor=request.user, access=access, **body.validated_data)
+        services.note_add(actor=_actor(request), access=access, **body.validated_data)
         return self._done(access, status.HTTP_201_CREATED)
 
     @extend_schema(request=InterviewRecordSerializer, responses={201: JointCaseSerializer})
@@ -251,5 +268,5 @@ class JointCaseViewSet(
         access = get_joint_access(request.user, pk, action="interview")
         body = InterviewRecordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.interview_record(actor=request.user, access=access, **body.validated_data)
+        services.interview_record(actor=_actor(request), access=access, **body.validated_data)
         return self._done(access, status.HTTP_201_CREATED)

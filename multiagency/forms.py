@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -21,6 +21,10 @@ class JointCaseOpenForm(forms.Form):
     )
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])  # ModelMultipleChoiceField is one too
+
+
 def _agencies(access: JointAccess) -> Any:
     joint = access.joint
     ids = [
@@ -39,7 +43,7 @@ class PartnerInviteForm(forms.ModelForm):
     def __init__(self, *args: Any, access: JointAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         on_case = _agencies(access).values("pk")
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=on_case)
+        _choices(self, "organisation").queryset = Organisation.objects.exclude(pk__in=on_case)
 
 
 class TaskForm(forms.ModelForm):
@@ -53,7 +57,7 @@ class TaskForm(forms.ModelForm):
         agencies = _agencies(access)
         if not access.manages:
             agencies = agencies.filter(pk=access.organisation_id)
-        self.fields["organisation"].queryset = agencies
+        _choices(self, "organisation").queryset = agencies
 
 
 class TaskStatusForm(forms.Form):
@@ -82,5 +86,5 @@ class InterviewForm(forms.ModelForm):
 
     def __init__(self, *args: Any, access: JointAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = _agencies(access)
+        _choices(self, "agencies").queryset = _agencies(access)
         self.fields["date"].initial = timezone.localdate()

@@ -33,7 +33,7 @@ class JointAccess:
     """What one user may read and do on one multi-agency case."""
 
     joint: JointCase
-    organisation_id: int | None
+    organisation_id: int
     lead: bool
     manages: bool
     partner: Partner | None

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import PROJECT_STAFF
@@ -16,7 +17,7 @@ from cases.permissions import check_case_action, check_works_on_cases
 from core.api_mixins import AuditedReadMixin
 from workforce import services
 from workforce.models import CaseReview, Competency, QualityPoint, Training
-from workforce.permissions import check_may_review, reviews_visible_to, trainings_visible_to
+from workforce.permissions import check_may_review, may_record_trainings, reviews_visible_to, trainings_visible_to
 
 
 class TrainingSerializer(serializers.ModelSerializer):
@@ -53,6 +54,11 @@ class TrainingViewSet(
 
     def get_queryset(self) -> QuerySet[Training]:
         return trainings_visible_to(self.request.user).prefetch_related("attendees")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_record_trainings(request.user):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
         if not isinstance(self.request.user, User):

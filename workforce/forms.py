@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import PROJECT_STAFF
 from workforce.models import CaseReview, Competency, QualityPoint, Training
+
+
+def _staff_label(user: User) -> str:
+    return f"{user.get_full_name() or user.username} · {user.organisation}"
 
 
 class TrainingForm(forms.ModelForm):
@@ -27,10 +31,9 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = User.objects.filter(is_active=True, role__in=PROJECT_STAFF).select_related(
-            "organisation"
-        )
-        self.fields["attendees"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} · {u.organisation}"
+        attendees = cast(forms.ModelMultipleChoiceField, self.fields["attendees"])
+        attendees.queryset = User.objects.filter(is_active=True, role__in=PROJECT_STAFF).select_related("organisation")
+        attendees.label_from_instance = _staff_label  # type: ignore[method-assign,assignment]
         self.fields["date"].initial = timezone.localdate()
 
 
