@@ -27,9 +27,11 @@ def _register(actor, village, name):
 
 
 def test_a_file_belongs_to_the_organisation_that_registered_it(city):
+    b_director = UserFactory(role=Role.CHILDREN_DIRECTOR, organisation=city.b.organisation, location=city.village)
     a_file = _register(city.a.manager, city.village, "甲册儿童")
     b_file = _register(city.b.manager, city.village, "乙册儿童")
     assert (a_file.organisation, b_file.organisation) == (city.a.organisation, city.b.organisation)
+    assert (a_file.director, b_file.director) == (None, b_director)  # never another register's director
     assert b_file.next_update_due == add_quarter(b_file.registered_on)
     # A's manager: B's file is "not found", in the list, the API and the page
     api = api_as(city.a.manager)
