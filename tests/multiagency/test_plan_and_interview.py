@@ -3,6 +3,8 @@ forensic interview, and the pages' forms (invite, bad input kept, anonymous, wro
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.utils import timezone
 
@@ -148,3 +150,21 @@ def test_roles_that_never_see_case_files_get_403(osc):
     volunteer = UserFactory(role=Role.VOLUNTEER, organisation=osc.procuratorate.organisation)
     assert api_as(volunteer).get(f"/api/v1/joint-cases/{osc.joint.pk}/").status_code == 403
     assert login(volunteer).get("/multi-agency/").status_code == 403
+
+
+def test_the_demo_has_a_multi_agency_case_its_partners_read_within_their_scope(db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from workforce.models import CaseReview, Training
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing doubles
+    joint = JointCase.objects.get()
+    assert joint.partners.filter(left_on__isnull=True).count() == 3
+    assert (Training.objects.count(), CaseReview.objects.count()) == (1, 1)
+    prosecutor = api_as(User.objects.get(username="jianchaguan")).get(f"/api/v1/joint-cases/{joint.pk}/").json()
+    assert prosecutor["interview"] is not None and prosecutor["child"] is not None
+    psychologist = api_as(User.objects.get(username="xinqing")).get(f"/api/v1/joint-cases/{joint.pk}/").json()
+    assert psychologist["interview"] is None and psychologist["interviewed"] is True
+    assert api_as(User.objects.get(username="zhangzr")).get(f"/api/v1/joint-cases/{joint.pk}/").status_code == 404
