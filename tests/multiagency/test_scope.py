@@ -151,3 +151,14 @@ def test_the_lead_removes_a_partner_from_the_page(osc):
     assert response.status_code == 403
     other.refresh_from_db()
     assert other.left_on is None
+
+
+def test_the_invited_organisations_managers_are_told(osc):
+    from notifications.models import Notification
+
+    for agency in (osc.procuratorate, osc.psychologist, osc.law_firm):
+        told = Notification.objects.get(user=agency.manager, kind="joint_case_invited")
+        assert told.link == f"/multi-agency/{osc.joint.pk}/"
+        assert not Notification.objects.filter(user=agency.worker, kind="joint_case_invited").exists()
+    invites = AuditEntry.objects.filter(object_type="partner", action="create")
+    assert sorted(e.detail["scope"] for e in invites) == ["own_tasks", "plan", "plan_and_interview"]
