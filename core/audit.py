@@ -115,6 +115,8 @@ PROJECT_APPS = (
     "referrals",
     "resources",
     "programmes",
+    "multiagency",
+    "workforce",
     "registry",
     "reports",
 )

@@ -23,6 +23,8 @@ NGO_B = "青山区阳光社工服务中心"
 ORGANISATION_USERS = [
     ("zhangzr", "张蕾", Role.MANAGER, NGO_B),
     ("xiaozhou", "周晓", Role.SOCIAL_WORKER, NGO_B),
+    ("jianchaguan", "李检察官", Role.MANAGER, "青山区人民检察院"),
+    ("xinqing", "陈心晴", Role.SOCIAL_WORKER, "心晴心理咨询中心"),
 ]
 
 # organisation, kind, its services: (kind, name, where: "town" | "district", contact, hours, capacity, languages)

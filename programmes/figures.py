@@ -39,11 +39,14 @@ def _weeks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return weeks
 
 
-def calls_target(start: dt.date, end: dt.date, contract: Contract | None = None) -> int:
+def calls_target(
+    start: dt.date, end: dt.date, contract: Contract | None = None, *, scope: FigureScope = EVERYTHING
+) -> int:
     """Calls due in the period: each week, every open case's weekly target (1 for a left-behind child)."""
     explicit = CallTarget.objects.filter(case=OuterRef("pk")).values("per_week")[:1]
     cases = (
         Case.objects.filter(opened_on__lte=end)
+        .filter(scope.cases())
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
         .annotate(weekly_target=Subquery(explicit))
         .filter(Q(weekly_target__gt=0) | Q(weekly_target__isnull=True, child__left_behind=True))
@@ -94,7 +97,7 @@ def programme_figures(
         .annotate(programmes=Count("programme", distinct=True), sessions=Count("pk"))
         .order_by("programme__kind")
     }
-    held, target = calls.count(), calls_target(start, end, contract)
+    held, target = calls.count(), calls_target(start, end, contract, scope=scope)
     goods = distributed_figures(start, end, scope=scope)
     return {
         "programmes": totals["programmes"],
@@ -106,9 +109,7 @@ def programme_figures(
         "sessions_by_kind": {k: by_kind[k]["sessions"] for k in ProgrammeKind.values if k in by_kind},
         "average_attendance": _one_decimal(Decimal(reach["attendances"]) / totals["taken"]) if totals["taken"] else 0.0,
         "guardian_attendances": totals["guardians"] or 0,
-        "tutor_hours": _one_decimal(
-            Decimal(tutor_minutes(start=start, end=end, organisation_ids=scope.organisation_ids)) / 60
-        ),
+        "tutor_hours": _one_decimal(Decimal(tutor_minutes(start=start, end=end, sessions=sessions)) / 60),
         "parent_child_calls_target": target,
         "parent_child_calls_pct": _one_decimal(Decimal(held * 100) / target) if target else 0.0,
         "books_distributed": goods["books"],

@@ -99,16 +99,14 @@ def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:
     )
 
 
-def tutor_minutes(
-    *, member: Any = None, start: Any = None, end: Any = None, organisation_ids: tuple[int, ...] | None = None
-) -> int:
-    """Volunteer tutors' time at sessions: each tutor present is credited the session's length (one sum).
-    ``organisation_ids``: only at programmes those organisations run (None: every one)."""
+def tutor_minutes(*, member: Any = None, start: Any = None, end: Any = None, sessions: Any = None) -> int:
+    """Volunteer tutors' time at sessions (of ``sessions`` if given): each tutor present is credited
+    the session's length (one sum)."""
     from django.db.models import Sum
 
     through = ProgrammeSession.tutors.through.objects.all()
-    if organisation_ids is not None:
-        through = through.filter(programmesession__programme__organisation_id__in=organisation_ids)
+    if sessions is not None:
+        through = through.filter(programmesession__in=sessions.values("pk"))
     if member is not None:
         through = through.filter(member=member)
     if start is not None:

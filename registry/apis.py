@@ -23,10 +23,12 @@ from referrals.models import Indicator, Urgency
 from registry import services, suppression
 from registry.models import ChildFile, ChildType, FileStatus, LeaveReason, RegisterUpdate, UpdateStatus
 from registry.permissions import (
+    files_counted_for,
     files_visible_to,
     get_file_for_user,
     get_update_for_user,
     may_see_register_report,
+    register_organisation_ids,
     supervisor_town_ids,
     updates_visible_to,
 )
@@ -306,7 +308,9 @@ class RegisterReportView(APIView):
             object_id=root.pk if root else "",
             request=request._request,
         )
-        report = register_report(root=root)
+        report = register_report(
+            root=root, files=files_counted_for(request.user), organisation_ids=register_organisation_ids(request.user)
+        )
         if isinstance(request.user, User) and request.user.has_role(
             Role.FUNDER
         ):  # counts of children under 3 are not shown to funders

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import Category, Sex
 from core.encryption import EncryptedCharField, EncryptedTextField
 from core.models import TimeStampedModel
+from organisations.defaults import DefaultOrganisation
 
 
 class ChildType(models.TextChoices):
@@ -132,6 +133,13 @@ class ChildFile(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="child_files",
     )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name="child_files",
+    )  # whose register the file is on: the organisation of whoever registered it
     status = models.CharField(_("status"), max_length=20, choices=FileStatus.choices, default=FileStatus.MONITORED)
     leave_reason = models.CharField(_("why the file left"), max_length=30, choices=LeaveReason.choices, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)

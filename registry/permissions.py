@@ -15,7 +15,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from cases.permissions import cases_visible_to
-from core.models import Location
+from core.models import Contract, Location
 from registry.models import ChildFile, RegisterUpdate, ServiceArea
 
 ROLE_PERMISSIONS = {
@@ -70,9 +70,13 @@ def supervisor_town_ids(user: Any) -> set[int]:
 
 
 def files_visible_to(user: Any) -> QuerySet[ChildFile]:
+    """The files of the user's organisation's register (admins: every organisation's) that their role
+    and area show them."""
     if not _active(user):
         return ChildFile.objects.none()
     base = ChildFile.objects.select_related("location", "location__parent", "director", "case")
+    if not user.has_role(Role.ADMIN):
+        base = base.filter(organisation_id=user.organisation_id)
     if sees_all_files(user):
         return base
     if user.has_role(Role.CHILDREN_DIRECTOR):
@@ -138,6 +142,28 @@ def get_update_for_user(user: Any, pk: Any, *, for_review: bool = False) -> Regi
 
 def may_see_register_report(user: Any) -> bool:
     return _active(user) and user.has_role(*REPORT_ROLES)
+
+
+def register_organisation_ids(user: Any) -> tuple[int, ...] | None:
+    """Whose register a report counts (files, directors, supervisors): an admin the instance's (None);
+    a funder the organisations delivering the contracts it funds (its own when it funds none: a
+    single-NGO instance); everyone else their own organisation's."""
+    if user.has_role(Role.ADMIN):
+        return None
+    if user.has_role(Role.FUNDER) and not user.has_role(Role.MANAGER):
+        funded = Contract.objects.filter(funder_organisation_id=user.organisation_id).values_list(
+            "organisation_id", flat=True
+        )
+        return tuple(sorted(set(funded))) or (user.organisation_id,)
+    return (user.organisation_id,)
+
+
+def files_counted_for(user: Any) -> QuerySet[ChildFile]:
+    """The files a register report counts for ``user``: a funder's organisations' (counts only, never
+    a file), everyone else's visible files."""
+    if _active(user) and user.has_role(Role.FUNDER) and not user.has_role(Role.MANAGER, Role.ADMIN):
+        return ChildFile.objects.filter(organisation_id__in=register_organisation_ids(user) or ())
+    return files_visible_to(user)
 
 
 def may_manage_rules(user: Any) -> bool:

@@ -161,16 +161,17 @@ def town_completeness(user: User, town: Location, *, today: dt.date | None = Non
     return result
 
 
-def _active_area_users(role: str) -> dict[int, set[int]]:
-    """Location id → ids of active users of the role who serve it."""
+def _active_area_users(role: str, organisation_ids: tuple[int, ...] | None = None) -> dict[int, set[int]]:
+    """Location id → ids of active users of the role who serve it (of these organisations, if given)."""
     places: dict[int, set[int]] = defaultdict(set)
-    for user_id, location_id in User.objects.filter(role=role, is_active=True, location__isnull=False).values_list(
-        "pk", "location_id"
-    ):
+    users = User.objects.filter(role=role, is_active=True)
+    areas = ServiceArea.objects.filter(user__role=role, user__is_active=True)
+    if organisation_ids is not None:
+        users = users.filter(organisation_id__in=organisation_ids)
+        areas = areas.filter(user__organisation_id__in=organisation_ids)
+    for user_id, location_id in users.filter(location__isnull=False).values_list("pk", "location_id"):
         places[location_id].add(user_id)
-    for user_id, location_id in ServiceArea.objects.filter(user__role=role, user__is_active=True).values_list(
-        "user_id", "location_id"
-    ):
+    for user_id, location_id in areas.values_list("user_id", "location_id"):
         places[location_id].add(user_id)
     return places
 
@@ -200,10 +201,18 @@ def _per_director(children: int, directors: int) -> str:
     return str((Decimal(children) / Decimal(directors)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def register_report(*, root: Location | None, today: dt.date | None = None) -> dict[str, Any]:
+def register_report(
+    *,
+    root: Location | None,
+    today: dt.date | None = None,
+    files: QuerySet[ChildFile] | None = None,
+    organisation_ids: tuple[int, ...] | None = None,
+) -> dict[str, Any]:
     """The register report of shared/api-v1.md: one row per location directly under ``root`` (the
     districts when omitted) and a total. Computed from the whole tree in memory: a city has a few
-    thousand places at most."""
+    thousand places at most. ``files`` (default: all) and ``organisation_ids`` (default: every
+    organisation's directors and supervisors) are the caller's register
+    (``registry.permissions.files_counted_for`` and ``register_organisation_ids``)."""
     today = today or timezone.localdate()
     places = list(Location.objects.values("pk", "name", "kind", "parent_id"))
     by_id = {p["pk"]: p for p in places}
@@ -227,11 +236,13 @@ def register_report(*, root: Location | None, today: dt.date | None = None) -> d
         top = sorted(children_of.get(root.pk, []), key=lambda pk: by_id[pk]["name"])
         total_ids = subtree(root.pk)
 
-    directors = _active_area_users(Role.CHILDREN_DIRECTOR)
-    supervisors = _active_area_users(Role.CHILDREN_SUPERVISOR)
+    directors = _active_area_users(Role.CHILDREN_DIRECTOR, organisation_ids)
+    supervisors = _active_area_users(Role.CHILDREN_SUPERVISOR, organisation_ids)
+    files = ChildFile.objects.all() if files is None else files
     file_counts: dict[int, dict[str, int]] = {
         row["location_id"]: row
-        for row in ChildFile.objects.filter(status=FileStatus.MONITORED)
+        for row in files.filter(status=FileStatus.MONITORED)
+        .order_by()
         .values("location_id")
         .annotate(children=Count("pk"), overdue=Count("pk", filter=Q(next_update_due__lt=today)))
     }

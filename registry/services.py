@@ -74,16 +74,15 @@ def eligible_entitlements(*, child_type: str, category: str, rules: list[Categor
     return [code for code in EntitlementCode.values if code in codes]
 
 
-def director_of(location: Location) -> User | None:
-    """The active children director who serves the village (the oldest account when several do)."""
+def director_of(location: Location, organisation_id: int | None = None) -> User | None:
+    """The active children director who serves the village (the oldest account when several do), of
+    the organisation whose register it is when given."""
     from django.db.models import Q
 
-    return (
-        User.objects.filter(role=Role.CHILDREN_DIRECTOR, is_active=True)
-        .filter(Q(location=location) | Q(service_areas__location=location))
-        .order_by("pk")
-        .first()
-    )
+    directors = User.objects.filter(role=Role.CHILDREN_DIRECTOR, is_active=True)
+    if organisation_id is not None:
+        directors = directors.filter(organisation_id=organisation_id)
+    return directors.filter(Q(location=location) | Q(service_areas__location=location)).order_by("pk").first()
 
 
 def supervisors_of(location: Location) -> list[User]:
@@ -171,7 +170,9 @@ def file_register(
     }
     _check_file_fields(fields)
     if fields["director"] is None:
-        fields["director"] = actor if actor.has_role(Role.CHILDREN_DIRECTOR) else director_of(location)
+        fields["director"] = (
+            actor if actor.has_role(Role.CHILDREN_DIRECTOR) else director_of(location, actor.organisation_id)
+        )
     try:
         with transaction.atomic():
             file = ChildFile(
@@ -179,6 +180,7 @@ def file_register(
                 entitlements=eligible_entitlements(child_type=child_type, category=fields["category"]),
                 registered_on=registered_on,
                 next_update_due=add_quarter(registered_on),
+                organisation_id=actor.organisation_id,
                 created_by=actor,
                 submission_key=submission_key or None,
             )

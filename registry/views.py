@@ -49,6 +49,7 @@ from registry.models import (
     UpdateStatus,
 )
 from registry.permissions import (
+    files_counted_for,
     files_visible_to,
     get_file_for_user,
     get_update_for_user,
@@ -59,6 +60,7 @@ from registry.permissions import (
     may_review_updates_of,
     may_see_register_report,
     may_take_calls,
+    register_organisation_ids,
     sees_all_files,
     supervisor_town_ids,
     updates_visible_to,
@@ -448,15 +450,15 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     root = report_root_for(request.user, request.GET.get("location"))
     for_funder = request.user.has_role(Role.FUNDER)
-    report = register_report(root=root)
+    report = register_report(
+        root=root, files=files_counted_for(request.user), organisation_ids=register_organisation_ids(request.user)
+    )
     if for_funder:  # counts of children under 3 are not shown to funders
         report = suppression.report_for_funder(report)
     audit_log(
         action=AuditAction.VIEW, object_type="register-report", object_id=root.pk if root else "", request=request
     )
-    area_files = files_in_area(
-        files_visible_to(request.user) if not request.user.has_role(Role.FUNDER) else _all_files(), root
-    )
+    area_files = files_in_area(files_counted_for(request.user), root)
     labels = [
         _("Area"),
         _("Towns"),
@@ -499,12 +501,6 @@ def report_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _for(for_funder: bool, rows: list[tuple[Any, int]]) -> list[tuple[Any, Any]]:
     return suppression.counts_for_funder(rows) if for_funder else list(rows)
-
-
-def _all_files() -> Any:
-    from registry.models import ChildFile
-
-    return ChildFile.objects.all()
 
 
 @login_required

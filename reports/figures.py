@@ -254,6 +254,7 @@ def summary(
     and listed in ``"suppressed"`` (reports.suppression); otherwise every figure is exact."""
     from programmes.figures import programme_figures
     from reports.suppression import suppress
+    from workforce.figures import workforce_figures
 
     group_work = programme_figures(start, end, contract, scope=scope)
     promise = promise_figures(start, end, contract, scope)
@@ -273,6 +274,7 @@ def summary(
         "activities": activity_figures(start, end, contract, scope),
         "referrals": referral_figures(start, end, scope),
         "programmes": group_work,
+        "workforce": workforce_figures(start, end, scope=scope),
         "entitlements": entitlement_figures(start, end, contract, scope),
         "funding": {"contract_amount": _money(amount) if amount is not None else None, "community_value_ratio": ratio},
         "suppressed": [],

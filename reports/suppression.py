@@ -31,6 +31,7 @@ NOT_COUNTS = {
     "parent_child_calls_target",
     "volunteer_hours",
     "tutor_hours",
+    "training_hours",
     "goods_value",
     "average_age",
     "average_attendance",

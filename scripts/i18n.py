@@ -24,6 +24,8 @@ APPS = [
     "referrals",
     "resources",
     "programmes",
+    "multiagency",
+    "workforce",
     "registry",
     "notifications",
     "reports",

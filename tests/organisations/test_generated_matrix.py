@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 # the caller's session mid-matrix; tested in tests/accounts), the docs' script (no data).
 SKIP = re.compile(r"^(admin/|static/|media/|__debug__/)|logout|/docs/")
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 
 
 def _routes(resolver: Any = None, prefix: str = "") -> list[str]:
@@ -39,6 +40,8 @@ def _routes(resolver: Any = None, prefix: str = "") -> list[str]:
 
 
 def _urls(route: str, ids: list[int]) -> list[str]:
+    if "^" in route:  # a DRF router's regex route: "api/v1/^cases/(?P<pk>[^/.]+)/$" → "api/v1/cases/<pk>/"
+        route = REGEX_GROUP.sub(lambda m: f"<{m['name']}>", route.replace("^", "").replace("$", ""))
     params = PARAM.findall(route)
     if not params:
         return ["/" + route]
@@ -50,11 +53,95 @@ def _urls(route: str, ids: list[int]) -> list[str]:
     return urls
 
 
+def _plant_b_records(city: Any) -> tuple[list[int], list[str]]:
+    """B's multi-agency case (a partner, a task, a note, the interview), register file, programme with a
+    session, training and case review: their ids join the matrix's, their texts its markers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from multiagency import services as joint
+    from multiagency.permissions import get_joint_access
+    from organisations.models import Organisation
+    from programmes.models import Programme, ProgrammeSession
+    from registry.services import file_register
+    from workforce import services as workforce
+
+    b, today = city.b, timezone.localdate()
+    case = joint.joint_case_open(actor=b.worker, case=b.case, summary="乙的多机构摘要")
+    access = get_joint_access(b.worker, case.pk, action="manage")
+    partner = joint.partner_invite(
+        actor=b.worker,
+        access=access,
+        organisation=Organisation.objects.create(name="乙的合作律所", kind="law_firm"),
+        role="legal_aid",
+        scope="plan",
+    )
+    task = joint.task_add(
+        actor=b.worker, access=access, organisation=b.organisation, title="乙的联合任务", due_on=today
+    )
+    note = joint.note_add(actor=b.worker, access=access, text="乙的机构笔记", confidential=False)
+    interview = joint.interview_record(
+        actor=b.worker, access=access, date=today, place="乙询问室", agencies=[b.organisation],
+        attendees="乙的检察官", record="乙的询问记录",
+    )  # fmt: skip
+    file, _created = file_register(
+        actor=b.manager, name="乙的册内儿童", birth_date=dt.date(today.year - 7, 1, 1), location=city.village,
+        child_type="orphan",
+    )  # fmt: skip
+    programme = Programme.objects.create(
+        organisation=b.organisation, kind="children_group", title="乙的小组", location=city.village, starts_on=today
+    )
+    session = ProgrammeSession.objects.create(
+        programme=programme, date=today, duration_minutes=60, topic="乙的活动主题"
+    )
+    training = workforce.training_record(
+        actor=b.manager, topic="乙的内部培训", profession="social_work", date=today, hours=2, attendees=[b.worker]
+    )
+    review = workforce.case_review_record(
+        actor=b.manager, case=b.case, date=today, findings="乙的督导发现", points_met=[], actions="乙的改进措施"
+    )
+    ids = [
+        case.pk,
+        partner.pk,
+        task.pk,
+        note.pk,
+        interview.pk,
+        file.pk,
+        programme.pk,
+        session.pk,
+        training.pk,
+        review.pk,
+    ]
+    markers = ["乙的多机构摘要", "乙的联合任务", "乙的机构笔记", "乙的询问记录", "乙的册内儿童", "乙的活动主题", "乙的内部培训",
+               "乙的督导发现"]  # fmt: skip
+    return ids, markers
+
+
+def _b_fingerprint(b: Any) -> tuple[Any, ...]:
+    """B's planted rows as they stand: a write anywhere changes one."""
+    from multiagency.models import ForensicInterview, JointCase, JointNote, JointTask, Partner
+    from registry.models import ChildFile
+    from workforce.models import CaseReview, Training
+
+    return (
+        JointCase.objects.count(),
+        sorted(Partner.objects.values_list("organisation_id", "scope", "left_on")),
+        sorted(JointTask.objects.values_list("title", "status", "outcome")),
+        JointNote.objects.count(),
+        ForensicInterview.objects.count(),
+        sorted(ChildFile.objects.values_list("name", "status", "organisation_id")),
+        Training.objects.count(),
+        CaseReview.objects.count(),
+    )
+
+
 def test_nothing_of_ngo_b_reaches_anyone_outside_it_on_any_route(city, capsys):
     b = city.b
     visit = Activity.objects.get(case=b.case)
-    ids = sorted({b.case.pk, b.case.child_id, b.referral.pk, visit.pk, b.member.pk, b.contract.pk})
-    markers = [b.child_name, b.secret, b.member.name]
+    planted_ids, planted_markers = _plant_b_records(city)
+    ids = sorted({b.case.pk, b.case.child_id, b.referral.pk, visit.pk, b.member.pk, b.contract.pk, *planted_ids})
+    markers = [b.child_name, b.secret, b.member.name, *planted_markers]
     from accounts.models import Role
     from tests.factories import UserFactory
 
@@ -75,6 +162,7 @@ def test_nothing_of_ngo_b_reaches_anyone_outside_it_on_any_route(city, capsys):
         Case.objects.filter(pk=b.case.pk).values_list("version", "status", "lead_worker_id").get(),
         Referral.objects.filter(pk=b.referral.pk).values_list("status", "child_name").get(),
         visit.summary,
+        _b_fingerprint(b),
     )
     combos, leaks, errors = 0, [], []
     for who, user in callers.items():
@@ -102,5 +190,6 @@ def test_nothing_of_ngo_b_reaches_anyone_outside_it_on_any_route(city, capsys):
         Case.objects.filter(pk=b.case.pk).values_list("version", "status", "lead_worker_id").get(),
         Referral.objects.filter(pk=b.referral.pk).values_list("status", "child_name").get(),
         Activity.objects.get(pk=visit.pk).summary,
+        _b_fingerprint(b),
     )
     assert after == before

@@ -25,7 +25,7 @@ def test_every_key_of_the_summary(cast, api_for, known):
     response = _summary(api_for(cast.manager), known)
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"period", "programmes", "suppressed", *known.expected}
+    assert set(data) == {"period", "programmes", "workforce", "suppressed", *known.expected}
     assert data["suppressed"] == []  # a manager reads every figure exact
     assert data["period"] == {"start": known.start.isoformat(), "end": known.end.isoformat()}
     for section, values in known.expected.items():
@@ -33,6 +33,8 @@ def test_every_key_of_the_summary(cast, api_for, known):
     # this dataset runs no group services (tests/programmes compares those figures with their own dataset)
     contract_keys = ("programmes", "sessions", "children_reached", "attendances", "parent_child_calls")
     assert {key: data["programmes"][key] for key in contract_keys} == dict.fromkeys(contract_keys, 0)
+    # nor trainings nor case reviews (tests/workforce counts those)
+    assert (data["workforce"]["trainings"], data["workforce"]["case_reviews"]) == (0, 0)
 
 
 def test_summary_is_for_managers_and_funders_only(cast, api_for, known):

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import cases, organisations, programmes, referrals, registry, resources
+from demo import cases, multiagency, organisations, programmes, referrals, registry, resources
 from demo.base import DEMO_OTP_SECRET, DEMO_PASSWORD, DEMO_USERS, seed_base
 
 # Each app's part of the demo town, in the order they build on each other.
-STEPS = (cases, referrals, resources, registry, programmes, organisations)
+STEPS = (cases, referrals, resources, registry, programmes, organisations, multiagency)
 
 
 class Command(BaseCommand):

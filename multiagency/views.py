@@ -1,0 +1,191 @@
+"""Pages of the multi-agency case: the list, the case as the viewer's scope shows it, and its forms
+(invite a partner, leave, plan a task and move it on, write a note, record the forensic interview)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.permissions import cases_visible_to, check_works_on_cases
+from core.audit import audit_log, audit_read
+from core.http_types import AuthenticatedHttpRequest
+from core.models import AuditAction
+from multiagency import services
+from multiagency.forms import InterviewForm, JointCaseOpenForm, NoteForm, PartnerInviteForm, TaskForm, TaskStatusForm
+from multiagency.permissions import JointAccess, get_joint_access, get_partner_for, get_task_for, joint_cases_visible_to
+
+
+def _errors_to(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def joint_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check_works_on_cases(request.user)
+    form = JointCaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = cases_visible_to(request.user).filter(number=form.cleaned_data["number"].strip()).first()
+        if case is None:
+            form.add_error("number", _("No case with this number among your cases."))
+        else:
+            try:
+                joint = services.joint_case_open(actor=request.user, case=case, summary=form.cleaned_data["summary"])
+            except ValidationError as exc:
+                _errors_to(form, exc)
+            else:
+                messages.success(request, _("The case is now a multi-agency case. Invite the partner agencies."))
+                return redirect("multiagency:detail", pk=joint.pk)
+    joint_cases = list(joint_cases_visible_to(request.user)[:200])
+    audit_read(request, [j.case_id for j in joint_cases], "case", {"page": "multi-agency cases"})
+    status = 400 if form.errors else 200
+    return render(request, "multiagency/list.html", {"joint_cases": joint_cases, "form": form}, status=status)
+
+
+def _render_detail(
+    request: AuthenticatedHttpRequest, access: JointAccess, status: int = 200, **forms: Any
+) -> HttpResponse:
+    joint = access.joint
+    tasks = list(access.tasks())
+    notes = list(access.notes())
+    interview = getattr(joint, "interview", None) if access.sees_interview else None
+    audit_log(
+        action=AuditAction.VIEW,
+        request=request,
+        obj=joint,
+        detail={
+            "case": joint.case_id,
+            "as": "lead" if access.lead else "partner",
+            "scope": access.partner.scope if access.partner else "lead",
+            "tasks": [t.pk for t in tasks],
+            "notes": [n.pk for n in notes],
+            "interview": interview.pk if interview else None,
+        },
+    )
+    context = {
+        "access": access,
+        "joint": joint,
+        "case": joint.case,
+        "partners": list(joint.partners.select_related("organisation").filter(left_on__isnull=True)),
+        "tasks": [(t, TaskStatusForm(initial={"status": t.status}, prefix=f"t{t.pk}")) for t in tasks],
+        "notes": notes,
+        "interview": interview,
+        "interviewed": hasattr(joint, "interview"),
+        "invite_form": forms.get("invite_form") or (PartnerInviteForm(access=access) if access.manages else None),
+        "task_form": forms.get("task_form") or TaskForm(access=access),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "interview_form": forms.get("interview_form")
+        or (InterviewForm(access=access) if access.may("interview") else None),
+    }
+    return render(request, "multiagency/detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def joint_case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, get_joint_access(request.user, pk))
+
+
+@login_required
+@require_POST
+def partner_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="manage")
+    form = PartnerInviteForm(request.POST, access=access)
+    if form.is_valid():
+        try:
+            services.partner_invite(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The partner is on the case. Its managers are told."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(request, access, status=400, invite_form=form)
+
+
+@login_required
+@require_POST
+def partner_leave(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk)
+    partner = get_partner_for(access, partner_pk)
+    services.partner_leave(actor=request.user, access=access, partner=partner)
+    if access.partner is not None and access.partner.pk == partner.pk:
+        messages.success(request, _("Your organisation has left the case."))
+        return redirect("multiagency:list")
+    messages.success(request, _("The partner has left the case; its staff no longer see it."))
+    return redirect("multiagency:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="plan")
+    form = TaskForm(request.POST, access=access)
+    if form.is_valid():
+        try:
+            services.task_add(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The task is in the joint plan."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(request, access, status=400, task_form=form)
+
+
+@login_required
+@require_POST
+def task_update(request: AuthenticatedHttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="plan")
+    task = get_task_for(access, task_pk)
+    form = TaskStatusForm(request.POST, prefix=f"t{task.pk}")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a status from the list."))
+        services.task_update(actor=request.user, access=access, task=task, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The task is updated."))
+    return redirect("multiagency:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="note")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(request, access, status=400, note_form=form)
+
+
+@login_required
+@require_POST
+def interview_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="interview")
+    form = InterviewForm(request.POST, access=access)
+    if form.is_valid():
+        try:
+            services.interview_record(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The forensic interview is recorded. The child is not interviewed again."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(request, access, status=400, interview_form=form)
