@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -293,7 +293,8 @@ class RegisterReportView(APIView):
         responses={
             200: inline_serializer(
                 "RegisterReport", {"areas": serializers.ListField(), "total": serializers.DictField()}
-            )
+            ),
+            404: OpenApiResponse(description="No such place, or (a supervisor) a place outside their town."),
         },
     )
     def get(self, request: Request) -> Response:
