@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from cases.models import Category, Sex
+from core.api_fields import not_after_today
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from referrals.models import Indicator, Urgency
@@ -51,7 +52,7 @@ class ChildFileSerializer(serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=FileStatus.choices, read_only=True)
     leave_reason = serializers.ChoiceField(choices=LeaveReason.choices, read_only=True)
-    registered_on = serializers.DateField(required=False)
+    registered_on = serializers.DateField(required=False, validators=[not_after_today()])
     case = serializers.SerializerMethodField()
 
     class Meta:
@@ -76,6 +77,7 @@ class ChildFileSerializer(serializers.ModelSerializer):
             "case",
         ]
         read_only_fields = ["id", "last_update_on", "next_update_due"]
+        extra_kwargs = {"birth_date": {"validators": [not_after_today(note="The register is for children under 18.")]}}
 
     def get_case(self, file: ChildFile) -> int | None:
         # A director learns the outcome of an escalation, never the case behind it.
@@ -87,7 +89,10 @@ class ChildFileSerializer(serializers.ModelSerializer):
 
 class LeaveSerializer(serializers.Serializer):
     leave_reason = serializers.ChoiceField(choices=LeaveReason.choices)
-    left_on = serializers.DateField(required=False)
+    left_on = serializers.DateField(
+        required=False,
+        validators=[not_after_today(note="Not before the file was registered; today if omitted.")],
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
@@ -197,6 +202,7 @@ class RegisterUpdateSerializer(serializers.ModelSerializer):
             "review_note",
         ]
         read_only_fields = ["id", "status", "submitted_by", "reviewed_by", "reviewed_on", "review_note"]
+        extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_child(self, file: ChildFile) -> ChildFile:
         request = self.context["request"]
