@@ -95,7 +95,11 @@ class StaffOnly:
 class ChildSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
-    birth_date = serializers.DateField(required=False, allow_null=True, validators=[not_after_today()])
+    birth_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[not_after_today(message=gettext_lazy("The birth date cannot be in the future."))],
+    )
     location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
     hukou_status = serializers.ChoiceField(choices=HukouStatus.choices, default=HukouStatus.LOCAL)
     left_behind = serializers.BooleanField(default=False)
@@ -155,8 +159,17 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "number", "referral", "entitlements"]
         extra_kwargs = {
-            "opened_on": {"required": False, "validators": [not_after_today(), not_before(EARLIEST_OPENING)]},
-            "closed_on": {"required": False, "validators": [not_after_today()]},
+            "opened_on": {
+                "required": False,
+                "validators": [
+                    not_after_today(message=gettext_lazy("The opening date cannot be later than today.")),
+                    not_before(EARLIEST_OPENING),
+                ],
+            },
+            "closed_on": {
+                "required": False,
+                "validators": [not_after_today(message=gettext_lazy("The closing date cannot be in the future."))],
+            },
         }
 
     def get_fields(self) -> dict[str, Any]:

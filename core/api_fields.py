@@ -34,12 +34,15 @@ class NotAfterToday:
     """Refuses a date later than today (Shanghai) plus ``days``; ``note`` adds a rule the service holds
     to (said in the schema: a field's help_text would replace the description)."""
 
-    def __init__(self, days: int = 0, note: str = "") -> None:
+    def __init__(self, days: int = 0, note: str = "", message: Any = None) -> None:
         self.days = days
         self.note = note
+        self.message = message
 
     def __call__(self, value: dt.date) -> None:
         if value > timezone.localdate() + dt.timedelta(days=self.days):
+            if self.message:
+                raise serializers.ValidationError(self.message)
             if self.days:
                 raise serializers.ValidationError(_("The date is too far in the future."))
             raise serializers.ValidationError(_("The date cannot be in the future."))
@@ -68,8 +71,9 @@ class NotBefore:
         return hash(("NotBefore", self.earliest))
 
 
-def not_after_today(days: int = 0, *, note: str = "") -> NotAfterToday:
-    return NotAfterToday(days, note)
+def not_after_today(days: int = 0, *, note: str = "", message: Any = None) -> NotAfterToday:
+    """``message``: the field's own words (e.g. "The birth date cannot be in the future.")."""
+    return NotAfterToday(days, note, message)
 
 
 def not_before(earliest: dt.date) -> NotBefore:

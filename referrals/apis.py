@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -38,7 +39,13 @@ class ReferralSerializer(serializers.ModelSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     referrer_member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
     received_on = serializers.DateField(
-        required=False, validators=[not_after_today(note="Staff only; a referrer's is the day it arrives.")]
+        required=False,
+        validators=[
+            not_after_today(
+                note="Staff only; a referrer's is the day it arrives.",
+                message=gettext_lazy("The date received cannot be in the future."),
+            )
+        ],
     )
     case = serializers.SerializerMethodField()
 
@@ -64,7 +71,11 @@ class ReferralSerializer(serializers.ModelSerializer):
             "organisation",
         ]
         read_only_fields = ["id", "reference", "status", "case", "organisation"]
-        extra_kwargs = {"child_birth_date": {"validators": [not_after_today()]}}
+        extra_kwargs = {
+            "child_birth_date": {
+                "validators": [not_after_today(message=gettext_lazy("The birth date cannot be in the future."))]
+            }
+        }
 
     def get_case(self, referral: Referral) -> int | None:
         # A referrer learns the outcome, never the case behind it.

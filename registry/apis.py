@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -77,7 +78,16 @@ class ChildFileSerializer(serializers.ModelSerializer):
             "case",
         ]
         read_only_fields = ["id", "last_update_on", "next_update_due"]
-        extra_kwargs = {"birth_date": {"validators": [not_after_today(note="The register is for children under 18.")]}}
+        extra_kwargs = {
+            "birth_date": {
+                "validators": [
+                    not_after_today(
+                        note="The register is for children under 18.",
+                        message=gettext_lazy("The birth date cannot be in the future."),
+                    )
+                ]
+            }
+        }
 
     def get_case(self, file: ChildFile) -> int | None:
         # A director learns the outcome of an escalation, never the case behind it.
