@@ -216,7 +216,14 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseCloseSerializer(serializers.Serializer):
-    closed_on = serializers.DateField(validators=[not_after_today(note="Not before the case's opening date.")])
+    closed_on = serializers.DateField(
+        validators=[
+            not_after_today(
+                note="Not before the case's opening date.",
+                message=gettext_lazy("The closing date cannot be in the future."),
+            )
+        ]
+    )
     closure_reason = serializers.CharField(max_length=2000)
 
 

@@ -101,7 +101,12 @@ class LeaveSerializer(serializers.Serializer):
     leave_reason = serializers.ChoiceField(choices=LeaveReason.choices)
     left_on = serializers.DateField(
         required=False,
-        validators=[not_after_today(note="Not before the file was registered; today if omitted.")],
+        validators=[
+            not_after_today(
+                note="Not before the file was registered; today if omitted.",
+                message=gettext_lazy("The date must be between the registration and today."),
+            )
+        ],
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -212,7 +217,9 @@ class RegisterUpdateSerializer(serializers.ModelSerializer):
             "review_note",
         ]
         read_only_fields = ["id", "status", "submitted_by", "reviewed_by", "reviewed_on", "review_note"]
-        extra_kwargs = {"date": {"validators": [not_after_today()]}}
+        extra_kwargs = {
+            "date": {"validators": [not_after_today(message=gettext_lazy("The visit date cannot be in the future."))]}
+        }
 
     def validate_child(self, file: ChildFile) -> ChildFile:
         request = self.context["request"]
