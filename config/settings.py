@@ -282,7 +282,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"SexEnum": "cases.models.Sex"},
+    "ENUM_NAME_OVERRIDES": {"SexEnum": "cases.models.Sex", "ReportStatusEnum": "reports.models.ReportStatus"},
     # The schema is the contract for partners; it holds no data but maps every endpoint, so outside
     # DEBUG only signed-in callers read it (config.api.SchemaReaders). Docs work offline (sidecar).
     "SERVE_PERMISSIONS": ["config.api.SchemaReaders"],
