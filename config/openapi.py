@@ -1,6 +1,6 @@
 """The OpenAPI schema documents every status code an operation can answer (issue 10): drf-spectacular
 describes the successes from the serializers; this hook adds the errors every endpoint shares, with
-their bodies — 400 (a field's messages), 401, 403, 404, 409, 429 and 503 (with ``Retry-After``)."""
+their bodies — 400 (a field's messages), 401, 403, 404, 409, 415, 429 and 503 (with ``Retry-After``)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,10 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
                 responses.setdefault("404", _error("No such record, or one the caller may not see (the same answer)."))
             elif paginated:
                 responses.setdefault("404", _error("No such page: page is past the last one."))
+            if method in WRITES:
+                responses.setdefault(
+                    "415", _error("The body is not JSON, a form or multipart (or could not be read as one).")
+                )
             if method in WRITES or method == "delete":
                 responses.setdefault(
                     "409",

@@ -35,7 +35,7 @@ def test_every_operation_documents_its_errors(schema):
         if "{" in path:
             assert "404" in codes, where
         if method in {"post", "put", "patch"}:
-            assert {"400", "409"} <= codes, where
+            assert {"400", "409", "415"} <= codes, where
         for code in ("429", "503"):
             assert "Retry-After" in operation["responses"][code]["headers"], where
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
@@ -52,6 +52,8 @@ def test_the_answers_carry_the_documented_bodies(cast, api_for):
     assert stale.status_code == 409 and isinstance(stale.json()["detail"], str)
     bad = api_for(cast.worker).patch(f"/api/v1/cases/{cast.case.pk}/", {"risk_level": "high"}, format="json")
     assert bad.status_code == 400 and all(isinstance(v, list) for v in bad.json().values())
+    unreadable = api_for(cast.worker).post("/api/v1/activities/", "kind=home_visit", content_type="text/plain")
+    assert unreadable.status_code == 415 and isinstance(unreadable.json()["detail"], str)
 
 
 def _property(schema, component, name):
