@@ -19,6 +19,7 @@ from accounts.permissions import MayManageUsers, users_visible_to
 from accounts.services import user_create, user_update
 from accounts.throttles import AnonRateThrottle, FailedLoginAddressThrottle, client_address, failed_login_count
 from accounts.two_factor import has_confirmed_device
+from core.api_fields import PHONE_VALIDATOR
 from core.audit import audit_log
 from core.models import AuditAction
 from organisations.models import Organisation
@@ -111,6 +112,15 @@ class UserSerializer(serializers.ModelSerializer):
     )
     role = serializers.ChoiceField(choices=Role.choices)
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+    # Where notifications are sent, and a login: a mainland number (unique; full_clean says so).
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        validators=[PHONE_VALIDATOR],
+        help_text="A mainland mobile number (11 digits) or a landline with its area code; also logs in.",
+    )
 
     class Meta:
         model = User

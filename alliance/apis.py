@@ -8,7 +8,6 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
@@ -20,6 +19,7 @@ from alliance.permissions import events_visible_to, is_staff, members_visible_to
 from cases.apis import VisibleCaseField, case_id_filter
 from cases.models import Case
 from cases.permissions import case_scope, get_case_for_user
+from core.api_fields import PHONE_VALIDATOR, not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.models import Location
 
@@ -36,7 +36,13 @@ class MemberSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=MemberKind.choices, default=MemberKind.INDIVIDUAL)
     sector = serializers.ChoiceField(choices=Sector.choices, default=Sector.OTHER)
     location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        validators=[PHONE_VALIDATOR],
+        help_text="A mainland mobile number (11 digits) or a landline with its area code; blank for none.",
+    )
 
     class Meta:
         model = Member
@@ -91,6 +97,7 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
         fields = ["id", "kind", "date", "title", "members", "case", "minutes"]
+        extra_kwargs = {"date": {"validators": [not_after_today(days=366)]}}
 
     def validate_case(self, case: Case | None) -> Case | None:
         if case is None:
@@ -133,11 +140,7 @@ class VolunteerLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = VolunteerLog
         fields = ["id", "member", "case", "date", "minutes", "note"]
-
-    def validate_date(self, value: Any) -> Any:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(_("The date cannot be in the future."))
-        return value
+        extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
         user = self.context["request"].user

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from alliance.models import MemberKind, Sector
-from alliance.services import PHONE_RE
+from core.api_fields import PHONE_RE
 from core.hygiene import clean_text
 from core.models import Location
 

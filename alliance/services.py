@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,12 +15,11 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from alliance.models import Event, Member, VolunteerAssignment, VolunteerLog
 from cases.models import Case
+from core.api_fields import PHONE_RE
 from core.audit import audit_log
 from core.models import AuditAction
 from core.services import model_update
 from notifications.services import notify
-
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def _check_member(fields: dict[str, Any]) -> None:

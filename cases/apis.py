@@ -49,6 +49,8 @@ from cases.permissions import (
     sees_all_cases,
     transfers_visible_to,
 )
+from cases.services.case import EARLIEST_OPENING
+from core.api_fields import not_after_today, not_before
 from core.api_mixins import AuditedReadMixin
 from core.models import Contract, Location
 from core.pagination import NarrowPagination
@@ -94,16 +96,15 @@ class StaffOnly:
 class ChildSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[not_after_today(message=gettext_lazy("The birth date cannot be in the future."))],
+    )
     location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
     hukou_status = serializers.ChoiceField(choices=HukouStatus.choices, default=HukouStatus.LOCAL)
     left_behind = serializers.BooleanField(default=False)
     school_status = serializers.ChoiceField(choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN)
-
-    def validate_birth_date(self, value: Any) -> Any:
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("The birth date cannot be in the future."))
-        return value
 
 
 class CaseEntitlementSerializer(serializers.ModelSerializer):
@@ -158,7 +159,19 @@ class CaseSerializer(serializers.ModelSerializer):
             "entitlements",
         ]
         read_only_fields = ["id", "number", "referral", "entitlements"]
-        extra_kwargs = {"opened_on": {"required": False}, "closed_on": {"required": False}}
+        extra_kwargs = {
+            "opened_on": {
+                "required": False,
+                "validators": [
+                    not_after_today(message=gettext_lazy("The opening date cannot be later than today.")),
+                    not_before(EARLIEST_OPENING),
+                ],
+            },
+            "closed_on": {
+                "required": False,
+                "validators": [not_after_today(message=gettext_lazy("The closing date cannot be in the future."))],
+            },
+        }
 
     def get_fields(self) -> dict[str, Any]:
         # Contracts, lead workers and organisations of other organisations are not there to name.
@@ -204,7 +217,14 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseCloseSerializer(serializers.Serializer):
-    closed_on = serializers.DateField()
+    closed_on = serializers.DateField(
+        validators=[
+            not_after_today(
+                note="Not before the case's opening date.",
+                message=gettext_lazy("The closing date cannot be in the future."),
+            )
+        ]
+    )
     closure_reason = serializers.CharField(max_length=2000)
     closure_code = serializers.ChoiceField(choices=ClosureCode.choices, required=False, allow_blank=True, default="")
 
@@ -433,6 +453,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "case", "kind", "date", "duration_minutes", "summary", "sensitive"]
+        extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
         user = self.context["request"].user
@@ -443,11 +464,6 @@ class ActivitySerializer(serializers.ModelSerializer):
         if not may_act_on_case(user, case, "change"):
             raise serializers.ValidationError(_("You may not add to this case."))
         return case
-
-    def validate_date(self, value: Any) -> Any:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(_("The date cannot be in the future."))
-        return value
 
 
 class ActivityFilter(django_filters.FilterSet):

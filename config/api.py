@@ -22,7 +22,8 @@ __all__ = ["StandardPagination", "exception_handler"]  # settings name config.ap
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus: Django ValidationError → 400, IntegrityError → 409, 404 without detail."""
+    """DRF's handler, plus: Django ValidationError → 400, IntegrityError → 409, 404 without detail, and
+    each field's messages as a list."""
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
@@ -35,6 +36,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("You do not have permission to do this."))
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        # One shape for every 400 (the schema's FieldErrors): a field's messages are a list, also when a
+        # view raised {field: "message"} outside a serializer's validation.
+        exc.detail = {
+            key: [value] if isinstance(value, str) and key != "code" else value for key, value in exc.detail.items()
+        }
     return drf_exception_handler(exc, context)
 
 

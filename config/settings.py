@@ -333,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceKindEnum": "organisations.models.ServiceKind",
         "PartnerRoleEnum": "multiagency.models.PartnerRole",
         "JointTaskStatusEnum": "multiagency.models.TaskStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
     },
     # The schema is the contract for partners; it holds no data but maps every endpoint, so outside
     # DEBUG only signed-in callers read it (config.api.SchemaReaders). Docs work offline (sidecar).

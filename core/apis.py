@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 
+import core.api_fields  # noqa: F401 — registers the schema extensions of the API's fields
 from core.audit import audit_log
 from core.models import AuditAction, Contract, Location
 from core.permissions import ModelPermsOrReadOnlyFor, contracts_visible_to, is_admin

@@ -23,6 +23,7 @@ from alliance.models import Member
 from cases.apis import VisibleCaseField, case_id_filter
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
+from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
 from core.models import AuditAction, Location
@@ -167,6 +168,7 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
             "attendance_taken",
         ]
         read_only_fields = ["attendance_taken"]
+        extra_kwargs = {"date": {"validators": [not_after_today(days=1, note="Within the programme's period.")]}}
 
     def get_attendee_count(self, obj: ProgrammeSession) -> int:
         return len(obj.attendees.all())
@@ -309,6 +311,7 @@ class ParentCallSerializer(serializers.ModelSerializer):
             "follow_up_action",
         ]
         read_only_fields = ["follow_up_action"]
+        extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
         try:

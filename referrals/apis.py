@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from accounts.roles import case_workers
 from alliance.models import Member
 from cases.models import Sex
+from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.models import Location
 from referrals import services
@@ -36,7 +38,15 @@ class ReferralSerializer(serializers.ModelSerializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ROUTINE)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     referrer_member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
-    received_on = serializers.DateField(required=False)
+    received_on = serializers.DateField(
+        required=False,
+        validators=[
+            not_after_today(
+                note="Staff only; a referrer's is the day it arrives.",
+                message=gettext_lazy("The date received cannot be in the future."),
+            )
+        ],
+    )
     case = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,6 +71,11 @@ class ReferralSerializer(serializers.ModelSerializer):
             "organisation",
         ]
         read_only_fields = ["id", "reference", "status", "case", "organisation"]
+        extra_kwargs = {
+            "child_birth_date": {
+                "validators": [not_after_today(message=gettext_lazy("The birth date cannot be in the future."))]
+            }
+        }
 
     def get_case(self, referral: Referral) -> int | None:
         # A referrer learns the outcome, never the case behind it.

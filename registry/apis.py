@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from cases.models import Category, Sex
+from core.api_fields import not_after_today
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from referrals.models import Indicator, Urgency
@@ -53,7 +55,7 @@ class ChildFileSerializer(serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=FileStatus.choices, read_only=True)
     leave_reason = serializers.ChoiceField(choices=LeaveReason.choices, read_only=True)
-    registered_on = serializers.DateField(required=False)
+    registered_on = serializers.DateField(required=False, validators=[not_after_today()])
     case = serializers.SerializerMethodField()
 
     class Meta:
@@ -78,6 +80,16 @@ class ChildFileSerializer(serializers.ModelSerializer):
             "case",
         ]
         read_only_fields = ["id", "last_update_on", "next_update_due"]
+        extra_kwargs = {
+            "birth_date": {
+                "validators": [
+                    not_after_today(
+                        note="The register is for children under 18.",
+                        message=gettext_lazy("The birth date cannot be in the future."),
+                    )
+                ]
+            }
+        }
 
     def get_case(self, file: ChildFile) -> int | None:
         # A director learns the outcome of an escalation, never the case behind it.
@@ -89,7 +101,15 @@ class ChildFileSerializer(serializers.ModelSerializer):
 
 class LeaveSerializer(serializers.Serializer):
     leave_reason = serializers.ChoiceField(choices=LeaveReason.choices)
-    left_on = serializers.DateField(required=False)
+    left_on = serializers.DateField(
+        required=False,
+        validators=[
+            not_after_today(
+                note="Not before the file was registered; today if omitted.",
+                message=gettext_lazy("The date must be between the registration and today."),
+            )
+        ],
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
@@ -199,6 +219,9 @@ class RegisterUpdateSerializer(serializers.ModelSerializer):
             "review_note",
         ]
         read_only_fields = ["id", "status", "submitted_by", "reviewed_by", "reviewed_on", "review_note"]
+        extra_kwargs = {
+            "date": {"validators": [not_after_today(message=gettext_lazy("The visit date cannot be in the future."))]}
+        }
 
     def validate_child(self, file: ChildFile) -> ChildFile:
         request = self.context["request"]
@@ -295,7 +318,8 @@ class RegisterReportView(APIView):
         responses={
             200: inline_serializer(
                 "RegisterReport", {"areas": serializers.ListField(), "total": serializers.DictField()}
-            )
+            ),
+            404: OpenApiResponse(description="No such place, or (a supervisor) a place outside their town."),
         },
     )
     def get(self, request: Request) -> Response:

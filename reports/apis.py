@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -117,6 +117,19 @@ class ReportViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.Cre
     def get_object(self) -> Report:
         return get_report_for_user(self.request.user, self.kwargs["pk"])
 
+    @extend_schema(
+        request=ReportSerializer,
+        responses={
+            202: inline_serializer(
+                "ReportQueued",
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.ChoiceField(choices=ReportStatus.choices),
+                    "progress": serializers.IntegerField(min_value=0, max_value=100),
+                },
+            )
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not may_generate(request.user):
             raise PermissionDenied

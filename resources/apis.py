@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from alliance.permissions import members_visible_to
 from cases.apis import VisibleCaseField
 from cases.models import Case
 from cases.permissions import get_case_for_user
+from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from resources import services
 from resources.models import Pledge, PledgeKind, PledgeRequest
@@ -37,7 +39,8 @@ class YuanField(serializers.DecimalField):
     """Decimal yuan; NaN, infinities, 0 and negatives are refused with a clear message."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**MONEY, **kwargs)
+        # The bounds parse_yuan holds to, stated for the schema (core.api_fields.DecimalExtension).
+        super().__init__(**MONEY, min_value=Decimal("0.01"), max_value=services.MAX_VALUE, **kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
         from django.core.exceptions import ValidationError
@@ -146,7 +149,7 @@ class PledgerRequestSerializer(serializers.ModelSerializer):
 
 
 class FulfilSerializer(serializers.Serializer):
-    fulfilled_on = serializers.DateField()
+    fulfilled_on = serializers.DateField(validators=[not_after_today(note="Not before the request.")])
     value = YuanField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
