@@ -55,6 +55,9 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
+    # declared: DRF drops allow_blank from a read-only model field, and the schema would then refuse "" (no kind)
+    service = serializers.ChoiceField(choices=ServiceKind.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = JointTask
         fields = ["id", "organisation", "service", "title", "due_on", "status", "outcome", "done_on"]
