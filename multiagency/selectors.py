@@ -29,13 +29,23 @@ class AgencyDelivery:
 
 def delivered_by_agency(access: JointAccess) -> list[AgencyDelivery]:
     """Per agency, the tasks the reader may see (``access.tasks()``): done ones with their dates and
-    outcomes, the number cancelled; the lead first, then by name."""
-    by_agency: dict[int, AgencyDelivery] = {}
+    outcomes, the number cancelled; the lead first, then by name. A reader of the whole plan gets a row
+    for every agency on the case, those that delivered nothing included; one with its own tasks only,
+    its own row."""
+    joint = access.joint
+    if access.sees_whole_plan:
+        on_case = [(joint.case.organisation_id, joint.case.organisation.name)] + [
+            (p.organisation_id, p.organisation.name)
+            for p in joint.partners.filter(left_on__isnull=True).select_related("organisation")
+        ]
+    else:
+        on_case = [(p.organisation_id, p.organisation.name) for p in [access.partner] if p is not None]
+    by_agency = {pk: AgencyDelivery(pk, name) for pk, name in on_case}
     for task in access.tasks().order_by("done_on", "pk"):
         row = by_agency.setdefault(task.organisation_id, AgencyDelivery(task.organisation_id, task.organisation.name))
         if task.status == TaskStatus.DONE:
             row.done.append(task)
         elif task.status == TaskStatus.CANCELLED:
             row.cancelled += 1
-    lead = access.joint.case.organisation_id
+    lead = joint.case.organisation_id
     return sorted(by_agency.values(), key=lambda r: (r.organisation_id != lead, r.name))

@@ -387,3 +387,19 @@ def test_a_closed_case_is_read_only_but_for_the_court_dates(osc):
     page = login(lead).get(f"/multi-agency/{pk}/").content.decode()
     assert 'data-testid="joint-task-form"' not in page and 'data-testid="joint-note-form"' not in page
     assert 'data-testid="joint-close-form"' not in page and 'data-testid="milestone-form"' in page
+
+
+def test_an_agency_that_delivered_nothing_is_in_the_summary_with_nothing(osc):
+    from organisations.models import Organisation
+
+    newcomer = Organisation.objects.create(name="家庭教育中心", kind="other")
+    lead = osc.city.a.worker
+    services.partner_invite(
+        actor=lead, access=get_joint_access(lead, osc.joint.pk), organisation=newcomer, role="family_education",
+        scope="plan",
+    )  # fmt: skip
+    _finish_tasks(osc)
+    body = api_as(lead).post(f"/api/v1/joint-cases/{osc.joint.pk}/close/").json()
+    row = next(r for r in body["delivered"] if r["organisation"] == newcomer.pk)
+    assert (row["tasks_done"], row["cancelled"], row["done"], row["first_done_on"]) == (0, 0, [], None)
+    assert len(body["delivered"]) == 5
