@@ -318,6 +318,7 @@ def test_partners_may_not_close(osc):
 DELIVERED_SCOPE = {
     "lead": ["lead", "law_firm", "procuratorate", "psychologist"],
     "procuratorate": ["lead", "law_firm", "procuratorate", "psychologist"],
+    "psychologist": ["lead", "law_firm", "procuratorate", "psychologist"],
     "law_firm": ["law_firm"],
 }
 
