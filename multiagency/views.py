@@ -78,6 +78,16 @@ def _follow_up_formset(access: JointAccess, conference_pk: int, data: Any = None
     return FollowUpFormSet(data, prefix=f"c{conference_pk}f", form_kwargs={"access": access})
 
 
+def _minutes_forms(access: JointAccess, conference: Any, may_minute: bool, forms: dict[str, Any]) -> Any:
+    """The minutes form and its follow-up rows for a conference not yet minuted (the submitted ones
+    when they came back with errors), or None."""
+    if forms.get("minutes_for") == conference.pk:
+        return forms["minutes_form"], forms["follow_up_formset"]
+    if not may_minute or conference.minuted_on is not None:
+        return None
+    return ConferenceMinutesForm(access=access, prefix=f"c{conference.pk}"), _follow_up_formset(access, conference.pk)
+
+
 def _render_detail(
     request: AuthenticatedHttpRequest, access: JointAccess, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -104,7 +114,6 @@ def _render_detail(
         },
     )
     may_minute = access.may("conference")
-    minutes_open = forms.get("minutes_for")
     context = {
         "access": access,
         "joint": joint,
@@ -119,17 +128,7 @@ def _render_detail(
         "note_form": forms.get("note_form") or (NoteForm() if access.may("note") else None),
         "interview_form": forms.get("interview_form")
         or (InterviewForm(access=access) if access.may("interview") else None),
-        "conferences": [
-            (
-                c,
-                (forms["minutes_form"], forms["follow_up_formset"])
-                if minutes_open == c.pk
-                else (ConferenceMinutesForm(access=access, prefix=f"c{c.pk}"), _follow_up_formset(access, c.pk))
-                if may_minute and c.minuted_on is None
-                else None,
-            )
-            for c in conferences
-        ],
+        "conferences": [(c, _minutes_forms(access, c, may_minute, forms)) for c in conferences],
         "conference_form": forms.get("conference_form")
         or (ConferenceScheduleForm(access=access) if may_minute else None),
         "milestones": milestones,
