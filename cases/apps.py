@@ -28,3 +28,5 @@ class CasesConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("timeline")
+        # ... and links on the case page (their multi-agency case, case reviews) from ``case_links``.
+        autodiscover_modules("case_links")

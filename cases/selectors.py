@@ -277,6 +277,38 @@ def timeline_source(source: TimelineSource) -> TimelineSource:
     return source
 
 
+@dataclass(frozen=True)
+class CaseLink:
+    """A link on the case page to a page an app above cases keeps on the case (e.g. its multi-agency
+    case, its supervision reviews). ``testid`` names it for tests and the browser."""
+
+    label: str
+    url: str
+    testid: str
+
+
+CaseLinkSource = Callable[[User, Case], Iterable[CaseLink]]
+CASE_LINK_SOURCES: list[CaseLinkSource] = []
+
+
+def case_link_source(source: CaseLinkSource) -> CaseLinkSource:
+    """Register ``source(user, case) -> links``: an app above cases adds links to the case page from its
+    own ``case_links.py`` (imported by ``CasesConfig.ready``). The source returns only links to what the
+    user may open, checked by that app's own access policy; ``case_links`` asks the sources only for
+    those who see the case."""
+    if source not in CASE_LINK_SOURCES:
+        CASE_LINK_SOURCES.append(source)
+    return source
+
+
+def case_links(user: User, case: Case) -> list[CaseLink]:
+    """The links the registered sources offer this user on this case's page; none to one who may not
+    see the case (whatever a source would say)."""
+    if not CASE_LINK_SOURCES or not cases_visible_to(user).filter(pk=case.pk).exists():
+        return []
+    return [link for source in CASE_LINK_SOURCES for link in source(user, case)]
+
+
 # Case fields whose changes the timeline tells from the case's history (risk changes have their own
 # lines, with the reason; bookkeeping fields are left out).
 HISTORY_SKIPPED = {"version", "updated_at", "created_at", "risk_level", "history_id"}

@@ -1,6 +1,7 @@
 """`joint-cases/`: the multi-agency case (One-Stop Centre pathway) in the contract's style. Each case
 reads as the caller's scope allows (``multiagency.permissions.JointAccess``); the writes are actions on it:
-``partners/``, ``partners/{id}/leave/``, ``tasks/``, ``tasks/{id}/``, ``notes/``, ``interview/``."""
+``partners/``, ``partners/{id}/leave/``, ``tasks/``, ``tasks/{id}/``, ``notes/``, ``interview/``,
+``conferences/``, ``conferences/{id}/minutes/``, ``milestones/``, ``close/``."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from cases.permissions import check_works_on_cases
 from core.api_mixins import AuditedReadMixin
 from multiagency import services
 from multiagency.models import (
+    CaseConference,
     ForensicInterview,
     JointCase,
     JointNote,
     JointTask,
+    Milestone,
+    MilestoneKind,
     Partner,
     PartnerRole,
     PartnerScope,
@@ -33,11 +37,13 @@ from multiagency.models import (
 from multiagency.permissions import (
     JointAccess,
     access_to,
+    get_conference_for,
     get_joint_access,
     get_partner_for,
     get_task_for,
     joint_cases_visible_to,
 )
+from multiagency.selectors import delivered_by_agency
 from organisations.models import Organisation, ServiceKind
 
 
@@ -60,7 +66,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JointTask
-        fields = ["id", "organisation", "service", "title", "due_on", "status", "outcome", "done_on"]
+        fields = ["id", "organisation", "service", "title", "due_on", "status", "outcome", "done_on", "conference"]
         read_only_fields = fields
 
 
@@ -76,6 +82,44 @@ class InterviewSerializer(serializers.ModelSerializer):
         model = ForensicInterview
         fields = ["id", "date", "place", "agencies", "attendees", "record"]
         read_only_fields = fields
+
+
+class ConferenceSerializer(serializers.ModelSerializer):
+    """``minutes`` and ``decisions`` are null outside the plan scope."""
+
+    minutes = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseConference
+        fields = ["id", "date", "agencies", "minuted_on", "minutes", "decisions"]
+        read_only_fields = fields
+
+    def get_minutes(self, obj: CaseConference) -> str | None:
+        return obj.minutes if self.context["sees_minutes"] else None
+
+    def get_decisions(self, obj: CaseConference) -> str | None:
+        return obj.decisions if self.context["sees_minutes"] else None
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "kind", "date", "note"]
+        read_only_fields = fields
+
+
+class DeliverySerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(source="organisation_id")
+    name = serializers.CharField()
+    tasks_done = serializers.SerializerMethodField()
+    cancelled = serializers.IntegerField()
+    first_done_on = serializers.DateField(allow_null=True)
+    last_done_on = serializers.DateField(allow_null=True)
+    done = TaskSerializer(many=True)
+
+    def get_tasks_done(self, obj: Any) -> int:
+        return len(obj.done)
 
 
 class JointChildSerializer(serializers.Serializer):
@@ -100,6 +144,13 @@ class JointCaseSerializer(serializers.ModelSerializer):
     notes = serializers.SerializerMethodField()
     interview = serializers.SerializerMethodField()
     interviewed = serializers.SerializerMethodField()
+    conferences = serializers.SerializerMethodField()
+    milestones = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The dates of the proceedings; empty outside the plan scope.")
+    )
+    delivered = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Once closed: what each agency delivered (within the caller's scope); else null.")
+    )
 
     class Meta:
         model = JointCase
@@ -118,8 +169,12 @@ class JointCaseSerializer(serializers.ModelSerializer):
             "notes",
             "interview",
             "interviewed",
+            "closed_on",
+            "conferences",
+            "milestones",
+            "delivered",
         ]
-        read_only_fields = ["opened_on"]
+        read_only_fields = ["opened_on", "closed_on"]
 
     def to_representation(self, instance: JointCase) -> Any:
         self._access = access_to(self.context["request"].user, instance)
@@ -156,6 +211,21 @@ class JointCaseSerializer(serializers.ModelSerializer):
     def get_interviewed(self, obj: JointCase) -> bool:
         return ForensicInterview.objects.filter(joint_case=obj).exists()
 
+    @extend_schema_field(ConferenceSerializer(many=True))
+    def get_conferences(self, obj: JointCase) -> Any:
+        context = {"sees_minutes": self._access.sees_minutes}
+        return ConferenceSerializer(self._access.conferences(), many=True, context=context).data
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_milestones(self, obj: JointCase) -> Any:
+        return MilestoneSerializer(self._access.milestones(), many=True).data
+
+    @extend_schema_field(DeliverySerializer(many=True, allow_null=True))
+    def get_delivered(self, obj: JointCase) -> Any:
+        if not self._access.closed:
+            return None
+        return DeliverySerializer(delivered_by_agency(self._access), many=True).data
+
 
 class PartnerInviteSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
@@ -186,6 +256,34 @@ class InterviewRecordSerializer(serializers.Serializer):
     agencies = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True)
     attendees = serializers.CharField(max_length=500)
     record = serializers.CharField(max_length=20000)
+
+
+class ConferenceScheduleSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    agencies = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True)
+
+
+class FollowUpSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    title = serializers.CharField(max_length=300)
+    due_on = serializers.DateField()
+
+
+class ConferenceMinutesSerializer(serializers.Serializer):
+    agencies = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), many=True, help_text=gettext_lazy("The agencies present.")
+    )
+    minutes = serializers.CharField(max_length=20000)
+    decisions = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
+    follow_ups = FollowUpSerializer(
+        many=True, required=False, default=list, help_text=gettext_lazy("Who agreed to do what: tasks in the plan.")
+    )
+
+
+class MilestoneAddSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MilestoneKind.choices)
+    date = serializers.DateField()
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
 class JointCaseViewSet(
@@ -273,3 +371,46 @@ class JointCaseViewSet(
         body.is_valid(raise_exception=True)
         services.interview_record(actor=_actor(request), access=access, **body.validated_data)
         return self._done(access, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="joint_cases_conference_schedule",
+        request=ConferenceScheduleSerializer,
+        responses={201: JointCaseSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def conferences(self, request: Request, pk: Any = None) -> Response:
+        access = get_joint_access(request.user, pk, action="conference")
+        body = ConferenceScheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.conference_schedule(actor=_actor(request), access=access, **body.validated_data)
+        return self._done(access, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="joint_cases_conference_minutes",
+        request=ConferenceMinutesSerializer,
+        responses={200: JointCaseSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path=r"conferences/(?P<conference_id>\d+)/minutes")
+    def minutes(self, request: Request, pk: Any = None, conference_id: Any = None) -> Response:
+        access = get_joint_access(request.user, pk, action="conference")
+        conference = get_conference_for(access, conference_id)
+        body = ConferenceMinutesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.conference_minutes(actor=_actor(request), access=access, conference=conference, **body.validated_data)
+        return self._done(access)
+
+    @extend_schema(request=MilestoneAddSerializer, responses={201: JointCaseSerializer})
+    @action(detail=True, methods=["post"])
+    def milestones(self, request: Request, pk: Any = None) -> Response:
+        access = get_joint_access(request.user, pk, action="milestone")
+        body = MilestoneAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.milestone_add(actor=_actor(request), access=access, **body.validated_data)
+        return self._done(access, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: JointCaseSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        access = get_joint_access(request.user, pk, action="close")
+        services.joint_case_close(actor=_actor(request), access=access)
+        return self._done(access)

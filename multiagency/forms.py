@@ -6,7 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from multiagency.models import ForensicInterview, JointNote, JointTask, Partner, TaskStatus
+from multiagency.models import (
+    CaseConference,
+    ForensicInterview,
+    JointNote,
+    JointTask,
+    Milestone,
+    Partner,
+    TaskStatus,
+)
 from multiagency.permissions import JointAccess
 from organisations.models import Organisation
 
@@ -88,3 +96,64 @@ class InterviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _choices(self, "agencies").queryset = _agencies(access)
         self.fields["date"].initial = timezone.localdate()
+
+
+class ConferenceScheduleForm(forms.ModelForm):
+    class Meta:
+        model = CaseConference
+        fields = ["date", "agencies"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "agencies": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, access: JointAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "agencies").queryset = _agencies(access)
+
+
+class ConferenceMinutesForm(forms.ModelForm):
+    class Meta:
+        model = CaseConference
+        fields = ["agencies", "minutes", "decisions"]
+        labels = {"agencies": _("agencies present")}
+        widgets = {
+            "agencies": forms.CheckboxSelectMultiple,
+            "minutes": forms.Textarea(attrs={"rows": 5}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, access: JointAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "agencies").queryset = _agencies(access)
+        self.fields["minutes"].required = True
+
+
+class FollowUpForm(forms.Form):
+    """A decision an agency agreed to carry out: it becomes that agency's task in the joint plan."""
+
+    organisation = forms.ModelChoiceField(label=_("agency"), queryset=Organisation.objects.none(), required=False)
+    title = forms.CharField(label=_("who agreed to do what"), max_length=300, required=False)
+    due_on = forms.DateField(label=_("due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, access: JointAccess, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "organisation").queryset = _agencies(access)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [bool(data.get(k)) for k in ("organisation", "title", "due_on")]
+        if any(given) and not all(given):
+            raise forms.ValidationError(_("Give the agency, the action and the due date, or leave the row empty."))
+        return data
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10)
+
+
+def follow_ups(formset: Any) -> list[dict[str, Any]]:
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["kind", "date", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}

@@ -55,6 +55,10 @@ class JointCase(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("multi-agency case")
@@ -122,6 +126,14 @@ class JointTask(TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
     outcome = models.TextField(_("outcome"), max_length=4000, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    conference = models.ForeignKey(
+        "CaseConference",
+        verbose_name=_("decided at the case conference"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up_tasks",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -184,3 +196,56 @@ class ForensicInterview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.joint_case_id} · {self.date}"
+
+
+class CaseConference(TimeStampedModel):
+    """A multi-agency case conference the lead schedules: the date and the agencies invited; after it,
+    the agencies present, the minutes and the decisions, each decision a follow-up task of the agency
+    that agreed to do it (``JointTask.conference``)."""
+
+    joint_case = models.ForeignKey(JointCase, on_delete=models.CASCADE, related_name="conferences")
+    date = models.DateField(_("date"))
+    agencies = models.ManyToManyField("organisations.Organisation", verbose_name=_("agencies"), related_name="+")
+    minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
+    decisions = models.TextField(_("decisions"), max_length=4000, blank=True)
+    minuted_on = models.DateField(_("minutes recorded on"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    minuted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case conference")
+        verbose_name_plural = _("case conferences")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.joint_case_id} · {self.date}"
+
+
+class MilestoneKind(models.TextChoices):
+    REPORTED_TO_POLICE = "reported_to_police", _("Reported to the police")
+    CASE_FILED = "case_filed", _("Case filed by the police")
+    ARREST_APPROVED = "arrest_approved", _("Arrest approved")
+    INDICTMENT = "indictment", _("Indictment")
+    HEARING = "hearing", _("Court hearing")
+    JUDGMENT = "judgment", _("Judgment")
+    OTHER = "other", _("Other")
+
+
+class Milestone(TimeStampedModel):
+    """A date in the criminal proceedings (police, procuratorate, court), read at scope "plan" and above."""
+
+    joint_case = models.ForeignKey(JointCase, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("milestone"), max_length=30, choices=MilestoneKind.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("proceedings milestone")
+        verbose_name_plural = _("proceedings milestones")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.joint_case_id} · {self.kind} · {self.date}"

@@ -21,11 +21,24 @@ from django.http import Http404
 
 from accounts.models import Role
 from cases.permissions import case_scope, may_act_on_case, works_on_cases
-from multiagency.models import SCOPE_ORDER, JointCase, JointNote, JointTask, Partner, PartnerScope
+from multiagency.models import (
+    SCOPE_ORDER,
+    CaseConference,
+    JointCase,
+    JointNote,
+    JointTask,
+    Milestone,
+    Partner,
+    PartnerScope,
+)
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {}
 
-JointAction = Literal["view", "manage", "plan", "note", "interview", "leave"]
+JointAction = Literal["view", "manage", "plan", "note", "interview", "leave", "conference", "milestone", "close"]
+
+# What may still be done once the multi-agency case is closed: read it, record what the court does
+# next (a judgment comes after the services end) and leave it.
+_WHEN_CLOSED: frozenset[str] = frozenset({"view", "milestone", "leave"})
 
 
 @dataclass(frozen=True)
@@ -58,11 +71,33 @@ class JointAccess:
     def sees_interview(self) -> bool:
         return self._scope_at_least(PartnerScope.PLAN_AND_INTERVIEW)
 
+    @property
+    def sees_minutes(self) -> bool:
+        """A conference's minutes and decisions, and every agency's follow-up tasks."""
+        return self._scope_at_least(PartnerScope.PLAN)
+
+    @property
+    def sees_milestones(self) -> bool:
+        """The dates of the proceedings (police, procuratorate, court)."""
+        return self._scope_at_least(PartnerScope.PLAN)
+
+    @property
+    def closed(self) -> bool:
+        return self.joint.closed_on is not None
+
+    @property
+    def may_close(self) -> bool:
+        return self.may("close")
+
     def may(self, action: JointAction) -> bool:
+        if self.closed and action not in _WHEN_CLOSED:
+            return False
         if action == "view":
             return True
-        if action == "manage":
+        if action in ("manage", "conference", "close"):
             return self.manages
+        if action == "milestone":
+            return self.manages or (self.partner is not None and self.sees_milestones)
         if action == "interview":
             return self.manages or (self.partner is not None and self.sees_interview)
         if action == "leave":
@@ -81,8 +116,21 @@ class JointAccess:
             return notes.filter(own | Q(confidential=False))
         return notes.filter(own)
 
+    def conferences(self) -> QuerySet[CaseConference]:
+        """Every conference for the lead and the plan scope; a partner with its own tasks only, those its
+        agency was invited to (without their minutes: ``sees_minutes``)."""
+        conferences = self.joint.conferences.prefetch_related("agencies")
+        if self.sees_minutes:
+            return conferences
+        return conferences.filter(agencies=self.organisation_id)
+
+    def milestones(self) -> QuerySet[Milestone]:
+        return self.joint.milestones.all() if self.sees_milestones else self.joint.milestones.none()
+
     def may_act_for(self, organisation_id: int) -> bool:
         """Plan or update a task of this agency: the lead's managers for any, a partner for its own."""
+        if self.closed:
+            return False
         return self.manages or (self.partner is not None and organisation_id == self.organisation_id)
 
 
@@ -101,6 +149,12 @@ def joint_cases_visible_to(user: Any) -> QuerySet[JointCase]:
         .select_related("case", "case__child", "case__organisation", "case__lead_worker")
         .order_by("-opened_on", "-pk")
     )
+
+
+def joint_case_of(user: Any, case: Any) -> JointCase | None:
+    """The case's multi-agency case if the user sees it (the lead's staff who see the case, an active
+    partner's staff), else None."""
+    return joint_cases_visible_to(user).filter(case_id=case.pk).first()
 
 
 def access_to(user: Any, joint: JointCase) -> JointAccess:
@@ -145,6 +199,14 @@ def get_task_for(access: JointAccess, pk: Any) -> JointTask:
     if not access.may_act_for(task.organisation_id):
         raise PermissionDenied
     return task
+
+
+def get_conference_for(access: JointAccess, pk: Any) -> CaseConference:
+    """A conference the user reads on this case, else 404."""
+    try:
+        return access.conferences().get(pk=pk)
+    except (CaseConference.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def get_partner_for(access: JointAccess, pk: Any) -> Partner:

@@ -1,10 +1,12 @@
 """Every write on a multi-agency case: open it, invite and end partners, plan tasks, write notes,
-record the one forensic interview. Each checks the caller's access, runs in a transaction and audits."""
+record the one forensic interview, schedule and minute case conferences, record the dates of the
+proceedings, close it. Each checks the caller's access, runs in a transaction and audits."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,10 +23,13 @@ from cases.permissions import check_case_action
 from core.audit import audit_log
 from core.models import AuditAction
 from multiagency.models import (
+    CaseConference,
     ForensicInterview,
     JointCase,
     JointNote,
     JointTask,
+    Milestone,
+    MilestoneKind,
     Partner,
     PartnerRole,
     PartnerScope,
@@ -111,13 +116,15 @@ def partner_leave(*, actor: User, access: JointAccess, partner: Partner) -> Part
     return partner
 
 
-def _agency_on_case(access: JointAccess, organisation: Organisation) -> None:
-    joint = access.joint
-    on_case = (
+def _on_case(joint: JointCase, organisation: Organisation) -> bool:
+    return (
         organisation.pk == joint.case.organisation_id
         or joint.partners.filter(organisation=organisation, left_on__isnull=True).exists()
     )
-    if not on_case:
+
+
+def _agency_on_case(access: JointAccess, organisation: Organisation) -> None:
+    if not _on_case(access.joint, organisation):
         raise ValidationError({"organisation": _("Plan tasks only for the agencies on the case.")})
     if not access.may_act_for(organisation.pk):
         raise ValidationError({"organisation": _("You may plan tasks for your own agency only.")})
@@ -130,6 +137,20 @@ def task_add(
     """One agency's action in the joint plan, due on a date."""
     check_joint_action(access, "plan")
     _agency_on_case(access, organisation)
+    return _task_create(actor=actor, access=access, organisation=organisation, title=title, due_on=due_on,
+                        service=service)  # fmt: skip
+
+
+def _task_create(
+    *,
+    actor: User,
+    access: JointAccess,
+    organisation: Organisation,
+    title: str,
+    due_on: dt.date,
+    service: str = "",
+    conference: CaseConference | None = None,
+) -> JointTask:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Say what the agency will do.")})
@@ -141,13 +162,18 @@ def task_add(
         service=service,
         title=title[:300],
         due_on=due_on,
+        conference=conference,
         created_by=actor,
     )
     audit_log(
         action=AuditAction.CREATE,
         user=actor,
         obj=task,
-        detail={"joint_case": access.joint.pk, "organisation": organisation.pk},
+        detail={
+            "joint_case": access.joint.pk,
+            "organisation": organisation.pk,
+            "conference": conference.pk if conference else None,
+        },
     )
     return task
 
@@ -236,3 +262,127 @@ def interview_record(
         detail={"joint_case": joint.pk, "agencies": sorted(a.pk for a in agencies)},
     )
     return interview
+
+
+def _agencies_on_case(joint: JointCase, agencies: Iterable[Organisation], field: str) -> list[Organisation]:
+    agencies = list(agencies)
+    if not agencies:
+        raise ValidationError({field: _("Name the agencies.")})
+    if any(not _on_case(joint, a) for a in agencies):
+        raise ValidationError({field: _("Name only the agencies on the case.")})
+    return agencies
+
+
+@transaction.atomic
+def conference_schedule(
+    *, actor: User, access: JointAccess, date: dt.date, agencies: Iterable[Organisation]
+) -> CaseConference:
+    """The lead schedules a case conference with the agencies on the case; the invited partners'
+    managers are told."""
+    check_joint_action(access, "conference")
+    joint = access.joint
+    agencies = _agencies_on_case(joint, agencies, "agencies")
+    conference = CaseConference.objects.create(joint_case=joint, date=date, scheduled_by=actor)
+    conference.agencies.set(agencies)
+    audit_log(
+        action=AuditAction.CREATE,
+        user=actor,
+        obj=conference,
+        detail={"joint_case": joint.pk, "date": date.isoformat(), "agencies": sorted(a.pk for a in agencies)},
+    )
+    for organisation in agencies:
+        if organisation.pk == joint.case.organisation_id:
+            continue
+        for manager in managers_of(organisation.pk):
+            notify(
+                user=manager,
+                kind="joint_case_conference",
+                obj=joint,
+                object_type="jointcase",
+                link=reverse("multiagency:detail", args=[joint.pk]),
+                message=gettext_lazy("A case conference on multi-agency case %(n)s is scheduled for %(d)s."),
+                params={"n": joint.case.number, "d": date_format(date)},
+                dedupe_key=f"joint-conference:{conference.pk}:{organisation.pk}",
+            )
+    return conference
+
+
+@transaction.atomic
+def conference_minutes(
+    *,
+    actor: User,
+    access: JointAccess,
+    conference: CaseConference,
+    agencies: Iterable[Organisation],
+    minutes: str,
+    decisions: str = "",
+    follow_ups: Iterable[dict[str, Any]] = (),
+) -> CaseConference:
+    """After the conference: who was present, the minutes, the decisions and, for each decision an
+    agency agreed to carry out, its follow-up task in the joint plan. Minuted once."""
+    check_joint_action(access, "conference")
+    conference = CaseConference.objects.select_for_update().get(pk=conference.pk, joint_case=access.joint)
+    if conference.minuted_on is not None:
+        raise ValidationError(_("The minutes of this conference are already recorded."))
+    if conference.date > timezone.localdate():
+        raise ValidationError(_("Record the minutes after the conference has taken place."))
+    minutes = (minutes or "").strip()
+    if not minutes:
+        raise ValidationError({"minutes": _("Write the minutes.")})
+    agencies = _agencies_on_case(access.joint, agencies, "agencies")
+    conference.minutes, conference.decisions = minutes[:20000], (decisions or "").strip()[:4000]
+    conference.minuted_on, conference.minuted_by = timezone.localdate(), actor
+    conference.save(update_fields=["minutes", "decisions", "minuted_on", "minuted_by", "updated_at"])
+    conference.agencies.set(agencies)
+    tasks = []
+    for follow_up in follow_ups:
+        _agency_on_case(access, follow_up["organisation"])
+        tasks.append(_task_create(actor=actor, access=access, conference=conference, **follow_up))
+    audit_log(
+        action=AuditAction.UPDATE,
+        user=actor,
+        obj=conference,
+        detail={"minutes": True, "agencies": sorted(a.pk for a in agencies), "tasks": [t.pk for t in tasks]},
+    )
+    return conference
+
+
+@transaction.atomic
+def milestone_add(*, actor: User, access: JointAccess, kind: str, date: dt.date, note: str = "") -> Milestone:
+    """A date of the proceedings (reported to the police, case filed, indictment, hearing, judgment)."""
+    check_joint_action(access, "milestone")
+    if kind not in MilestoneKind.values:
+        raise ValidationError({"kind": _("Choose a milestone from the list.")})
+    if date > timezone.localdate() and kind != MilestoneKind.HEARING:
+        raise ValidationError({"date": _("Only a hearing may be recorded ahead; the others once they happen.")})
+    milestone = Milestone.objects.create(
+        joint_case=access.joint, kind=kind, date=date, note=(note or "").strip()[:300], recorded_by=actor
+    )
+    audit_log(
+        action=AuditAction.CREATE,
+        user=actor,
+        obj=milestone,
+        detail={"joint_case": access.joint.pk, "kind": kind, "date": date.isoformat()},
+    )
+    return milestone
+
+
+@transaction.atomic
+def joint_case_close(*, actor: User, access: JointAccess) -> JointCase:
+    """Close the multi-agency case: the plan, notes and conferences are then read-only, and the case
+    reports what each agency delivered (``multiagency.selectors.delivered_by_agency``). Tasks still
+    planned or in progress must be done or cancelled first."""
+    check_joint_action(access, "close")
+    joint = JointCase.objects.select_for_update().get(pk=access.joint.pk)
+    if joint.closed_on is not None:
+        raise ValidationError(_("This multi-agency case is already closed."))
+    open_tasks = joint.tasks.filter(status__in=[TaskStatus.PLANNED, TaskStatus.IN_PROGRESS]).count()
+    if open_tasks:
+        raise ValidationError(
+            _("%(n)s tasks are still open: mark them done or cancelled before closing.") % {"n": open_tasks}
+        )
+    joint.closed_on, joint.closed_by = timezone.localdate(), actor
+    joint.save(update_fields=["closed_on", "closed_by", "updated_at"])
+    access.joint.closed_on, access.joint.closed_by = joint.closed_on, actor
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=joint, detail={"closed": True})
+    return joint

@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/tasks/<int:task_pk>/", views.task_update, name="task-update"),
     path("<int:pk>/notes/", views.note_add, name="note-add"),
     path("<int:pk>/interview/", views.interview_record, name="interview"),
+    path("<int:pk>/conferences/", views.conference_schedule, name="conference-schedule"),
+    path("<int:pk>/conferences/<int:conference_pk>/minutes/", views.conference_minutes, name="conference-minutes"),
+    path("<int:pk>/milestones/", views.milestone_add, name="milestone-add"),
+    path("<int:pk>/close/", views.joint_case_close, name="close"),
 ]

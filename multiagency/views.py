@@ -1,5 +1,6 @@
 """Pages of the multi-agency case: the list, the case as the viewer's scope shows it, and its forms
-(invite a partner, leave, plan a task and move it on, write a note, record the forensic interview)."""
+(invite a partner, leave, plan a task and move it on, write a note, record the forensic interview,
+schedule and minute a case conference, record a date of the proceedings, close the case)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,28 @@ from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from multiagency import services
-from multiagency.forms import InterviewForm, JointCaseOpenForm, NoteForm, PartnerInviteForm, TaskForm, TaskStatusForm
-from multiagency.permissions import JointAccess, get_joint_access, get_partner_for, get_task_for, joint_cases_visible_to
+from multiagency.forms import (
+    ConferenceMinutesForm,
+    ConferenceScheduleForm,
+    FollowUpFormSet,
+    InterviewForm,
+    JointCaseOpenForm,
+    MilestoneForm,
+    NoteForm,
+    PartnerInviteForm,
+    TaskForm,
+    TaskStatusForm,
+    follow_ups,
+)
+from multiagency.permissions import (
+    JointAccess,
+    get_conference_for,
+    get_joint_access,
+    get_partner_for,
+    get_task_for,
+    joint_cases_visible_to,
+)
+from multiagency.selectors import delivered_by_agency
 
 
 def _errors_to(form: Any, exc: ValidationError) -> None:
@@ -53,6 +74,20 @@ def joint_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "multiagency/list.html", {"joint_cases": joint_cases, "form": form}, status=status)
 
 
+def _follow_up_formset(access: JointAccess, conference_pk: int, data: Any = None) -> Any:
+    return FollowUpFormSet(data, prefix=f"c{conference_pk}f", form_kwargs={"access": access})
+
+
+def _minutes_forms(access: JointAccess, conference: Any, may_minute: bool, forms: dict[str, Any]) -> Any:
+    """The minutes form and its follow-up rows for a conference not yet minuted (the submitted ones
+    when they came back with errors), or None."""
+    if forms.get("minutes_for") == conference.pk:
+        return forms["minutes_form"], forms["follow_up_formset"]
+    if not may_minute or conference.minuted_on is not None:
+        return None
+    return ConferenceMinutesForm(access=access, prefix=f"c{conference.pk}"), _follow_up_formset(access, conference.pk)
+
+
 def _render_detail(
     request: AuthenticatedHttpRequest, access: JointAccess, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -60,6 +95,8 @@ def _render_detail(
     tasks = list(access.tasks())
     notes = list(access.notes())
     interview = getattr(joint, "interview", None) if access.sees_interview else None
+    conferences = list(access.conferences())
+    milestones = list(access.milestones())
     audit_log(
         action=AuditAction.VIEW,
         request=request,
@@ -71,8 +108,12 @@ def _render_detail(
             "tasks": [t.pk for t in tasks],
             "notes": [n.pk for n in notes],
             "interview": interview.pk if interview else None,
+            "conferences": [c.pk for c in conferences],
+            "minutes": access.sees_minutes,
+            "milestones": [m.pk for m in milestones],
         },
     )
+    may_minute = access.may("conference")
     context = {
         "access": access,
         "joint": joint,
@@ -82,11 +123,17 @@ def _render_detail(
         "notes": notes,
         "interview": interview,
         "interviewed": hasattr(joint, "interview"),
-        "invite_form": forms.get("invite_form") or (PartnerInviteForm(access=access) if access.manages else None),
-        "task_form": forms.get("task_form") or TaskForm(access=access),
-        "note_form": forms.get("note_form") or NoteForm(),
+        "invite_form": forms.get("invite_form") or (PartnerInviteForm(access=access) if access.may("manage") else None),
+        "task_form": forms.get("task_form") or (TaskForm(access=access) if access.may("plan") else None),
+        "note_form": forms.get("note_form") or (NoteForm() if access.may("note") else None),
         "interview_form": forms.get("interview_form")
         or (InterviewForm(access=access) if access.may("interview") else None),
+        "conferences": [(c, _minutes_forms(access, c, may_minute, forms)) for c in conferences],
+        "conference_form": forms.get("conference_form")
+        or (ConferenceScheduleForm(access=access) if may_minute else None),
+        "milestones": milestones,
+        "milestone_form": forms.get("milestone_form") or (MilestoneForm() if access.may("milestone") else None),
+        "delivered": delivered_by_agency(access) if access.closed else None,
     }
     return render(request, "multiagency/detail.html", context, status=status)
 
@@ -189,3 +236,74 @@ def interview_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             messages.success(request, _("The forensic interview is recorded. The child is not interviewed again."))
             return redirect("multiagency:detail", pk=pk)
     return _render_detail(request, access, status=400, interview_form=form)
+
+
+@login_required
+@require_POST
+def conference_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="conference")
+    form = ConferenceScheduleForm(request.POST, access=access)
+    if form.is_valid():
+        try:
+            services.conference_schedule(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The case conference is scheduled. The partners' managers are told."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(request, access, status=400, conference_form=form)
+
+
+@login_required
+@require_POST
+def conference_minutes(request: AuthenticatedHttpRequest, pk: int, conference_pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="conference")
+    conference = get_conference_for(access, conference_pk)
+    form = ConferenceMinutesForm(request.POST, access=access, prefix=f"c{conference.pk}")
+    formset = _follow_up_formset(access, conference.pk, request.POST)
+    if form.is_valid() and formset.is_valid():
+        try:
+            services.conference_minutes(
+                actor=request.user,
+                access=access,
+                conference=conference,
+                follow_ups=follow_ups(formset),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The minutes are recorded; the decisions are in the joint plan."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(
+        request, access, status=400, minutes_for=conference.pk, minutes_form=form, follow_up_formset=formset
+    )
+
+
+@login_required
+@require_POST
+def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="milestone")
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_add(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("The date is recorded."))
+            return redirect("multiagency:detail", pk=pk)
+    return _render_detail(request, access, status=400, milestone_form=form)
+
+
+@login_required
+@require_POST
+def joint_case_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    access = get_joint_access(request.user, pk, action="close")
+    try:
+        services.joint_case_close(actor=request.user, access=access)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The multi-agency case is closed. Below is what each agency delivered."))
+    return redirect("multiagency:detail", pk=pk)

@@ -122,6 +122,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "flags": case.flags.filter(resolved_at__isnull=True),
         "team": case.team.all(),
         "timeline": selectors.case_timeline(request.user, case),
+        "case_links": selectors.case_links(request.user, case),
         "may_change": may_change_case(request.user, case),
         "may_read_sensitive": may_read_sensitive(request.user, case),
         "is_manager": sees_all_cases(request.user),
