@@ -124,16 +124,19 @@ NAV_LINKS = """() => [...document.querySelectorAll('nav a[href]')]
     .filter(u => u.origin === location.origin)
     .map(u => u.pathname)"""
 SKIPPED_SUFFIXES = (".csv", ".xlsx", ".pdf")
+# Pages that read differently by role (the home page; the dashboard, suppressed for a funder): checked
+# for every role that sees them.
+PER_ROLE = {"/", "/reports/dashboard/"}
 
 
 def crawl_plan(links_by_role: dict[str, list[str]], limit: int = MAX_PAGES) -> list[tuple[str, str]]:
-    """(role, url) to check: each role's home page (it differs by role), then every nav link that no
-    earlier role has been checked on, in nav order; at most ``limit``."""
+    """(role, url) to check: each role's home page, then every nav link that no earlier role has been
+    checked on (``PER_ROLE`` pages for every role), in nav order; at most ``limit``."""
     seen: set[str] = set()
     plan: list[tuple[str, str]] = []
     for role, links in links_by_role.items():
         for url in ["/", *links]:
-            if url.endswith(SKIPPED_SUFFIXES) or (url in seen and url != "/") or (role, url) in plan:
+            if url.endswith(SKIPPED_SUFFIXES) or (url in seen and url not in PER_ROLE) or (role, url) in plan:
                 continue
             seen.add(url)
             plan.append((role, url))
@@ -141,8 +144,17 @@ def crawl_plan(links_by_role: dict[str, list[str]], limit: int = MAX_PAGES) -> l
 
 
 def test_the_crawl_plan_checks_each_page_once_and_each_home_page():
-    plan = crawl_plan({"a": ["/", "/x/", "/y/"], "b": ["/", "/y/", "/z/", "/r.csv"]}, limit=40)
-    assert plan == [("a", "/"), ("a", "/x/"), ("a", "/y/"), ("b", "/"), ("b", "/z/")]
+    links = {"a": ["/", "/x/", "/y/", "/reports/dashboard/"], "b": ["/", "/y/", "/z/", "/r.csv", "/reports/dashboard/"]}
+    plan = crawl_plan(links, limit=40)
+    assert plan == [
+        ("a", "/"),
+        ("a", "/x/"),
+        ("a", "/y/"),
+        ("a", "/reports/dashboard/"),
+        ("b", "/"),
+        ("b", "/z/"),
+        ("b", "/reports/dashboard/"),
+    ]
     assert crawl_plan({"a": ["/x/", "/y/"]}, limit=2) == [("a", "/"), ("a", "/x/")]
 
 
@@ -167,7 +179,9 @@ def test_no_serious_accessibility_violation_on_any_roles_main_pages(browser, liv
             page.wait_for_load_state("networkidle")
             links = page.evaluate(NAV_LINKS)
             assert len(links) >= 2, f"{username} sees no navigation"
-            plan = crawl_plan({username: [url for url in links if url not in seen]}, MAX_PAGES - len(checked))
+            plan = crawl_plan(
+                {username: [url for url in links if url not in seen or url in PER_ROLE]}, MAX_PAGES - len(checked)
+            )
             for role, url in plan:
                 seen.add(url)
                 if url != "/":
