@@ -344,8 +344,68 @@ def _finish_sheet(sheet: Any, widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _number(value: Any) -> Any:
+    """A figure as a spreadsheet cell: "12.5" a number; a hidden figure ("<3", "—") as it reads."""
+    return float(value) if isinstance(value, str) and value.replace(".", "", 1).isdigit() else value
+
+
+def _section_sheets(book: Any, context: dict[str, Any]) -> None:
+    """The PDF's further sections as sheets (per month, outcomes, staffing, by town), from the same
+    rows as the PDF (``sections_context``): already suppressed for a funder, so a hidden count reads
+    "<3" and a hidden share or average "—"."""
+    shown = context["sections"]
+    by_month = context["period_unit"] == "month"
+    sheet = book.create_sheet(_sheet_title(_("Month by month") if by_month else _("Year by year")))
+    first = _("Month") if by_month else _("Year")
+    sheet.append([first, _("Cases opened"), _("Cases closed"), _("Referrals received"), _("Home visits")])
+    for row in context["month_rows"]:
+        sheet.append([row["label"], row["opened"], row["closed"], row["referrals"], row["home_visits"]])
+    _finish_sheet(sheet, [16, 14, 14, 16, 12])
+
+    outcomes = shown["outcomes"]
+    sheet = book.create_sheet(_sheet_title(_("Outcomes")))
+    sheet.append([_("Section"), _("Figure"), _("Value")])
+    for label, value in (
+        (_("Cases closed"), outcomes["closed"]),
+        (_("Care plan goals met"), outcomes["goals_met"]),
+        (_("Care plan goals met (%)"), context["goals_met_pct"]),
+        (_("Closed at a lower risk level"), outcomes["risk_reduced"]),
+        (_("Closed at a lower risk level (%)"), context["risk_reduced_pct"]),
+    ):
+        sheet.append([_("Outcomes"), label, _number(value)])
+    for section, rows in (
+        (_("Why the cases closed"), context["closure_rows"]),
+        (_("Risk level at closure"), context["risk_rows"]),
+        (_("What became of the referrals"), context["referral_outcome_rows"]),
+    ):
+        for label, value in rows:
+            sheet.append([section, label, value])
+    _finish_sheet(sheet, [22, 36, 12])
+
+    staffing = shown["staffing"]
+    sheet = book.create_sheet(_sheet_title(_("Staffing")))
+    sheet.append([_("Figure"), _("Value")])
+    for label, value in (
+        (_("Social workers leading cases"), staffing["workers"]),
+        (_("Cases they led at the end of the period"), staffing["cases_led_at_end"]),
+        (_("Average caseload per social worker"), context["average_caseload"]),
+        (_("Volunteers who logged time"), staffing["volunteers_active"]),
+        (_("Volunteer hours"), staffing["volunteer_hours"]),
+        *context["caseload_rows"],
+    ):
+        sheet.append([label, _number(value)])
+    _finish_sheet(sheet, [36, 12])
+
+    sheet = book.create_sheet(_sheet_title(_("By town")))
+    sheet.append([_("Town"), _("Cases served"), _("Referrals received"), _("Home visits")])
+    for row in context["town_rows"]:
+        sheet.append([safe_cell(row["label"]), row["cases"], row["referrals"], row["home_visits"]])
+    _finish_sheet(sheet, [20, 14, 16, 12])
+
+
 def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
-    """The funder workbook: named sheets in the reader's language, widths, frozen headers, real dates."""
+    """The funder workbook: named sheets in the reader's language, widths, frozen headers, real dates;
+    with the PDF's further sections when ``context`` has them (``report_context(..., sections)``)."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -360,8 +420,7 @@ def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
     for section, figure, value, code in labels.summary_rows(suppression.for_display(summary), names):
         if code.startswith("cases.by_"):
             continue  # the tables have their own sheets
-        number = float(value) if isinstance(value, str) and value.replace(".", "", 1).isdigit() else value
-        sheet.append([section, figure, number, code])
+        sheet.append([section, figure, _number(value), code])
     _finish_sheet(sheet, [14, 40, 16, 34])
     for key, rows in context["tables"].items():
         table = book.create_sheet(_sheet_title(labels.figure_label(f"cases.{key}")))
@@ -369,6 +428,8 @@ def render_xlsx(summary: dict[str, Any], context: dict[str, Any]) -> bytes:
         for row in rows:
             table.append([safe_cell(row["label"]), row["shown"] if row["n"] is None else row["n"]])
         _finish_sheet(table, [30, 12])
+    if "month_rows" in context:
+        _section_sheets(book, context)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

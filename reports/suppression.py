@@ -3,7 +3,8 @@
 A count from 1 to 2 could point at a child (two single-day windows subtracted describe one child),
 so for funders every such count is suppressed in every output: ``None`` in JSON with its path in
 ``"suppressed"``, "<3" wherever a person reads it (CSV, XLSX, PDF, dashboard). A share or an
-average computed from a suppressed count goes with it, and so does a second cell of a breakdown
+average computed from a suppressed count goes with it and reads "—" (it is not a count: "<3%" would
+be wrong), and so does a second cell of a breakdown
 whose only hidden cell could be recomputed from the total. (Differences between overlapping periods
 of a month or more are not prevented; the month rule makes them coarse.) Periods shorter than a month are refused
 for funders. Managers see exact figures for any period.
@@ -37,6 +38,21 @@ NOT_COUNTS = {
     "average_attendance",
     "average_hours_to_triage",
 }
+
+
+# How a hidden figure reads: a count "<3"; a share, an average or any other figure that is not a count "—".
+HIDDEN_DERIVED = "—"
+
+
+def is_derived(key: str) -> bool:
+    """Whether the figure named ``key`` (the last part of its path) is not a count: a share (``x_pct``),
+    an average (``average_x``) or one of ``NOT_COUNTS``."""
+    return key.endswith("_pct") or key.startswith("average_") or key in NOT_COUNTS
+
+
+def hidden_shown(key: str) -> str:
+    """How a person reads the hidden figure named ``key``: "<3" for a count, "—" for a share or an average."""
+    return HIDDEN_DERIVED if is_derived(key) else SHOWN
 
 
 def is_funder_audience(user: Any) -> bool:
@@ -123,7 +139,8 @@ def suppress(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def for_display(summary: dict[str, Any]) -> dict[str, Any]:
-    """The summary as a person reads it: each suppressed figure reads "<3" (exact figures unchanged)."""
+    """The summary as a person reads it: each suppressed count reads "<3", each suppressed share or
+    average "—" (``hidden_shown``); exact figures unchanged."""
     hidden = summary.get("suppressed") or []
     if not hidden:
         return summary
@@ -133,5 +150,5 @@ def for_display(summary: dict[str, Any]) -> dict[str, Any]:
         node = result
         for part in parents:
             node = node[part]
-        node[leaf] = SHOWN
+        node[leaf] = hidden_shown(leaf)
     return result

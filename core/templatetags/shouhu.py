@@ -23,6 +23,23 @@ def yuan(value: Any) -> str:
 
 
 @register.filter
+def percent(value: Any) -> str:
+    """A share as a person reads it: "33.3%"; a missing or hidden share ("—", None) reads "—" alone
+    (never "—%" or "<3%")."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return "—"
+    if isinstance(value, int | float | Decimal):
+        return f"{number_format(value, use_l10n=True)}%"
+    try:
+        Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    return f"{value}%"
+
+
+@register.filter
 def audit_object_type(code: str) -> str:
     """An audit row's object type in the reader's language (see core.audit.audit_object_type_label)."""
     from core.audit import audit_object_type_label

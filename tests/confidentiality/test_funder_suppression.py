@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from reports.figures import summary
 from reports.models import Report
-from reports.services import render_xlsx, report_context
+from reports.services import render_pdf, render_xlsx, report_context
 from reports.suppression import shortest_funder_end
 from tests.factories import ChildFactory, make_case
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -238,3 +239,82 @@ def test_a_single_entitlement_is_suppressed_for_funders_in_every_output(cast, ap
     assert medical == {"label": "医疗救助", "claimed": "<3", "granted": "<3"}
     html = render_to_string("reports/pdf.html", context)
     assert "家庭的政策和补贴" in html and '<td>医疗救助</td><td class="n">&lt;3</td><td class="n">&lt;3</td>' in html
+
+
+# --- a hidden share or average reads "—", never "<3%" (issue 14) -----------------------------------
+
+
+@pytest.fixture
+def two_through_the_alliance(cast):
+    """Four cases (the cast's and three more), two of them referred by an Alliance member: the count of
+    two is hidden for a funder, and so is its share (50%) that would give it back."""
+    from tests.factories import ReferralFactory
+
+    for channel in ("alliance", "alliance", "phone"):
+        make_case(lead_worker=cast.worker, referral=ReferralFactory(channel=channel, location=cast.village))
+    exact = summary(START, TODAY)
+    assert exact["cases"]["total"] == 4 and exact["cases"]["through_alliance"] == 2
+    assert exact["cases"]["through_alliance_pct"] == 50.0
+
+
+def _csv(client, user) -> dict[str, str]:
+    content = client(user).get("/reports/summary.csv", _params()).content.decode("utf-8-sig")
+    return {row[3]: row[2] for row in csv.reader(io.StringIO(content)) if len(row) == 4}
+
+
+def test_a_hidden_share_reads_a_dash_in_every_output(cast, client_for, two_through_the_alliance, tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.reports.test_report_sections import _text
+
+    funder_rows = _csv(client_for, cast.funder)
+    assert funder_rows["cases.total"] == "4"
+    assert funder_rows["cases.through_alliance"] == "<3" and funder_rows["cases.through_alliance_pct"] == "—"
+    assert "<3%" not in "".join(funder_rows.values())
+    assert _csv(client_for, cast.manager)["cases.through_alliance_pct"] == "50.0"
+    figures = summary(START, TODAY, for_funder=True)
+    context = report_context(figures)
+    book = load_workbook(io.BytesIO(render_xlsx(figures, context)))
+    by_code = {row[3].value: row[2].value for row in book.worksheets[0].iter_rows(min_row=2) if row[3].value}
+    assert by_code["cases.through_alliance"] == "<3" and by_code["cases.through_alliance_pct"] == "—"
+    # the PDF's sentence: a hidden count reads "<3", its hidden share "—" (no "%")
+    text = _text(render_pdf(context), tmp_path)
+    assert "<3个个案（—）经联盟成员转介" in text
+    assert "<3%" not in text and "—%" not in text
+    manager = _text(render_pdf(report_context(summary(START, TODAY))), tmp_path)
+    assert "2个个案（50.0%）经联盟成员转介" in manager
+    # the dashboard's headline
+    page = client_for(cast.funder).get("/reports/dashboard/").content.decode()
+    assert text_of(page, "figure-alliance") == "—"
+    assert text_of(client_for(cast.manager).get("/reports/dashboard/").content, "figure-alliance") == "50.0%"
+
+
+def test_a_hidden_average_reads_a_dash_not_less_than_three(cast, client_for, tmp_path):
+    """The cast's one case: the count is hidden ("<3") and the average age of it with it ("—")."""
+    from tests.reports.test_report_sections import _text
+
+    assert summary(START, TODAY)["cases"]["average_age"] is not None
+    rows = _csv(client_for, cast.funder)
+    assert rows["cases.total"] == "<3" and rows["cases.average_age"] == "—"
+    figures = summary(START, TODAY, for_funder=True)
+    context = report_context(figures)
+    assert context["summary"]["cases"]["average_age"] == "—"
+    html = render_to_string("reports/pdf.html", context)
+    assert '<div class="n">—</div><div class="l">立案时平均年龄</div>' in html
+    text = _text(render_pdf(context), tmp_path)
+    assert "<3" in text and "<3%" not in text
+
+
+def test_for_display_tells_counts_from_shares_and_averages():
+    from reports.suppression import for_display, suppress
+
+    shown = for_display(
+        suppress(
+            {
+                "cases": {"total": 2, "average_age": 9.5, "through_alliance": 1, "through_alliance_pct": 50.0},
+                "staffing": {"workers": 5, "average_caseload": 3.2},
+            }
+        )
+    )
+    assert shown["cases"] == {"total": "<3", "average_age": "—", "through_alliance": "<3", "through_alliance_pct": "—"}
+    assert shown["staffing"] == {"workers": 5, "average_caseload": 3.2}

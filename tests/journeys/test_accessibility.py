@@ -111,3 +111,90 @@ def test_no_serious_accessibility_violation_on_the_journeys_pages(browser, live_
             context.close()
     assert not found, "axe-core found serious or critical violations:\n" + _describe(found)
     assert [v for seen in csp for v in seen] == [], "a page broke its Content Security Policy"
+
+
+# --- every role's main pages: what its navigation links to (issue 14) ------------------------------
+
+ROLES = ("xiaochen", "liu", "wang", "sun", "zhao", "huang", "admin1")  # worker, manager, referrer, volunteer,
+# pledger, funder, admin
+MAX_PAGES = 40
+# The nav's own links and the account links beside them; not logging out, not downloads.
+NAV_LINKS = """() => [...document.querySelectorAll('nav a[href]')]
+    .map(a => new URL(a.getAttribute('href'), location.href))
+    .filter(u => u.origin === location.origin)
+    .map(u => u.pathname)"""
+SKIPPED_SUFFIXES = (".csv", ".xlsx", ".pdf")
+# Pages that read differently by role (the home page; the dashboard, suppressed for a funder): checked
+# for every role that sees them.
+PER_ROLE = {"/", "/reports/dashboard/"}
+
+
+def crawl_plan(links_by_role: dict[str, list[str]], limit: int = MAX_PAGES) -> list[tuple[str, str]]:
+    """(role, url) to check: each role's home page, then every nav link that no earlier role has been
+    checked on (``PER_ROLE`` pages for every role), in nav order; at most ``limit``."""
+    seen: set[str] = set()
+    plan: list[tuple[str, str]] = []
+    for role, links in links_by_role.items():
+        for url in ["/", *links]:
+            if url.endswith(SKIPPED_SUFFIXES) or (url in seen and url not in PER_ROLE) or (role, url) in plan:
+                continue
+            seen.add(url)
+            plan.append((role, url))
+    return plan[:limit]
+
+
+def test_the_crawl_plan_checks_each_page_once_and_each_home_page():
+    links = {"a": ["/", "/x/", "/y/", "/reports/dashboard/"], "b": ["/", "/y/", "/z/", "/r.csv", "/reports/dashboard/"]}
+    plan = crawl_plan(links, limit=40)
+    assert plan == [
+        ("a", "/"),
+        ("a", "/x/"),
+        ("a", "/y/"),
+        ("a", "/reports/dashboard/"),
+        ("b", "/"),
+        ("b", "/z/"),
+        ("b", "/reports/dashboard/"),
+    ]
+    assert crawl_plan({"a": ["/x/", "/y/"]}, limit=2) == [("a", "/"), ("a", "/x/")]
+
+
+def test_no_serious_accessibility_violation_on_any_roles_main_pages(browser, live_server, journeys):
+    """Each demo role logs in (Chinese, a 360-px phone) and axe runs on every distinct page its
+    navigation links to (at most 40 pages, one browser)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    checked: list[tuple[str, str]] = []
+    csp: list[list[str]] = []
+    seen: set[str] = set()
+    for username in ROLES:
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True, has_touch=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.base_url = live_server.url
+        csp.append(_watch_csp(page))
+        try:
+            browser_login(page, username)
+            page.goto(page.base_url + "/")
+            page.wait_for_load_state("networkidle")
+            links = page.evaluate(NAV_LINKS)
+            assert len(links) >= 2, f"{username} sees no navigation"
+            plan = crawl_plan(
+                {username: [url for url in links if url not in seen or url in PER_ROLE]}, MAX_PAGES - len(checked)
+            )
+            for role, url in plan:
+                seen.add(url)
+                if url != "/":
+                    page.goto(page.base_url + url)
+                    page.wait_for_load_state("networkidle")
+                assert page.evaluate("document.documentElement.lang").startswith("zh"), url
+                checked.append((role, url))
+                violations = axe_violations(page)
+                if violations:
+                    found[f"{role} {url}"] = violations
+        finally:
+            context.close()
+    print(f"axe checked {len(checked)} pages: {checked}")
+    assert len(checked) >= 20 and {role for role, _url in checked} == set(ROLES), checked
+    assert not found, "axe-core found serious or critical violations:\n" + _describe(found)
+    assert [v for seen_ in csp for v in seen_] == [], "a page broke its Content Security Policy"

@@ -218,7 +218,7 @@ def test_the_funder_pdf_suppresses_small_counts_and_names_no_child(cast, known, 
         assert row in text, row
     # a hidden share reads "—", never "<3%"; one row per worker would give the hidden count of workers back
     outcomes = text.split(_("Outcomes"))[-1].split(_("Why the cases closed"))[0]
-    assert "（—%）" in outcomes and "<3%" not in outcomes
+    assert "（—）" in outcomes and "<3%" not in outcomes and "—%" not in outcomes
     assert (_("Social worker %(n)s") % {"n": 1}) not in text
     numbers = list(Case.objects.values_list("number", flat=True))
     for secret in [*known.names, *known.villages, cast.village.name, *numbers]:
@@ -236,3 +236,59 @@ def test_the_report_task_renders_the_sections(cast, known, world, tmp_path):
     for heading in (_("Month by month"), _("Outcomes"), _("Staffing"), _("Against the previous period"), _("By town")):
         assert heading in text, heading
     assert cast.village.parent.name in text and "独孤小雪" not in text
+
+
+def _sheets(xlsx: bytes) -> dict[str, list[list[object]]]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(xlsx))
+    return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book.worksheets}
+
+
+def test_the_xlsx_has_the_pdfs_sections_exact_for_a_manager_suppressed_for_a_funder(cast, known, world):
+    from reports.permissions import figure_scope_for
+    from reports.services import render_xlsx
+
+    today = timezone.localdate()
+    label = date_format(today, "YEAR_MONTH_FORMAT")
+    closed_now = sum(1 for d in (10, 30) if _month(today - dt.timedelta(days=d)) == _month(today))
+    town = cast.village.parent.name
+
+    summary = figures.summary(known.start, known.end, world)
+    context = report_context(
+        summary, _report(cast, known, world), sections.report_sections(known.start, known.end, world)
+    )
+    book = _sheets(render_xlsx(summary, context))
+    monthly = book[_("Month by month")]
+    assert monthly[0] == [_("Month"), _("Cases opened"), _("Cases closed"), _("Referrals received"), _("Home visits")]
+    assert len(monthly) == 1 + 13 and [label, 3, closed_now, 3, 3] in monthly
+    outcomes = {row[1]: row[2] for row in book[_("Outcomes")][1:]}
+    assert outcomes[_("Cases closed")] == 2 and outcomes[_("Care plan goals met")] == 1
+    assert outcomes[_("Care plan goals met (%)")] == 50.0 and outcomes[_("Risk reduced")] == 1
+    assert outcomes[_("Accepted: a case was opened")] == 3
+    staffing = dict(book[_("Staffing")][1:])
+    assert staffing[_("Social workers leading cases")] == 2 and staffing[_("Average caseload per social worker")] == 2.0
+    assert staffing[_("Social worker %(n)s") % {"n": 1}] == 3
+    assert book[_("By town")][1:] == [[town, 6, 3, 3]]
+
+    scope = figure_scope_for(cast.manager)
+    summary = figures.summary(known.start, known.end, world, for_funder=True, scope=scope)
+    extra = sections.report_sections(known.start, known.end, world, for_funder=True, scope=scope)
+    book = _sheets(render_xlsx(summary, report_context(summary, _report(cast, known, world), extra)))
+    outcomes = {row[1]: row[2] for row in book[_("Outcomes")][1:]}
+    assert outcomes[_("Cases closed")] == "<3" and outcomes[_("Care plan goals met (%)")] == "—"
+    assert outcomes[_("Accepted: a case was opened")] == 3
+    staffing = dict(book[_("Staffing")][1:])
+    assert staffing[_("Social workers leading cases")] == "<3"
+    assert staffing[_("Average caseload per social worker")] == "—"
+    assert (_("Social worker %(n)s") % {"n": 1}) not in staffing  # one row per worker would count them
+    assert book[_("By town")][1:] == [[town, 6, 3, 3]]
+    sheets = (_("Month by month"), _("Outcomes"), _("Staffing"), _("By town"))
+    section_cells = [cell for name in sheets for row in book[name] for cell in row]
+    assert [c for c in section_cells if isinstance(c, int) and not isinstance(c, bool) and 0 < c < 3] == []
+    cells = [cell for sheet in book.values() for row in sheet for cell in row]
+    assert "<3%" not in {str(c) for c in cells}
+    for secret in [*known.names, *known.villages, cast.village.name]:
+        assert secret not in {str(c) for c in cells}, secret
