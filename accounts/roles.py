@@ -88,6 +88,8 @@ ROLE_APPS = (
     "resources",
     "programmes",
     "registry",
+    "multiagency",
+    "workforce",
     "notifications",
     "reports",
 )

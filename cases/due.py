@@ -29,7 +29,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 HOME_VISIT = "home_visit"
 
@@ -100,7 +101,9 @@ def refresh_due_dates(
     if case_ids is not None:
         cases = cases.filter(pk__in=case_ids)
     expr = _expressions(case_model, activity_model)
-    return cases.update(last_home_visit=expr["computed_last"], next_visit_due=expr["computed_due"], updated_at=Now())
+    return cases.update(
+        last_home_visit=expr["computed_last"], next_visit_due=expr["computed_due"], updated_at=timezone.now()
+    )
 
 
 def drifted_case_ids(*, limit: int | None = None) -> list[int]:

@@ -108,7 +108,7 @@ class SweepWatermark(models.Model):
     """How far one reminder rule has swept, so that a re-run selects only what became due since.
 
     ``swept_through`` is the clock the rule last ran with (its ``now``; a date rule reads its local
-    date): everything due by then was reminded. ``changed_after`` is the database time at the start of
+    date): everything due by then was reminded. ``changed_after`` is the app's clock at the start of
     that run less a margin (a write whose transaction began earlier may commit after the run's
     snapshot): a row written after it may have become due again. ``full_at`` is the last run that
     looked at everything, which catches what no row's time shows (a user reactivated, a new manager).

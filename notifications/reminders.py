@@ -211,20 +211,22 @@ def since_for(mark: SweepWatermark | None, *, now: dt.datetime, full: bool = Fal
     return Since(now=mark.swept_through, changed_after=mark.changed_after)
 
 
-def record_watermark(name: str, *, now: dt.datetime, full: bool) -> None:
-    """Store the run that is about to commit. ``now()`` is the start of the rule's transaction, so it
-    is no later than the snapshot of any of the rule's statements."""
+def record_watermark(name: str, *, now: dt.datetime, started: dt.datetime, full: bool) -> None:
+    """Store the run that is about to commit. ``started`` is the app's clock when the rule's transaction
+    began: the rows the rules compare with it (``updated_at``, ``created_at``) are stamped by the same
+    clock, so a clock moved by the tests, or a database host whose clock differs a little, cannot make a
+    write fall between two runs (the margin reaches back over writes still in flight)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {SweepWatermark._meta.db_table} (rule, swept_through, changed_after, full_at)
-            VALUES (%s, %s, now() - make_interval(secs => %s), CASE WHEN %s THEN now() ELSE '-infinity'::timestamptz END)
+            VALUES (%s, %s, %s, CASE WHEN %s THEN %s ELSE '-infinity'::timestamptz END)
             ON CONFLICT (rule) DO UPDATE SET
                 swept_through = EXCLUDED.swept_through,
                 changed_after = EXCLUDED.changed_after,
                 full_at = GREATEST(EXCLUDED.full_at, {SweepWatermark._meta.db_table}.full_at)
             """,  # noqa: S608  (the model's own table)
-            [name, now, change_margin().total_seconds(), full],
+            [name, now, started - change_margin(), full, started],
         )
 
 
@@ -253,10 +255,11 @@ def sweep(*, now: Any = None, full: bool = False) -> dict[str, int]:
     with override(settings.LANGUAGE_CODE):
         for name, rule in rules.items():
             since = since_for(marks.get(name), now=now, full=full)
+            started = timezone.now()
             try:
                 with transaction.atomic():  # a failing rule rolls back alone
                     results[name] = rule(since)
-                    record_watermark(name, now=now, full=since is None)
+                    record_watermark(name, now=now, started=started, full=since is None)
             except Exception as exc:
                 log.exception("reminder rule %s failed", name)
                 failed[name] = exc

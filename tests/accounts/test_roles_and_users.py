@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts.models import Role, User
@@ -183,3 +184,33 @@ def test_users_api_refuses_other_roles(cast, api_for):
 
 def test_users_api_has_no_delete(cast, api_for):
     assert api_for(cast.admin).delete(f"/api/v1/users/{cast.colleague.pk}/").status_code == 405
+
+
+def test_every_app_with_a_menu_or_role_permissions_is_read_for_them():
+    """An app's nav.py and ROLE_PERMISSIONS are found only through accounts.roles.ROLE_APPS: an app left out of it
+    has pages nobody can reach from the menu (workforce's trainings and case reviews were, for a while)."""
+    import importlib.util
+
+    from django.apps import apps
+
+    from accounts.roles import ROLE_APPS
+
+    ours = [a.name for a in apps.get_app_configs() if "." not in a.name and (settings.BASE_DIR / a.name).is_dir()]
+    contributing = {
+        label
+        for label in ours
+        if importlib.util.find_spec(f"{label}.nav") or importlib.util.find_spec(f"{label}.permissions")
+    }
+    assert {"workforce", "multiagency", "cases"} <= contributing
+    assert contributing <= set(ROLE_APPS), contributing - set(ROLE_APPS)
+
+
+def test_the_managers_menu_leads_to_trainings_and_case_reviews(cast, client_for):
+    from django.urls import reverse
+
+    page = client_for(cast.manager).get("/", follow=True).content.decode()
+    assert reverse("workforce:trainings") in page
+    assert reverse("workforce:reviews") in page
+    worker_page = client_for(cast.worker).get("/", follow=True).content.decode()
+    assert reverse("workforce:trainings") in worker_page
+    assert reverse("workforce:reviews") not in worker_page
