@@ -16,6 +16,9 @@ Who sees what:
 - Three sessions missed in a row: a reminder to the file's director (no director: the programme's
   facilitators, with a link to the programme — they may not open the file).
 - The file page lists the programmes and the sessions attended (who may see the file).
+- The file gets a case (an accepted escalation, ``places_to_case``): each of its places becomes the case's
+  enrolment from that day (a case already on the programme keeps its own), so the child is never twice on
+  a roster; the place ends, its sessions stay on the file page, and that day's attendance goes with the child.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from notifications.services import notify
 from programmes.models import Programme, ProgrammeSession
 from programmes.permissions import is_facilitator, is_staff
 from programmes.roster import OutsideFigures, OutsideRow, register_source
-from programmes.services import attendance_taken_sessions, missed_in_a_row
+from programmes.services import attendance_taken_sessions, enrolment_add, missed_in_a_row
 from registry.models import ChildFile, FileStatus, ProgrammePlace
 from registry.permissions import files_visible_to, may_change_file
 
@@ -96,6 +99,39 @@ def place_end(*, actor: User, place: ProgrammePlace, left_on: dt.date | None = N
     place.save(update_fields=["left_on", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=place, detail={"left": str(left_on)})
     return place
+
+
+@transaction.atomic
+def places_to_case(*, actor: User, file: ChildFile) -> int:
+    """The file now has a case: move each of the child's current places to an enrolment of the case (or, if
+    the case is already on that programme, end the place only), so the child is on each roster once.
+
+    The enrolment starts on the day of the move, so that sessions before it, whose case attendance did not
+    include the child, count as no absences; the place's sessions on that day are copied to the case's
+    attendance. Returns the number of places ended."""
+    case = file.case
+    if case is None:
+        return 0
+    today = timezone.localdate()
+    moved = 0
+    places = (
+        ProgrammePlace.objects.select_for_update().filter(file=file, left_on__isnull=True).select_related("programme")
+    )
+    for place in places.order_by("pk"):
+        programme = place.programme
+        moved_on = max(today, place.joined_on)
+        if not programme.enrolments.filter(case=case, left_on__isnull=True).exists():
+            try:
+                enrolment_add(actor=actor, programme=programme, case=case, joined_on=moved_on)
+            except ValidationError:
+                continue  # a closed case goes on no roster: the child stays on it by the register
+        for session in place.sessions_attended.filter(date__gte=moved_on):
+            session.attendees.add(case)
+        place.left_on = moved_on
+        place.save(update_fields=["left_on", "updated_at"])
+        audit_log(action=AuditAction.UPDATE, user=actor, obj=place, detail={"left": str(moved_on), "to_case": case.pk})
+        moved += 1
+    return moved
 
 
 @dataclass
