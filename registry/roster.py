@@ -31,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_update
 from notifications.services import notify
 from programmes.models import Programme, ProgrammeSession
 from programmes.permissions import is_facilitator, is_staff
@@ -134,6 +136,36 @@ def places_to_case(*, actor: User, file: ChildFile) -> int:
     return moved
 
 
+def may_see_place_profile(user: Any, place: ProgrammePlace) -> bool:
+    """A register pupil's profile: the programme's facilitators (staff) and the file's director only."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if place.file.director_id is not None and place.file.director_id == user.pk:
+        return True
+    return is_staff(user) and is_facilitator(user, place.programme)
+
+
+def get_place_profile_for_user(user: Any, place_id: Any) -> ProgrammePlace:
+    """The place whose profile the user may see (on the roster now), else 404."""
+    place = ProgrammePlace.objects.filter(pk=place_id, left_on__isnull=True).select_related("file", "programme").first()
+    if place is None or not may_see_place_profile(user, place):
+        raise Http404
+    return place
+
+
+@transaction.atomic
+def place_profile_save(
+    *, actor: User, place: ProgrammePlace, school: str = "", grade: str = "", subjects_needing_support: str = ""
+) -> ProgrammePlace:
+    """Set a register pupil's school, grade and subjects needing support (the caller checked the access)."""
+    fields = {
+        "school": school.strip()[:200],
+        "grade": grade.strip()[:50],
+        "subjects_needing_support": subjects_needing_support.strip()[:300],
+    }
+    return model_update(actor=actor, obj=place, fields=fields)
+
+
 @dataclass
 class PlaceRow:
     place: ProgrammePlace
@@ -223,6 +255,9 @@ class RegisterRoster:
                 present=p.pk in present,
                 link=reverse("registry:file-detail", args=[p.file_id]) if p.file_id in may_open else "",
                 source=label,
+                profile_link=reverse("registry:place-profile", args=[p.pk])
+                if facilitating or (p.file.director_id is not None and p.file.director_id == user.pk)
+                else "",
             )
             for p in places
         ]

@@ -347,3 +347,44 @@ def test_a_file_linked_to_a_case_already_on_the_programme_only_ends_the_place(
         services.attendance_save(
             actor=cast.worker, session=session, attendees=[], outside_present=[f"register:{child_file.pk}"]
         )
+
+
+# --- Pupil profiles for register children: the facilitators and the file's director only -----------------
+
+
+def test_the_register_pupils_profile_for_facilitators_and_the_director_only(
+    cast, client_for, classroom, director, placed
+):
+    url = f"/registry/places/{placed.pk}/profile/"
+    # the facilitator finds the profile from the roster (without ever opening the file) and fills it in
+    page = client_for(cast.worker).get(f"/programmes/{classroom.programme.pk}/")
+    [row] = page.context["outside_roster"]
+    assert row.profile_link == url and row.link == ""
+    body = {"school": "七里村小学", "grade": "三年级", "subjects_needing_support": "数学、语文"}
+    assert client_for(cast.worker).post(url, body).status_code == 302
+    placed.refresh_from_db()
+    assert (placed.school, placed.grade, placed.subjects_needing_support) == ("七里村小学", "三年级", "数学、语文")
+    assert AuditEntry.objects.filter(
+        user=cast.worker, object_type="programmeplace", object_id=str(placed.pk), action="update"
+    ).exists()
+    # the file's director reads it, and the read is audited
+    shown = client_for(director).get(url)
+    assert shown.status_code == 200 and "数学、语文" in shown.content.decode()
+    assert AuditEntry.objects.filter(
+        user=director, object_type="programmeplace", object_id=str(placed.pk), action="view"
+    ).exists()
+    # too long: refused with the form's message, the input kept, nothing written
+    bad = client_for(director).post(url, {**body, "grade": "年" * 51})
+    assert bad.status_code == 400 and bad.context["form"].errors["grade"]
+    assert bad.context["form"]["school"].value() == "七里村小学"
+    placed.refresh_from_db()
+    assert placed.grade == "三年级"
+    # nobody else: a colleague, the manager (who may see the file but does not run the group) — 404
+    for user in (cast.colleague, cast.manager):
+        assert client_for(user).get(url).status_code == 404
+        assert client_for(user).post(url, body).status_code == 404
+    [managers_row] = client_for(cast.manager).get(f"/programmes/{classroom.programme.pk}/").context["outside_roster"]
+    assert managers_row.profile_link == ""
+    # once the child has left the roster, the profile is no longer open
+    roster.place_end(actor=director, place=placed)
+    assert client_for(cast.worker).get(url).status_code == 404
