@@ -18,7 +18,8 @@ Who sees what:
 - The file page lists the programmes and the sessions attended (who may see the file).
 - The file gets a case (an accepted escalation, ``places_to_case``): each of its places becomes the case's
   enrolment from that day (a case already on the programme keeps its own), so the child is never twice on
-  a roster; the place ends, its sessions stay on the file page, and that day's attendance goes with the child.
+  a roster; the place ends, its sessions stay on the file page, and that day's attendance and the pupil
+  profile go with the child.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from notifications.services import notify
 from programmes.models import Programme, ProgrammeSession
 from programmes.permissions import is_facilitator, is_staff
 from programmes.roster import OutsideFigures, OutsideRow, register_source
-from programmes.services import attendance_taken_sessions, enrolment_add, missed_in_a_row
+from programmes.services import attendance_taken_sessions, enrolment_add, missed_in_a_row, pupil_profile_save
 from registry.models import ChildFile, FileStatus, ProgrammePlace
 from registry.permissions import files_visible_to, may_change_file
 
@@ -110,7 +111,8 @@ def places_to_case(*, actor: User, file: ChildFile) -> int:
 
     The enrolment starts on the day of the move, so that sessions before it, whose case attendance did not
     include the child, count as no absences; the place's sessions on that day are copied to the case's
-    attendance. Returns the number of places ended."""
+    attendance, and its pupil profile to the case's (where the case has none on that programme). Returns the
+    number of places ended."""
     case = file.case
     if case is None:
         return 0
@@ -129,6 +131,9 @@ def places_to_case(*, actor: User, file: ChildFile) -> int:
                 continue  # a closed case goes on no roster: the child stays on it by the register
         for session in place.sessions_attended.filter(date__gte=moved_on):
             session.attendees.add(case)
+        profile = {name: getattr(place, name) for name in ("school", "grade", "subjects_needing_support")}
+        if any(profile.values()) and not programme.pupil_profiles.filter(case=case).exists():
+            pupil_profile_save(actor=actor, programme=programme, case=case, **profile)  # the case's own kept
         place.left_on = moved_on
         place.save(update_fields=["left_on", "updated_at"])
         audit_log(action=AuditAction.UPDATE, user=actor, obj=place, detail={"left": str(moved_on), "to_case": case.pk})

@@ -298,6 +298,7 @@ def test_an_accepted_escalation_moves_the_place_to_a_case_enrolment(
     # given: three sessions attended by the register child, the latest today
     earlier = [_session(cast, classroom, days_ago, classroom.cases, [child_file]) for days_ago in (2, 1)]
     today_session = _session(cast, classroom, 0, classroom.cases, [child_file])
+    roster.place_profile_save(actor=cast.worker, place=placed, school="七里村小学", grade="三年级")
     referral = _escalate(api_for, director, child_file)
     # when: the social worker accepts the escalation, opening a case
     accepted = api_for(cast.worker).post(f"/api/v1/referrals/{referral.pk}/accept/", {}, format="json")
@@ -312,6 +313,8 @@ def test_an_accepted_escalation_moves_the_place_to_a_case_enrolment(
     assert enrolment.joined_on == today and enrolment.left_on is None and enrolment.enrolled_by == cast.worker
     assert new_case in today_session.attendees.all()
     assert all(new_case not in s.attendees.all() for s in earlier)
+    profile = classroom.programme.pupil_profiles.get(case=new_case)  # the pupil profile goes with the child
+    assert (profile.school, profile.grade) == ("七里村小学", "三年级")
     assert AuditEntry.objects.filter(
         object_type="programmeplace", object_id=str(placed.pk), action="update", detail__to_case=new_case.pk
     ).exists()
