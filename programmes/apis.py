@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -27,7 +28,7 @@ from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
 from core.models import AuditAction, Location
-from programmes import parent_calls, services
+from programmes import parent_calls, roster, services
 from programmes.models import CallKind, Enrolment, ParentCall, Programme, ProgrammeKind, ProgrammeSession
 from programmes.permissions import (
     get_programme_for_user,
@@ -149,6 +150,19 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
     )
     guardians_present = serializers.IntegerField(min_value=0, max_value=1000, required=False)
     guardian_names = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    # Added field (api-v1: add, never rename): the children on the roster who have no case, by their roster
+    # key ("register:<file id>", as on the attendance page); read them through programme-sessions/{id}/others/.
+    others_present = serializers.ListField(
+        child=serializers.CharField(max_length=40, allow_blank=True),  # a blank key: the roster message
+        max_length=1000,
+        required=False,
+        write_only=True,
+        help_text=gettext_lazy(
+            'Keys of the present children on the roster who have no case, e.g. "register:12" (a child on the '
+            "monitoring register). Setting it marks their attendance taken; omitted, theirs is left as it is. "
+            "A key that is unknown or not on the programme's roster is refused (400) and nothing is written."
+        ),
+    )
     attendee_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -166,8 +180,10 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
             "guardians_present",
             "guardian_names",
             "attendance_taken",
+            "others_present",
+            "others_attendance_taken",
         ]
-        read_only_fields = ["attendance_taken"]
+        read_only_fields = ["attendance_taken", "others_attendance_taken"]
         extra_kwargs = {"date": {"validators": [not_after_today(days=1, note="Within the programme's period.")]}}
 
     def get_attendee_count(self, obj: ProgrammeSession) -> int:
@@ -208,7 +224,22 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
             visible = roster_ids_visible_to(self.context["request"].user, programme, [c.pk for c in attendees])
             if any(c.pk not in visible for c in attendees):
                 raise serializers.ValidationError({"attendees": _("No such child on the roster.")})
+        if attrs.get("others_present") is not None:
+            try:  # the form of the keys here; whether each child is on the roster, in the source (the service)
+                roster.parse_keys(attrs["others_present"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"others_present": exc.messages}) from None
         return attrs
+
+
+class OutsideRowSerializer(serializers.Serializer):
+    """A child on the roster who has no case. ``key`` and ``name`` are null where the caller may not see who
+    the child is (the source's access policy: the register's, for ``register`` children)."""
+
+    key = serializers.CharField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+    present = serializers.BooleanField()
+    prefix = serializers.CharField(help_text=gettext_lazy('Where the child is known: "register".'))
 
 
 class ProgrammeSessionViewSet(
@@ -254,7 +285,10 @@ class ProgrammeSessionViewSet(
         data = dict(serializer.validated_data)
         try:
             serializer.instance = services.session_record(
-                actor=self.request.user, attendees=data.pop("attendees", None), **data
+                actor=self.request.user,
+                attendees=data.pop("attendees", None),
+                outside_present=data.pop("others_present", None),
+                **data,
             )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
@@ -268,21 +302,51 @@ class ProgrammeSessionViewSet(
         tutors = data.pop("tutors", None)
         guardians = data.pop("guardians_present", None)
         names = data.pop("guardian_names", None)
+        others = data.pop("others_present", None)
         try:
-            if data:
-                services.session_update(actor=self.request.user, session=session, **data)
-            if attendees is not None or tutors is not None or guardians is not None or names is not None:
-                services.attendance_save(
-                    actor=self.request.user,
-                    session=session,
-                    attendees=attendees if attendees is not None else list(session.attendees.all()),
-                    tutors=tutors,
-                    guardians_present=guardians,
-                    guardian_names=names,
-                )
+            with transaction.atomic():  # a refused part writes nothing
+                if data:
+                    services.session_update(actor=self.request.user, session=session, **data)
+                if attendees is not None or tutors is not None or guardians is not None or names is not None:
+                    services.attendance_save(
+                        actor=self.request.user,
+                        session=session,
+                        attendees=attendees if attendees is not None else list(session.attendees.all()),
+                        tutors=tutors,
+                        guardians_present=guardians,
+                        guardian_names=names,
+                        outside_present=others,
+                    )
+                elif others is not None:
+                    services.outside_attendance_save(
+                        actor=_actor(self.request), session=cast(ProgrammeSession, session), keys=others
+                    )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
         serializer.instance = ProgrammeSession.objects.get(pk=session.pk)
+
+    @extend_schema(
+        responses={200: OpenApiResponse(OutsideRowSerializer(many=True))},
+        description=(
+            "The session's roster children who have no case (e.g. on the monitoring register) and whether each "
+            "was present. Key and name only where the source's access policy lets the caller see the child "
+            "(the programme's facilitators, who may see the file); each read naming a child is audited."
+        ),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def others(self, request: Request, pk: Any = None) -> Response:
+        session = self.get_object()
+        rows = roster.outside_rows(request.user, session.programme, session=session)
+        data = [
+            {
+                "key": row.key if row.name is not None else None,
+                "name": row.name,
+                "present": row.present,
+                "prefix": row.key.partition(":")[0],  # the roster source's: "register"
+            }
+            for row in rows
+        ]
+        return Response(OutsideRowSerializer(data, many=True).data)
 
 
 class ParentCallSerializer(serializers.ModelSerializer):

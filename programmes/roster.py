@@ -34,6 +34,7 @@ class OutsideRow:
     present: bool = False
     link: str = ""  # the child's file, only where the user may open it
     source: str = ""  # what the child is ("register"), shown as a small label
+    profile_link: str = ""  # the pupil profile, only where the user may see it
 
 
 @dataclass(frozen=True)

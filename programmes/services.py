@@ -160,8 +160,11 @@ def session_record(
     tutors: Iterable[Member] = (),
     guardians_present: int = 0,
     guardian_names: str = "",
+    outside_present: Iterable[str] | None = None,
 ) -> ProgrammeSession:
-    """A session held; ``attendees`` None means attendance is not taken yet (no absences counted)."""
+    """A session held; ``attendees`` None means attendance is not taken yet (no absences counted).
+    ``outside_present``: keys of the present children who have no case (``programmes.roster``); None:
+    their attendance is not taken yet."""
     _check_session(programme=programme, date=date, duration_minutes=duration_minutes)
     present = list(attendees) if attendees is not None else []
     tutors = list(tutors)
@@ -181,10 +184,25 @@ def session_record(
     session.save()
     session.attendees.set(present)
     session.tutors.set(tutors)
-    audit_log(action=AuditAction.CREATE, user=actor, obj=session, detail={"present": len(present)})
-    if session.attendance_taken:
+    others = _outside_save(actor=actor, session=session, keys=outside_present)
+    audit_log(action=AuditAction.CREATE, user=actor, obj=session, detail={"present": len(present), "others": others})
+    if session.attendance_taken or session.others_attendance_taken:
         absence_streaks_check(programme=programme)
     return session
+
+
+def _outside_save(*, actor: User, session: ProgrammeSession, keys: Iterable[str] | None) -> int:
+    """Save the present children without a case (None: leave as is) and mark their attendance taken."""
+    if keys is None:
+        return 0
+    try:
+        others = roster.outside_attendance_save(actor=actor, session=session, keys=keys)
+    except ValidationError as exc:  # the API's field for these keys
+        raise ValidationError({"others_present": exc.messages}) from None
+    if not session.others_attendance_taken:
+        session.others_attendance_taken = True
+        session.save(update_fields=["others_attendance_taken"])
+    return others
 
 
 @transaction.atomic
@@ -200,7 +218,7 @@ def attendance_save(
 ) -> ProgrammeSession:
     """Save who was present at a session (the phone page's one tap), then look for absence streaks.
     ``outside_present``: keys of the present children who have no case (``programmes.roster``; None
-    leaves theirs as it is — the API's attendees are case ids only)."""
+    leaves theirs as it is — the API's attendees are case ids only, these its ``others_present``)."""
     present = list(attendees)
     _check_attendees(session.programme, present, list(tutors or []))
     session.attendees.set(present)
@@ -215,13 +233,18 @@ def attendance_save(
     session.save(update_fields=fields)
     if tutors is not None:
         session.tutors.set(list(tutors))
-    others = 0
-    if outside_present is not None:
-        others = roster.outside_attendance_save(actor=actor, session=session, keys=outside_present)
-        if not session.others_attendance_taken:
-            session.others_attendance_taken = True
-            session.save(update_fields=["others_attendance_taken"])
+    others = _outside_save(actor=actor, session=session, keys=outside_present)
     audit_log(action=AuditAction.UPDATE, user=actor, obj=session, detail={"present": len(present), "others": others})
+    absence_streaks_check(programme=session.programme)
+    return session
+
+
+@transaction.atomic
+def outside_attendance_save(*, actor: User, session: ProgrammeSession, keys: Iterable[str]) -> ProgrammeSession:
+    """Save only who of the children without a case was present (the API's ``others_present`` alone):
+    the case children's attendance is left as it is."""
+    others = _outside_save(actor=actor, session=session, keys=list(keys))
+    audit_log(action=AuditAction.UPDATE, user=actor, obj=session, detail={"others": others})
     absence_streaks_check(programme=session.programme)
     return session
 

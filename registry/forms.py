@@ -193,3 +193,11 @@ class ProgrammePlaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_open_to(user)  # type: ignore[attr-defined]
         self.fields["joined_on"].initial = timezone.localdate()
+
+
+class PlaceProfileForm(forms.Form):
+    """A register pupil's profile on a classroom: school, grade and the subjects needing support."""
+
+    school = forms.CharField(label=_("school"), max_length=200, required=False)
+    grade = forms.CharField(label=_("grade"), max_length=50, required=False)
+    subjects_needing_support = forms.CharField(label=_("subjects needing support"), max_length=300, required=False)

@@ -419,6 +419,10 @@ class ProgrammePlace(TimeStampedModel):
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The pupil profile (the 4:30 classroom): the programme's facilitators and the file's director only.
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    grade = models.CharField(_("grade"), max_length=50, blank=True)
+    subjects_needing_support = models.CharField(_("subjects needing support"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("place on a programme")

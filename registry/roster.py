@@ -16,6 +16,10 @@ Who sees what:
 - Three sessions missed in a row: a reminder to the file's director (no director: the programme's
   facilitators, with a link to the programme — they may not open the file).
 - The file page lists the programmes and the sessions attended (who may see the file).
+- The file gets a case (an accepted escalation, ``places_to_case``): each of its places becomes the case's
+  enrolment from that day (a case already on the programme keeps its own), so the child is never twice on
+  a roster; the place ends, its sessions stay on the file page, and that day's attendance and the pupil
+  profile go with the child.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,11 +41,12 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_update
 from notifications.services import notify
 from programmes.models import Programme, ProgrammeSession
 from programmes.permissions import is_facilitator, is_staff
 from programmes.roster import OutsideFigures, OutsideRow, register_source
-from programmes.services import attendance_taken_sessions, missed_in_a_row
+from programmes.services import attendance_taken_sessions, enrolment_add, missed_in_a_row, pupil_profile_save
 from registry.models import ChildFile, FileStatus, ProgrammePlace
 from registry.permissions import files_visible_to, may_change_file
 
@@ -96,6 +102,73 @@ def place_end(*, actor: User, place: ProgrammePlace, left_on: dt.date | None = N
     place.save(update_fields=["left_on", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=place, detail={"left": str(left_on)})
     return place
+
+
+@transaction.atomic
+def places_to_case(*, actor: User, file: ChildFile) -> int:
+    """The file now has a case: move each of the child's current places to an enrolment of the case (or, if
+    the case is already on that programme, end the place only), so the child is on each roster once.
+
+    The enrolment starts on the day of the move, so that sessions before it, whose case attendance did not
+    include the child, count as no absences; the place's sessions on that day are copied to the case's
+    attendance, and its pupil profile to the case's (where the case has none on that programme). Returns the
+    number of places ended."""
+    case = file.case
+    if case is None:
+        return 0
+    today = timezone.localdate()
+    moved = 0
+    places = (
+        ProgrammePlace.objects.select_for_update().filter(file=file, left_on__isnull=True).select_related("programme")
+    )
+    for place in places.order_by("pk"):
+        programme = place.programme
+        moved_on = max(today, place.joined_on)
+        if not programme.enrolments.filter(case=case, left_on__isnull=True).exists():
+            try:
+                enrolment_add(actor=actor, programme=programme, case=case, joined_on=moved_on)
+            except ValidationError:
+                continue  # a closed case goes on no roster: the child stays on it by the register
+        for session in place.sessions_attended.filter(date__gte=moved_on):
+            session.attendees.add(case)
+        profile = {name: getattr(place, name) for name in ("school", "grade", "subjects_needing_support")}
+        if any(profile.values()) and not programme.pupil_profiles.filter(case=case).exists():
+            pupil_profile_save(actor=actor, programme=programme, case=case, **profile)  # the case's own kept
+        place.left_on = moved_on
+        place.save(update_fields=["left_on", "updated_at"])
+        audit_log(action=AuditAction.UPDATE, user=actor, obj=place, detail={"left": str(moved_on), "to_case": case.pk})
+        moved += 1
+    return moved
+
+
+def may_see_place_profile(user: Any, place: ProgrammePlace) -> bool:
+    """A register pupil's profile: the programme's facilitators (staff) and the file's director only."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if place.file.director_id is not None and place.file.director_id == user.pk:
+        return True
+    return is_staff(user) and is_facilitator(user, place.programme)
+
+
+def get_place_profile_for_user(user: Any, place_id: Any) -> ProgrammePlace:
+    """The place whose profile the user may see (on the roster now), else 404."""
+    place = ProgrammePlace.objects.filter(pk=place_id, left_on__isnull=True).select_related("file", "programme").first()
+    if place is None or not may_see_place_profile(user, place):
+        raise Http404
+    return place
+
+
+@transaction.atomic
+def place_profile_save(
+    *, actor: User, place: ProgrammePlace, school: str = "", grade: str = "", subjects_needing_support: str = ""
+) -> ProgrammePlace:
+    """Set a register pupil's school, grade and subjects needing support (the caller checked the access)."""
+    fields = {
+        "school": school.strip()[:200],
+        "grade": grade.strip()[:50],
+        "subjects_needing_support": subjects_needing_support.strip()[:300],
+    }
+    return model_update(actor=actor, obj=place, fields=fields)
 
 
 @dataclass
@@ -187,6 +260,9 @@ class RegisterRoster:
                 present=p.pk in present,
                 link=reverse("registry:file-detail", args=[p.file_id]) if p.file_id in may_open else "",
                 source=label,
+                profile_link=reverse("registry:place-profile", args=[p.pk])
+                if facilitating or (p.file.director_id is not None and p.file.director_id == user.pk)
+                else "",
             )
             for p in places
         ]

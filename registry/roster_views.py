@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.permissions import cases_visible_to
+from core.audit import audit_log
 from core.http_types import AuthenticatedHttpRequest
+from core.models import AuditAction
 from programmes.selectors import attendance_for_case
 from registry import roster
-from registry.forms import ProgrammePlaceForm
+from registry.forms import PlaceProfileForm, ProgrammePlaceForm
 from registry.models import ChildFile, FileStatus, ProgrammePlace
 from registry.permissions import get_file_for_user, may_change_file
 
@@ -84,3 +86,24 @@ def place_end_view(request: AuthenticatedHttpRequest, pk: int, place_id: int) ->
         raise PermissionDenied from exc
     messages.success(request, _("Taken off the roster of %(p)s.") % {"p": place.programme})
     return redirect("registry:file-detail", pk=file.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_profile_view(request: AuthenticatedHttpRequest, place_id: int) -> HttpResponse:
+    """A register pupil's profile on a classroom: the programme's facilitators and the file's director only
+    (the facilitators never open the file itself)."""
+    place = roster.get_place_profile_for_user(request.user, place_id)
+    initial = {name: getattr(place, name) for name in PlaceProfileForm.base_fields}
+    form = PlaceProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        roster.place_profile_save(actor=request.user, place=place, **form.cleaned_data)
+        messages.success(request, _("Profile saved."))
+        return redirect("registry:place-profile", place_id=place.pk)
+    audit_log(action=AuditAction.VIEW, obj=place, request=request, detail={"file": place.file_id, "profile": True})
+    return render(
+        request,
+        "registry/place_profile.html",
+        {"place": place, "form": form},
+        status=400 if request.method == "POST" else 200,  # the form's errors, the input kept
+    )

@@ -47,6 +47,7 @@ from registry.models import (
     ServiceArea,
     UpdateStatus,
 )
+from registry.roster import places_to_case
 
 MAX_TEXT = 5000
 ADULT_AGE = 18
@@ -462,6 +463,8 @@ def escalation_triaged(referral: Referral) -> None:
         file.case_id = referral.case_id
         file.save(update_fields=["case", "updated_at"])
         audit_log(action=AuditAction.UPDATE, obj=file, detail={"case": referral.case_id})
+        if referral.triaged_by is not None:  # the child's places on programmes become the case's enrolments
+            places_to_case(actor=referral.triaged_by, file=file)
     recipients = {escalation.escalated_by}
     if file.director is not None:
         recipients.add(file.director)

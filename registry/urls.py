@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/identification/<int:ident_id>/", views.identification_edit, name="identification"),
     path("<int:pk>/programmes/", roster_views.place_add_view, name="place-add"),
     path("<int:pk>/programmes/<int:place_id>/end/", roster_views.place_end_view, name="place-end"),
+    path("places/<int:place_id>/profile/", roster_views.place_profile_view, name="place-profile"),
     path("town/", views.town_page, name="town"),
     path("review/", views.review_list, name="review"),
     path("review/<int:update_id>/", views.review_decide, name="review-decide"),

@@ -273,3 +273,121 @@ def test_programme_figures_are_the_organisations(cast, classroom):
     assert (mine["programmes"], mine["sessions"]) == (1, 1)
     assert (theirs["programmes"], theirs["sessions"], theirs["children_reached"]) == (1, 1, 0)
     assert (everything["programmes"], everything["sessions"]) == (2, 2)
+
+
+# --- The file gets a case: the place becomes the case's enrolment (the child is never on a roster twice) ---
+
+
+def _escalate(api_for, director, child_file):
+    from referrals.models import Referral
+
+    response = api_for(director).post(
+        f"/api/v1/registry/{child_file.pk}/escalate/", {"concerns": "需要帮助"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return Referral.objects.get(pk=response.json()["referral"])
+
+
+def test_an_accepted_escalation_moves_the_place_to_a_case_enrolment(
+    cast, client_for, api_for, classroom, director, child_file, placed
+):
+    from programmes.models import Enrolment
+    from programmes.selectors import roster as case_roster
+
+    today = timezone.localdate()
+    # given: three sessions attended by the register child, the latest today
+    earlier = [_session(cast, classroom, days_ago, classroom.cases, [child_file]) for days_ago in (2, 1)]
+    today_session = _session(cast, classroom, 0, classroom.cases, [child_file])
+    roster.place_profile_save(actor=cast.worker, place=placed, school="七里村小学", grade="三年级")
+    referral = _escalate(api_for, director, child_file)
+    # when: the social worker accepts the escalation, opening a case
+    accepted = api_for(cast.worker).post(f"/api/v1/referrals/{referral.pk}/accept/", {}, format="json")
+    assert accepted.status_code == 200, accepted.content
+    child_file.refresh_from_db()
+    new_case = child_file.case
+    assert new_case is not None and new_case.pk == accepted.json()["case"]
+    # then: the place ended today and the case is on the roster from today, with today's attendance
+    placed.refresh_from_db()
+    assert placed.left_on == today
+    enrolment = Enrolment.objects.get(programme=classroom.programme, case=new_case)
+    assert enrolment.joined_on == today and enrolment.left_on is None and enrolment.enrolled_by == cast.worker
+    assert new_case in today_session.attendees.all()
+    assert all(new_case not in s.attendees.all() for s in earlier)
+    profile = classroom.programme.pupil_profiles.get(case=new_case)  # the pupil profile goes with the child
+    assert (profile.school, profile.grade) == ("七里村小学", "三年级")
+    assert AuditEntry.objects.filter(
+        object_type="programmeplace", object_id=str(placed.pk), action="update", detail__to_case=new_case.pk
+    ).exists()
+    # the child is on the roster once: by case, no longer by the register
+    page = client_for(cast.worker).get(f"/programmes/{classroom.programme.pk}/")
+    assert page.context["outside_roster"] == []
+    assert page.context["roster_count"] == len(classroom.cases) + 1
+    assert new_case.pk in {row.enrolment.case_id for row in case_roster(cast.worker, classroom.programme)}
+    # the register attendance before the move raises no absence streak for the new case
+    assert all(e.case_id != new_case.pk for e, _missed in services.absence_streaks(classroom.programme))
+    # the file page keeps the programme and the sessions the child attended by the register
+    [row] = roster.places_of_file(child_file)
+    assert {s.pk for s in row.attended} == {today_session.pk, *(s.pk for s in earlier)}
+
+
+def test_a_file_linked_to_a_case_already_on_the_programme_only_ends_the_place(
+    cast, api_for, classroom, director, child_file, placed
+):
+    from programmes.models import Enrolment
+    from referrals.services import referral_accept
+
+    referral = _escalate(api_for, director, child_file)
+    referral_accept(actor=cast.worker, referral=referral, case=cast.case)  # cast.case is on the classroom
+    placed.refresh_from_db()
+    assert placed.left_on == timezone.localdate()
+    assert Enrolment.objects.filter(programme=classroom.programme, case=cast.case).count() == 1
+    assert roster.RegisterRoster().roster_counts([classroom.programme.pk]) == {}
+    # and the register no longer takes the child's attendance: their case does
+    session = services.session_record(
+        actor=cast.worker, programme=classroom.programme, date=timezone.localdate(), duration_minutes=60
+    )
+    with pytest.raises(ValidationError):
+        services.attendance_save(
+            actor=cast.worker, session=session, attendees=[], outside_present=[f"register:{child_file.pk}"]
+        )
+
+
+# --- Pupil profiles for register children: the facilitators and the file's director only -----------------
+
+
+def test_the_register_pupils_profile_for_facilitators_and_the_director_only(
+    cast, client_for, classroom, director, placed
+):
+    url = f"/registry/places/{placed.pk}/profile/"
+    # the facilitator finds the profile from the roster (without ever opening the file) and fills it in
+    page = client_for(cast.worker).get(f"/programmes/{classroom.programme.pk}/")
+    [row] = page.context["outside_roster"]
+    assert row.profile_link == url and row.link == ""
+    body = {"school": "七里村小学", "grade": "三年级", "subjects_needing_support": "数学、语文"}
+    assert client_for(cast.worker).post(url, body).status_code == 302
+    placed.refresh_from_db()
+    assert (placed.school, placed.grade, placed.subjects_needing_support) == ("七里村小学", "三年级", "数学、语文")
+    assert AuditEntry.objects.filter(
+        user=cast.worker, object_type="programmeplace", object_id=str(placed.pk), action="update"
+    ).exists()
+    # the file's director reads it, and the read is audited
+    shown = client_for(director).get(url)
+    assert shown.status_code == 200 and "数学、语文" in shown.content.decode()
+    assert AuditEntry.objects.filter(
+        user=director, object_type="programmeplace", object_id=str(placed.pk), action="view"
+    ).exists()
+    # too long: refused with the form's message, the input kept, nothing written
+    bad = client_for(director).post(url, {**body, "grade": "年" * 51})
+    assert bad.status_code == 400 and bad.context["form"].errors["grade"]
+    assert bad.context["form"]["school"].value() == "七里村小学"
+    placed.refresh_from_db()
+    assert placed.grade == "三年级"
+    # nobody else: a colleague, the manager (who may see the file but does not run the group) — 404
+    for user in (cast.colleague, cast.manager):
+        assert client_for(user).get(url).status_code == 404
+        assert client_for(user).post(url, body).status_code == 404
+    [managers_row] = client_for(cast.manager).get(f"/programmes/{classroom.programme.pk}/").context["outside_roster"]
+    assert managers_row.profile_link == ""
+    # once the child has left the roster, the profile is no longer open
+    roster.place_end(actor=director, place=placed)
+    assert client_for(cast.worker).get(url).status_code == 404
