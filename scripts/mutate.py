@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutate"
-FAST = ["-m", "not browser and not slow and not drill"]
+FAST = ["-m", "not browser and not worker and not slow and not drill"]  # a worker subprocess cannot report to mutmut
 
 # module -> the tests that own it (mutmut runs, per mutant, those of them that reach the mutated function)
 MODULES: dict[str, list[str]] = {
