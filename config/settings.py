@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerRoleEnum": "multiagency.models.PartnerRole",
         "JointTaskStatusEnum": "multiagency.models.TaskStatus",
         "ReportStatusEnum": "reports.models.ReportStatus",
+        "MilestoneKindEnum": "multiagency.models.MilestoneKind",
+        "RoleEnum": "accounts.models.Role",  # the user's role, as before the partner roles came
     },
     # The schema is the contract for partners; it holds no data but maps every endpoint, so outside
     # DEBUG only signed-in callers read it (config.api.SchemaReaders). Docs work offline (sidecar).
