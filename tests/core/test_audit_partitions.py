@@ -122,8 +122,8 @@ def test_the_migration_keeps_every_row_and_the_chain_verifiable(cast):
         before = sql(f"SELECT {columns} FROM core_auditentry ORDER BY id")  # noqa: S608
         assert verify_chain().intact and len(before) >= 5
     finally:
-        # when the migration runs
-        migrate_core("0009_audit_partitioned_by_month")
+        # when the migrations run (0009 partitions, 0010 adds the default partition)
+        migrate_core("0010_audit_default_partition")
     # then every row is there unchanged, in the partition of its month, and the chain verifies
     assert sql(f"SELECT {columns} FROM core_auditentry ORDER BY id") == before  # noqa: S608
     months = {month_name(timezone.localtime(row[1]).date()) for row in before}
@@ -135,3 +135,27 @@ def test_the_migration_keeps_every_row_and_the_chain_verifiable(cast):
     assert entry.pk > before[-1][0] and entry.chain_seq == before[-1][2] + 1 and entry.prev_hash == before[-1][4]
     assert verify_chain().intact
     assert AuditEntry.objects.filter(detail__contains={"ids": [7]}).count() == 4  # the GIN-indexed lookup
+
+
+@pytest.mark.django_db
+def test_a_month_with_no_partition_lands_in_the_default_one_chained_and_append_only(cast, time_machine):
+    """The beat that makes partitions ahead stopped (or the clock ran past them): audit rows still insert —
+    every write of the app audits — chained and append-only, in the default partition; the month is then
+    not split off over them (PostgreSQL would refuse), so they stay readable where they are."""
+    far = timezone.localdate().replace(day=1) + dt.timedelta(days=800)
+    assert month_name(far) not in partitions()
+    time_machine.move_to(dt.datetime(far.year, far.month, 15, 10, tzinfo=dt.UTC))
+    entry = audit_log(action=AuditAction.VIEW, user=cast.worker, obj=cast.case)
+    where = sql("SELECT tableoid::regclass::text FROM core_auditentry WHERE id = %s", [entry.pk])
+    assert where == [("core_auditentry_default",)]
+    assert len(AuditEntry.objects.get(pk=entry.pk).row_hash) == 64 and verify_chain().intact
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        sql("DELETE FROM core_auditentry_default")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        sql("TRUNCATE core_auditentry_default")
+    # the month's rows sit in the default partition: no partition is split off over them
+    assert audit_partitions_ahead(months=0, today=far) == ["core_auditentry_default"]
+    assert month_name(far) not in partitions()
+    # an empty month further on still gets its own partition
+    later = (far + dt.timedelta(days=40)).replace(day=1)
+    assert audit_partitions_ahead(months=0, today=later) == [month_name(later)]
