@@ -144,20 +144,35 @@ def joint_case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return _render_detail(request, get_joint_access(request.user, pk))
 
 
+def _save(
+    request: AuthenticatedHttpRequest, access: JointAccess, form: Any, service: Any, *, saved: str, slot: str
+) -> HttpResponse:
+    """The one path of the case page's forms: a valid form goes to its service; what the form or the service
+    refuses comes back on the case page (400) in the form's ``slot``, with what was typed."""
+    if form.is_valid():
+        try:
+            service(actor=request.user, access=access, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect("multiagency:detail", pk=access.joint.pk)
+    return _render_detail(request, access, status=400, **{slot: form})
+
+
 @login_required
 @require_POST
 def partner_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="manage")
     form = PartnerInviteForm(request.POST, access=access)
-    if form.is_valid():
-        try:
-            services.partner_invite(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("The partner is on the case. Its managers are told."))
-            return redirect("multiagency:detail", pk=pk)
-    return _render_detail(request, access, status=400, invite_form=form)
+    return _save(
+        request,
+        access,
+        form,
+        services.partner_invite,
+        saved=_("The partner is on the case. Its managers are told."),
+        slot="invite_form",
+    )
 
 
 @login_required
@@ -178,15 +193,7 @@ def partner_leave(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -
 def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="plan")
     form = TaskForm(request.POST, access=access)
-    if form.is_valid():
-        try:
-            services.task_add(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("The task is in the joint plan."))
-            return redirect("multiagency:detail", pk=pk)
-    return _render_detail(request, access, status=400, task_form=form)
+    return _save(request, access, form, services.task_add, saved=_("The task is in the joint plan."), slot="task_form")
 
 
 @login_required
@@ -211,15 +218,7 @@ def task_update(request: AuthenticatedHttpRequest, pk: int, task_pk: int) -> Htt
 def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="note")
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("The note is saved."))
-            return redirect("multiagency:detail", pk=pk)
-    return _render_detail(request, access, status=400, note_form=form)
+    return _save(request, access, form, services.note_add, saved=_("The note is saved."), slot="note_form")
 
 
 @login_required
@@ -227,15 +226,14 @@ def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def interview_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="interview")
     form = InterviewForm(request.POST, access=access)
-    if form.is_valid():
-        try:
-            services.interview_record(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("The forensic interview is recorded. The child is not interviewed again."))
-            return redirect("multiagency:detail", pk=pk)
-    return _render_detail(request, access, status=400, interview_form=form)
+    return _save(
+        request,
+        access,
+        form,
+        services.interview_record,
+        saved=_("The forensic interview is recorded. The child is not interviewed again."),
+        slot="interview_form",
+    )
 
 
 @login_required
@@ -243,15 +241,14 @@ def interview_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def conference_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="conference")
     form = ConferenceScheduleForm(request.POST, access=access)
-    if form.is_valid():
-        try:
-            services.conference_schedule(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("The case conference is scheduled. The partners' managers are told."))
-            return redirect("multiagency:detail", pk=pk)
-    return _render_detail(request, access, status=400, conference_form=form)
+    return _save(
+        request,
+        access,
+        form,
+        services.conference_schedule,
+        saved=_("The case conference is scheduled. The partners' managers are told."),
+        slot="conference_form",
+    )
 
 
 @login_required
@@ -285,15 +282,7 @@ def conference_minutes(request: AuthenticatedHttpRequest, pk: int, conference_pk
 def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="milestone")
     form = MilestoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_add(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("The date is recorded."))
-            return redirect("multiagency:detail", pk=pk)
-    return _render_detail(request, access, status=400, milestone_form=form)
+    return _save(request, access, form, services.milestone_add, saved=_("The date is recorded."), slot="milestone_form")
 
 
 @login_required
