@@ -29,6 +29,7 @@ from accounts.services import (
     user_update,
 )
 from accounts.throttles import failed_logins_retry_after
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 
 
@@ -54,8 +55,7 @@ def _save_user_form(request: HttpRequest, form: UserForm, user=None) -> bool:
         else:
             user_update(actor=request.user, user=user, **data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_validation_errors(form, exc)
         return False
     return True
 

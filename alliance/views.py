@@ -20,6 +20,7 @@ from alliance.models import Sector, VolunteerAssignment
 from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
 
@@ -50,8 +51,7 @@ def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.member_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Member added."))
             return redirect("alliance:members")

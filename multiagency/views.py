@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.permissions import cases_visible_to, check_works_on_cases
 from core.audit import audit_log, audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from multiagency import services
@@ -43,14 +44,6 @@ from multiagency.permissions import (
 from multiagency.selectors import delivered_by_agency
 
 
-def _errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def joint_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -64,7 +57,7 @@ def joint_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 joint = services.joint_case_open(actor=request.user, case=case, summary=form.cleaned_data["summary"])
             except ValidationError as exc:
-                _errors_to(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("The case is now a multi-agency case. Invite the partner agencies."))
                 return redirect("multiagency:detail", pk=joint.pk)
@@ -153,7 +146,7 @@ def _save(
         try:
             service(actor=request.user, access=access, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, saved)
             return redirect("multiagency:detail", pk=access.joint.pk)
@@ -268,7 +261,7 @@ def conference_minutes(request: AuthenticatedHttpRequest, pk: int, conference_pk
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The minutes are recorded; the decisions are in the joint plan."))
             return redirect("multiagency:detail", pk=pk)

@@ -3,7 +3,6 @@ and what is missing, and adding a service or an agency."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -15,19 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location, LocationKind
 from organisations import selectors, services
 from organisations.forms import DirectorySearchForm, OrganisationForm, ServiceForm
 from organisations.permissions import may_add_services, may_edit_services_of, organisations_editable_by
-
-
-def add_validation_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

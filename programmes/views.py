@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log, audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from programmes import parent_calls, roster, selectors, services, stock
@@ -44,14 +45,6 @@ def _staff_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_GET
 def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -76,7 +69,7 @@ def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             programme = services.programme_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Programme created."))
             return redirect("programmes:detail", pk=programme.pk)
@@ -136,7 +129,7 @@ def session_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             session = services.session_record(actor=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             return redirect("programmes:attendance", pk=session.pk)
     audit_log(action=AuditAction.VIEW, obj=programme, request=request)
@@ -276,7 +269,7 @@ def calls(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             parent_calls.parent_call_record(actor=request.user, case=case, **data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Call recorded."))
             return redirect(f"{request.path}?week={week_start.isoformat()}")
@@ -349,7 +342,7 @@ def store_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("programmes:store", pk=store.pk)
         except ValidationError as exc:
-            _errors_to(move_form if request.POST.get("form") == "move" else receive_form, exc)
+            add_validation_errors(move_form if request.POST.get("form") == "move" else receive_form, exc)
     movements = StockMovement.objects.filter(item__store=store).select_related("item", "case__child", "programme")[:100]
     visible = set(
         cases_visible_to(request.user)

@@ -17,20 +17,13 @@ from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_every_organisation
 from core.audit import audit_log, audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from referrals import selectors, services
 from referrals.forms import ReasonForm, ReferOnForm, ReferralForm, StaffReferralForm
 from referrals.models import Indicator, ReferralStatus, Urgency
 from referrals.permissions import get_referral_for_user, is_triage_staff, may_refer, referrals_visible_to
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -46,7 +39,7 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             referral, created = services.referral_submit(actor=request.user, same_content_is_resubmission=True, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             if not created:
                 messages.info(

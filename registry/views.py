@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
 from registry import roster_views, services, suppression
@@ -75,14 +76,6 @@ from registry.selectors import (
     register_report,
     town_completeness,
 )
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _audit_list(request: HttpRequest, files: list[Any]) -> None:
@@ -157,7 +150,7 @@ def file_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 file, _created = services.file_register(actor=request.user, submission_key=key, **data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s is on the register.") % {"name": file.name})
                 return redirect("registry:file-detail", pk=file.pk)
@@ -217,7 +210,7 @@ def file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.file_update(actor=request.user, file=file, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The file was saved."))
             return redirect("registry:file-detail", pk=file.pk)
@@ -274,7 +267,7 @@ def file_leave_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The file has left the register."))
             return redirect("registry:file-detail", pk=file.pk)
@@ -291,7 +284,7 @@ def file_escalate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         try:
             services.file_escalate(actor=request.user, file=file, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Sent to the social workers. You will be told their answer."))
             return redirect("registry:file-detail", pk=file.pk)
@@ -354,7 +347,7 @@ def identification_edit(request: AuthenticatedHttpRequest, pk: int, ident_id: in
                 messages.success(request, _("The identification was saved."))
                 return redirect(reverse("registry:file-detail", args=[pk]) + "#identification")
         except ValidationError as exc:
-            _errors_to_form(evidence_form if "kind" in request.POST else form, exc)
+            add_validation_errors(evidence_form if "kind" in request.POST else form, exc)
     return render(
         request,
         "registry/identification.html",
@@ -567,7 +560,7 @@ def rules_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.rule_save(actor=request.user, rule=rule, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The rule was saved; the files on the register follow it."))
             return redirect("registry:rules")
@@ -586,7 +579,7 @@ def hotline_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             call = services.call_take(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             return redirect("registry:call", pk=call.pk)
     calls = HotlineCall.objects.select_related("location", "referral", "taken_by")[:100]

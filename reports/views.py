@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_log
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.permissions import contracts_visible_to
@@ -49,8 +50,7 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             report = services.report_request(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, exc)
         else:
             return redirect("reports:detail", pk=report.pk)
     return render(request, "reports/new.html", {"form": form})

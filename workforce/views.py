@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.permissions import check_works_on_cases, get_case_for_user
 from core.audit import audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from workforce import services
 from workforce.forms import CaseReviewForm, TrainingForm
@@ -25,14 +24,6 @@ from workforce.permissions import (
     reviews_visible_to,
     trainings_visible_to,
 )
-
-
-def _errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -46,7 +37,7 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             services.training_record(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The training is recorded."))
             return redirect("workforce:trainings")
@@ -82,7 +73,7 @@ def case_reviews(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_review_record(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The case review is recorded."))
             return redirect("workforce:case-reviews", pk=case.pk)

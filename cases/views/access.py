@@ -19,6 +19,7 @@ from cases.models import AccessGrant, AccessStatus
 from cases.permissions import sees_all_cases, sees_every_organisation
 from cases.services import access as access_services
 from core.audit import audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 
 
@@ -38,14 +39,6 @@ class DecideForm(forms.Form):
         label=gettext_lazy("Days"), min_value=1, max_value=access_services.MAX_GRANT_DAYS, required=False
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
-
-
-def _to_form(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _pending_for(user: object) -> list[AccessGrant]:
@@ -73,7 +66,7 @@ def access_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("cases:detail", pk=case.pk)
             access_services.access_request(actor=user, number=data["number"], reason=data["reason"])
         except ValidationError as exc:
-            _to_form(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request, _("Sent. If this case exists in your organisation, a manager will answer your request.")

@@ -37,19 +37,11 @@ from cases.permissions import (
     sees_all_cases,
 )
 from core.audit import audit_log, audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.pagination import BoundedPaginator
 from core.permissions import contracts_visible_to
-
-
-def _form_errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 CASELOAD_PAGE_SIZES = ("10", "25", "50", "100")
 
@@ -158,7 +150,7 @@ def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     **data,
                 )
         except ValidationError as exc:
-            _form_errors_to(case_form, exc)
+            add_validation_errors(case_form, exc)
         else:
             messages.success(request, _("Case %(n)s opened.") % {"n": case.number})
             return redirect("cases:detail", pk=case.pk)
@@ -200,7 +192,7 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             case_form.data = case_form.data.copy()
             case_form.data["case-version"] = exc.current.version
         except ValidationError as exc:
-            _form_errors_to(case_form, exc)
+            add_validation_errors(case_form, exc)
         else:
             messages.success(request, _("Case saved."))
             return redirect("cases:detail", pk=case.pk)
@@ -231,7 +223,7 @@ def visit_quick_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_record(actor=request.user, case=case, **data)
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:detail", pk=case.pk)

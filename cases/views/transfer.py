@@ -3,8 +3,6 @@ receiving manager), and the list of both organisations' transfers."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,15 +16,8 @@ from cases.forms import LeadWorkerForm, TransferDeclineForm, TransferForm
 from cases.models.transfer import TransferStatus
 from cases.permissions import get_case_for_user, get_transfer_for_user, sees_all_cases, transfers_visible_to
 from core.audit import audit_read
+from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
-
-
-def _errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -46,7 +37,7 @@ def transfer_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 consented_by=data["consented_by"],
             )
         except ValidationError as exc:
-            _errors_to(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The transfer is proposed. The receiving managers are told."))
             return redirect("cases:transfers")
