@@ -5,6 +5,7 @@ reads as the caller's scope allows (``multiagency.permissions.JointAccess``); th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -45,6 +46,8 @@ from multiagency.permissions import (
 )
 from multiagency.selectors import delivered_by_agency
 from organisations.models import Organisation, ServiceKind
+
+CREATED = status.HTTP_201_CREATED
 
 
 def _actor(request: Request) -> User:
@@ -313,14 +316,32 @@ class JointCaseViewSet(
         access.joint.refresh_from_db()
         return Response(JointCaseSerializer(access.joint, context={"request": self.request}).data, status=code)
 
+    def _apply(
+        self,
+        request: Request,
+        pk: Any,
+        action: str,
+        service: Callable[..., Any],
+        body: type[serializers.Serializer] | None = None,
+        code: int = status.HTTP_200_OK,
+        **found: Callable[[JointAccess], Any],
+    ) -> Response:
+        """Every write action: the case as ``action`` allows it (404/403), the records ``found`` in it
+        (404), the body checked (400), one service call, then the case as the caller now sees it."""
+        access = get_joint_access(request.user, pk, action=action)
+        records = {name: find(access) for name, find in found.items()}
+        data: dict[str, Any] = {}
+        if body is not None:
+            serializer = body(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        service(actor=_actor(request), access=access, **records, **data)
+        return self._done(access, code)
+
     @extend_schema(request=PartnerInviteSerializer, responses={201: JointCaseSerializer})
     @action(detail=True, methods=["post"])
     def partners(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="manage")
-        body = PartnerInviteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.partner_invite(actor=_actor(request), access=access, **body.validated_data)
-        return self._done(access, status.HTTP_201_CREATED)
+        return self._apply(request, pk, "manage", services.partner_invite, PartnerInviteSerializer, CREATED)
 
     @extend_schema(
         request=None, responses={200: inline_serializer("PartnerLeft", {"left_on": serializers.DateField()})}
@@ -336,41 +357,26 @@ class JointCaseViewSet(
     @extend_schema(request=TaskAddSerializer, responses={201: JointCaseSerializer})
     @action(detail=True, methods=["post"])
     def tasks(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="plan")
-        body = TaskAddSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.task_add(actor=_actor(request), access=access, **body.validated_data)
-        return self._done(access, status.HTTP_201_CREATED)
+        return self._apply(request, pk, "plan", services.task_add, TaskAddSerializer, CREATED)
 
     @extend_schema(
         operation_id="joint_cases_task_update", request=TaskUpdateSerializer, responses={200: JointCaseSerializer}
     )
     @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>\d+)")
     def task(self, request: Request, pk: Any = None, task_id: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="plan")
-        task = get_task_for(access, task_id)
-        body = TaskUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.task_update(actor=_actor(request), access=access, task=task, **body.validated_data)
-        return self._done(access)
+        return self._apply(
+            request, pk, "plan", services.task_update, TaskUpdateSerializer, task=lambda a: get_task_for(a, task_id)
+        )
 
     @extend_schema(request=NoteAddSerializer, responses={201: JointCaseSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="note")
-        body = NoteAddSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.note_add(actor=_actor(request), access=access, **body.validated_data)
-        return self._done(access, status.HTTP_201_CREATED)
+        return self._apply(request, pk, "note", services.note_add, NoteAddSerializer, CREATED)
 
     @extend_schema(request=InterviewRecordSerializer, responses={201: JointCaseSerializer})
     @action(detail=True, methods=["post"])
     def interview(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="interview")
-        body = InterviewRecordSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.interview_record(actor=_actor(request), access=access, **body.validated_data)
-        return self._done(access, status.HTTP_201_CREATED)
+        return self._apply(request, pk, "interview", services.interview_record, InterviewRecordSerializer, CREATED)
 
     @extend_schema(
         operation_id="joint_cases_conference_schedule",
@@ -379,11 +385,9 @@ class JointCaseViewSet(
     )
     @action(detail=True, methods=["post"])
     def conferences(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="conference")
-        body = ConferenceScheduleSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.conference_schedule(actor=_actor(request), access=access, **body.validated_data)
-        return self._done(access, status.HTTP_201_CREATED)
+        return self._apply(
+            request, pk, "conference", services.conference_schedule, ConferenceScheduleSerializer, CREATED
+        )
 
     @extend_schema(
         operation_id="joint_cases_conference_minutes",
@@ -392,25 +396,21 @@ class JointCaseViewSet(
     )
     @action(detail=True, methods=["post"], url_path=r"conferences/(?P<conference_id>\d+)/minutes")
     def minutes(self, request: Request, pk: Any = None, conference_id: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="conference")
-        conference = get_conference_for(access, conference_id)
-        body = ConferenceMinutesSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.conference_minutes(actor=_actor(request), access=access, conference=conference, **body.validated_data)
-        return self._done(access)
+        return self._apply(
+            request,
+            pk,
+            "conference",
+            services.conference_minutes,
+            ConferenceMinutesSerializer,
+            conference=lambda a: get_conference_for(a, conference_id),
+        )
 
     @extend_schema(request=MilestoneAddSerializer, responses={201: JointCaseSerializer})
     @action(detail=True, methods=["post"])
     def milestones(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="milestone")
-        body = MilestoneAddSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.milestone_add(actor=_actor(request), access=access, **body.validated_data)
-        return self._done(access, status.HTTP_201_CREATED)
+        return self._apply(request, pk, "milestone", services.milestone_add, MilestoneAddSerializer, CREATED)
 
     @extend_schema(request=None, responses={200: JointCaseSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        access = get_joint_access(request.user, pk, action="close")
-        services.joint_case_close(actor=_actor(request), access=access)
-        return self._done(access)
+        return self._apply(request, pk, "close", services.joint_case_close)
