@@ -37,6 +37,7 @@ from multiagency.models import (
 )
 from multiagency.permissions import (
     JointAccess,
+    JointAction,
     access_to,
     get_conference_for,
     get_joint_access,
@@ -320,7 +321,7 @@ class JointCaseViewSet(
         self,
         request: Request,
         pk: Any,
-        action: str,
+        action: JointAction,
         service: Callable[..., Any],
         body: type[serializers.Serializer] | None = None,
         code: int = status.HTTP_200_OK,
