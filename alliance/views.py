@@ -20,6 +20,7 @@ from alliance.models import Sector, VolunteerAssignment
 from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
@@ -330,7 +331,7 @@ def conference_agreement(request: AuthenticatedHttpRequest, event_id: int) -> Ht
         from django.http import Http404
 
         raise Http404
-    try:
+    with flash_outcome(request, _("Saved.")):
         services.conference_agreement_add(
             actor=request.user,
             event=event,
@@ -339,8 +340,4 @@ def conference_agreement(request: AuthenticatedHttpRequest, event_id: int) -> Ht
             follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
             attended=request.POST.get("attended", "on") == "on",
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Saved."))
     return redirect("alliance:events")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.permissions import cases_visible_to, check_works_on_cases
 from core.audit import audit_log, audit_read
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -195,14 +196,10 @@ def task_update(request: AuthenticatedHttpRequest, pk: int, task_pk: int) -> Htt
     access = get_joint_access(request.user, pk, action="plan")
     task = get_task_for(access, task_pk)
     form = TaskStatusForm(request.POST, prefix=f"t{task.pk}")
-    try:
+    with flash_outcome(request, _("The task is updated.")):
         if not form.is_valid():
             raise ValidationError(_("Choose a status from the list."))
         services.task_update(actor=request.user, access=access, task=task, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The task is updated."))
     return redirect("multiagency:detail", pk=pk)
 
 
@@ -282,10 +279,6 @@ def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def joint_case_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access = get_joint_access(request.user, pk, action="close")
-    try:
+    with flash_outcome(request, _("The multi-agency case is closed. Below is what each agency delivered.")):
         services.joint_case_close(actor=request.user, access=access)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The multi-agency case is closed. Below is what each agency delivered."))
     return redirect("multiagency:detail", pk=pk)

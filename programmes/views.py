@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log, audit_read
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -111,12 +112,8 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if case is None:
         messages.error(request, _("No case with the number %(n)s that you may see.") % {"n": number[:30]})
     else:
-        try:
+        with flash_outcome(request, _("%(c)s is on the roster.") % {"c": case.child.name}):
             services.enrolment_add(actor=request.user, programme=programme, case=case)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(c)s is on the roster.") % {"c": case.child.name})
     return redirect("programmes:detail", pk=programme.pk)
 
 

@@ -17,6 +17,7 @@ from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_every_organisation
 from core.audit import audit_log, audit_read
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -251,7 +252,7 @@ def outgoing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if outgoing is None:
         raise Http404
     case = get_case_for_user(request.user, outgoing.case_id, action="change")
-    try:
+    with flash_outcome(request, _("The answer is recorded.")):
         services.outgoing_referral_answer(
             actor=request.user,
             outgoing=outgoing,
@@ -260,10 +261,6 @@ def outgoing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             answered_on=parse_date(request.POST.get("answered_on", "") or ""),
             by_receiver=False,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The answer is recorded."))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -281,7 +278,7 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST":
         picked = request.POST.get("directory_service", "")
         directory_service = services_visible_to(request.user).filter(pk=picked).first() if picked.isdigit() else None
-        try:
+        with flash_outcome(request, _("Referred out; the consent is recorded.")):
             if picked and directory_service is None:
                 raise ValidationError({"directory_service": _("Choose a service from the directory.")})
             services.outgoing_referral_create(
@@ -297,10 +294,6 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 consent_on=parse_date(request.POST.get("consent_on", "") or ""),
                 override_reason=request.POST.get("override_reason", ""),
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Referred out; the consent is recorded."))
         return redirect("cases:detail", pk=case.pk)
     incoming = list(case.referrals.all())
     audit_read(request, [case], "case", {"panel": "referrals", "referrals": [r.pk for r in incoming]})

@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
@@ -299,12 +300,8 @@ def claim_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     form = ClaimForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_outcome(request, _("The entitlement was saved.")):
             services.claim_set(actor=request.user, file=file, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The entitlement was saved."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(reverse("registry:file-detail", args=[file.pk]) + "#entitlements")
@@ -314,10 +311,8 @@ def claim_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def identification_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
-    try:
+    with flash_outcome(request):
         services.identification_start(actor=request.user, file=file)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect(reverse("registry:file-detail", args=[file.pk]) + "#identification")
 
 
@@ -419,7 +414,7 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def review_decide(request: AuthenticatedHttpRequest, update_id: int) -> HttpResponse:
     update = get_update_for_user(request.user, update_id, for_review=True)
     note = request.POST.get("note", "")
-    try:
+    with flash_outcome(request):
         if request.POST.get("decision") == "approve":
             services.update_approve(actor=request.user, update=update, note=note)
             messages.success(request, _("Approved: %(name)s.") % {"name": update.file.name})
@@ -428,8 +423,6 @@ def review_decide(request: AuthenticatedHttpRequest, update_id: int) -> HttpResp
             messages.success(request, _("Returned to the director: %(name)s.") % {"name": update.file.name})
         else:
             messages.error(request, _("Choose approve or return."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("registry:review")
 
 
@@ -726,14 +719,10 @@ def area_add_view(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
     person = get_object_or_404(User, pk=user_id, role__in=list(services.AREA_KINDS), is_active=True)
     raw = request.POST.get("location", "")
     location = Location.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    try:
+    with flash_outcome(request, _("%(name)s now also serves %(place)s.") % {"name": person, "place": location}):
         if location is None:
             raise ValidationError(_("Choose a place."))
         services.area_add(actor=request.user, user=person, location=location)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(name)s now also serves %(place)s.") % {"name": person, "place": location})
     return redirect("registry:areas")
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_log
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -71,12 +71,8 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, action="generate")
-    try:
+    with flash_outcome(request, _("The report is being made again.")):
         services.report_retry(actor=request.user, report=report)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The report is being made again."))
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from cases.choices import Urgency
 from cases.identifying import findings_for_case, refusal
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
+from core.flash import flash_outcome
 from core.http_types import AuthenticatedHttpRequest
 from resources import services
 from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
@@ -53,7 +54,7 @@ def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     pledge_request = get_pledge_request_for_user(request.user, pk, action="cancel" if action == "cancel" else "answer")
-    try:
+    with flash_outcome(request, _("Thank you. Saved.")):
         if action in ("accept", "decline"):
             services.request_answer(
                 actor=request.user, request=pledge_request, accept=action == "accept", note=request.POST.get("note", "")
@@ -71,10 +72,6 @@ def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
             services.request_cancel(actor=request.user, request=pledge_request, note=request.POST.get("note", ""))
         else:
             raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thank you. Saved."))
     if is_staff(request.user):
         return redirect("cases:detail", pk=pledge_request.case_id)
     return redirect("resources:my-requests")
@@ -136,7 +133,7 @@ def request_send(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
     if pledge is None:
         messages.error(request, _("Choose a promise."))
         return redirect("cases:detail", pk=case.pk)
-    try:
+    with flash_outcome(request, _("The request was sent to %(m)s.") % {"m": pledge.member}):
         services.request_create(
             actor=request.user,
             case=case,
@@ -146,8 +143,4 @@ def request_send(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
             urgency=request.POST.get("urgency", Urgency.SOON),
             estimated_value=request.POST.get("estimated_value", ""),
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The request was sent to %(m)s.") % {"m": pledge.member})
     return redirect("cases:detail", pk=case.pk)

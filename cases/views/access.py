@@ -19,6 +19,7 @@ from cases.models import AccessGrant, AccessStatus
 from cases.permissions import sees_all_cases, sees_every_organisation
 from cases.services import access as access_services
 from core.audit import audit_read
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 
@@ -98,10 +99,6 @@ def access_decide(request: AuthenticatedHttpRequest, grant_id: int) -> HttpRespo
     if request.POST.get("decision") == "grant" and not days:
         messages.error(request, _("Grant access for 1 to %(n)s days.") % {"n": access_services.MAX_GRANT_DAYS})
         return redirect("cases:access")
-    try:
+    with flash_outcome(request, _("Answered.")):
         access_services.access_decide(actor=request.user, grant=grant, grant_days=days, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Answered."))
     return redirect("cases:access")

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -37,11 +37,8 @@ from cases.permissions import (
 )
 from cases.services import casework as work
 from core.audit import audit_read
+from core.flash import flash_outcome
 from core.http_types import AuthenticatedHttpRequest
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 @login_required
@@ -164,7 +161,7 @@ def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id:
         if request.POST.get("next") == "approvals":
             failed = {"kind": "assessment", "pk": assessment.pk, "comment": comment, "errors": exc.messages}
             return _approvals_page(request, failed=failed)
-        _errors(request, exc)
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Decision saved."))
     if request.POST.get("next") == "approvals":
@@ -176,15 +173,11 @@ def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id:
 @require_POST
 def careplan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
-    try:
+    with flash_outcome(request, _("Care plan saved.")):
         review_on = parse_date(request.POST.get("review_on", "") or "")
         if review_on is None:
             raise ValidationError({"review_on": _("Give a review date.")})
         work.careplan_save(actor=request.user, case=case, goals=request.POST.get("goals", ""), review_on=review_on)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Care plan saved."))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -193,7 +186,7 @@ def careplan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def careplan_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
     plan = case.care_plans.filter(is_current=True).first()
-    try:
+    with flash_outcome(request, _("Action added.")):
         if plan is None:
             raise ValidationError(_("Write the care plan's goals first."))
         due_on = parse_date(request.POST.get("due_on", "") or "")
@@ -207,10 +200,6 @@ def careplan_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             actor_name=request.POST.get("actor_name", ""),
             due_on=due_on,
         )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Action added."))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -221,10 +210,8 @@ def careplan_action_status(request: AuthenticatedHttpRequest, pk: int, action_id
     action = CarePlanAction.objects.filter(pk=action_id, plan__case=case).first()
     if action is None:
         raise Http404
-    try:
+    with flash_outcome(request):
         work.careplan_action_set_status(actor=request.user, action=action, status=request.POST.get("status", ""))
-    except ValidationError as exc:
-        _errors(request, exc)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -232,7 +219,7 @@ def careplan_action_status(request: AuthenticatedHttpRequest, pk: int, action_id
 @require_POST
 def closure_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
-    try:
+    with flash_outcome(request, _("Closure requested: a manager will approve it.")):
         work.closure_request_create(
             actor=request.user,
             case=case,
@@ -241,10 +228,6 @@ def closure_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             closure_code=request.POST.get("closure_code", ""),
             closed_on=parse_date(request.POST.get("closed_on", "") or "") or timezone.localdate(),
         )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Closure requested: a manager will approve it."))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -308,14 +291,10 @@ def _approvals_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any]
 def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
     upload = request.FILES.get("file")
-    try:
+    with flash_outcome(request, _("Document saved.")):
         if upload is None:
             raise ValidationError({"file": _("Choose a file.")})
         work.document_add(actor=request.user, case=case, upload=upload, kind=request.POST.get("kind", "other"))
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Document saved."))
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -350,7 +329,7 @@ def document_download(request: AuthenticatedHttpRequest, pk: int, document_id: i
 @require_POST
 def entitlement_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
-    try:
+    with flash_outcome(request, _("Saved.")):
         work.entitlement_set(
             actor=request.user,
             case=case,
@@ -360,8 +339,4 @@ def entitlement_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             monthly_amount=request.POST.get("monthly_amount", ""),
             note=request.POST.get("note", ""),
         )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Saved."))
     return redirect("cases:detail", pk=case.pk)

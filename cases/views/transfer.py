@@ -16,6 +16,7 @@ from cases.forms import LeadWorkerForm, TransferDeclineForm, TransferForm
 from cases.models.transfer import TransferStatus
 from cases.permissions import get_case_for_user, get_transfer_for_user, sees_all_cases, transfers_visible_to
 from core.audit import audit_read
+from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 
@@ -75,7 +76,7 @@ def transfer_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> 
     if answer not in ("accept", "decline"):
         raise Http404
     transfer = get_transfer_for_user(request.user, pk, action="answer")
-    try:
+    with flash_outcome(request):
         if answer == "accept":
             form = LeadWorkerForm(request.POST, organisation_id=transfer.to_organisation_id, prefix=f"t{transfer.pk}")
             if not form.is_valid():
@@ -90,6 +91,4 @@ def transfer_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> 
             raise ValidationError(_("Give the reason for declining."))
         services.transfer_decline(actor=request.user, transfer=transfer, reason=decline.cleaned_data["reason"])
         messages.success(request, _("Declined. The sending organisation is told."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("cases:transfers")
