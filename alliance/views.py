@@ -21,7 +21,7 @@ from alliance.permissions import get_member_for_user, is_staff, members_visible_
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
 from core.flash import flash_outcome
-from core.forms import add_validation_errors
+from core.forms import save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
 
@@ -48,14 +48,8 @@ def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_staff(request.user):
         raise PermissionDenied
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("alliance:members")
+    if save_form(request, form, services.member_create, _("Member added.")):
+        return redirect("alliance:members")
     return render(request, "alliance/member_form.html", {"form": form})
 
 

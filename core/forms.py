@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_validation_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -14,3 +19,32 @@ def add_validation_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class Saved(NamedTuple):
+    """What ``save_form`` returns when the service wrote: its result (truthy even when that is None)."""
+
+    result: Any
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    service: Callable[..., Any],
+    success: str | None = None,
+    **arguments: Any,
+) -> Saved | None:
+    """The one path of a page that writes what a Django form took in: on a POST whose form is valid,
+    ``service(actor=request.user, **arguments, **form.cleaned_data)``; what the service refuses goes onto
+    the form (``add_validation_errors``) and a write flashes ``success``. ``Saved(result)`` when it wrote,
+    else None: the page shows the form again, with its errors and what was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = service(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as exc:
+        add_validation_errors(form, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return Saved(result)

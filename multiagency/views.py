@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.permissions import cases_visible_to, check_works_on_cases
 from core.audit import audit_log, audit_read
 from core.flash import flash_outcome
-from core.forms import add_validation_errors
+from core.forms import add_validation_errors, save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from multiagency import services
@@ -143,14 +143,8 @@ def _save(
 ) -> HttpResponse:
     """The one path of the case page's forms: a valid form goes to its service; what the form or the service
     refuses comes back on the case page (400) in the form's ``slot``, with what was typed."""
-    if form.is_valid():
-        try:
-            service(actor=request.user, access=access, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect("multiagency:detail", pk=access.joint.pk)
+    if save_form(request, form, service, saved, access=access):
+        return redirect("multiagency:detail", pk=access.joint.pk)
     return _render_detail(request, access, status=400, **{slot: form})
 
 

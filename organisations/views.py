@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import add_validation_errors
+from core.forms import add_validation_errors, save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location, LocationKind
 from organisations import selectors, services
@@ -95,12 +95,8 @@ def organisation_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_add_services(request.user):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The organisation is on the directory. Now add its services."))
-            return redirect("organisations:service-add")
+    if save_form(
+        request, form, services.organisation_create, _("The organisation is on the directory. Now add its services.")
+    ):
+        return redirect("organisations:service-add")
     return render(request, "organisations/organisation_form.html", {"form": form})

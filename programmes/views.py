@@ -17,7 +17,7 @@ from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log, audit_read
 from core.flash import flash_outcome
-from core.forms import add_validation_errors
+from core.forms import add_validation_errors, save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from programmes import parent_calls, roster, selectors, services, stock
@@ -66,14 +66,8 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff_only(request)
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Programme created."))
-            return redirect("programmes:detail", pk=programme.pk)
+    if saved := save_form(request, form, services.programme_create, _("Programme created.")):
+        return redirect("programmes:detail", pk=saved.result.pk)
     return render(request, "programmes/form.html", {"form": form})
 
 
@@ -122,13 +116,8 @@ def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def session_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, for_change=True)
     form = SessionForm(request.POST, programme=programme)
-    if form.is_valid():
-        try:
-            session = services.session_record(actor=request.user, programme=programme, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect("programmes:attendance", pk=session.pk)
+    if saved := save_form(request, form, services.session_record, programme=programme):
+        return redirect("programmes:attendance", pk=saved.result.pk)
     audit_log(action=AuditAction.VIEW, obj=programme, request=request)
     return _detail(request, programme, may_run=True, form=form, status=400)
 

@@ -23,7 +23,7 @@ from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
 from core.flash import flash_outcome
-from core.forms import add_validation_errors
+from core.forms import add_validation_errors, save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
 from registry import roster_views, services, suppression
@@ -207,14 +207,8 @@ def file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form.fields["location"].queryset = form.fields["location"].queryset | Location.objects.filter(
             pk=file.location_id
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.file_update(actor=request.user, file=file, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The file was saved."))
-            return redirect("registry:file-detail", pk=file.pk)
+    if save_form(request, form, services.file_update, _("The file was saved."), file=file):
+        return redirect("registry:file-detail", pk=file.pk)
     return render(request, "registry/form_page.html", {"form": form, "file": file, "title": _("Change the file")})
 
 
@@ -281,14 +275,14 @@ def file_escalate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if not may_escalate(request.user, file):
         raise PermissionDenied
     form = EscalateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.file_escalate(actor=request.user, file=file, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Sent to the social workers. You will be told their answer."))
-            return redirect("registry:file-detail", pk=file.pk)
+    if save_form(
+        request,
+        form,
+        services.file_escalate,
+        _("Sent to the social workers. You will be told their answer."),
+        file=file,
+    ):
+        return redirect("registry:file-detail", pk=file.pk)
     return render(
         request, "registry/form_page.html", {"form": form, "file": file, "title": _("Ask the social workers for help")}
     )
@@ -549,14 +543,10 @@ def rules_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         if rule is None:
             raise Http404
     form = CategoryRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_save(actor=request.user, rule=rule, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The rule was saved; the files on the register follow it."))
-            return redirect("registry:rules")
+    if save_form(
+        request, form, services.rule_save, _("The rule was saved; the files on the register follow it."), rule=rule
+    ):
+        return redirect("registry:rules")
     return render(request, "registry/rules.html", {"rules": CategoryRule.objects.all(), "form": form, "rule": rule})
 
 
@@ -568,13 +558,8 @@ def hotline_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_take_calls(request.user):
         raise PermissionDenied
     form = HotlineCallForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_take(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect("registry:call", pk=call.pk)
+    if saved := save_form(request, form, services.call_take):
+        return redirect("registry:call", pk=saved.result.pk)
     calls = HotlineCall.objects.select_related("location", "referral", "taken_by")[:100]
     return render(request, "registry/hotline.html", {"form": form, "calls": calls})
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_log
 from core.flash import flash_outcome
-from core.forms import add_validation_errors
+from core.forms import save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.permissions import contracts_visible_to
@@ -46,13 +46,8 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_generate(request.user):
         raise PermissionDenied
     form = ReportForm(request.POST or None, initial={"language": get_language()}, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_request(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect("reports:detail", pk=report.pk)
+    if saved := save_form(request, form, services.report_request):
+        return redirect("reports:detail", pk=saved.result.pk)
     return render(request, "reports/new.html", {"form": form})
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.permissions import check_works_on_cases, get_case_for_user
 from core.audit import audit_read
-from core.forms import add_validation_errors
+from core.forms import add_validation_errors, save_form
 from core.http_types import AuthenticatedHttpRequest
 from workforce import services
 from workforce.forms import CaseReviewForm, TrainingForm
@@ -69,14 +69,8 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_reviews(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="approve")
     form = CaseReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_review_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The case review is recorded."))
-            return redirect("workforce:case-reviews", pk=case.pk)
+    if save_form(request, form, services.case_review_record, _("The case review is recorded."), case=case):
+        return redirect("workforce:case-reviews", pk=case.pk)
     reviews = list(reviews_visible_to(request.user).filter(case=case))
     audit_read(request, [case.pk], "case", {"page": "case reviews"})
     return render(
