@@ -11,8 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import Category, Sex
 from core.encryption import EncryptedCharField, EncryptedTextField
-from core.models import TimeStampedModel
-from organisations.defaults import DefaultOrganisation
+from core.models import TimeStampedModel, acting_user, location_field
+from organisations.defaults import organisation_field
 
 
 class ChildType(models.TextChoices):
@@ -67,9 +67,7 @@ class ServiceArea(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="service_areas"
     )
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("place"), on_delete=models.PROTECT, related_name="service_areas"
-    )
+    location = location_field(_("place"), related_name="service_areas")
 
     class Meta:
         verbose_name = _("area served")
@@ -117,9 +115,7 @@ class ChildFile(TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"))
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="child_files"
-    )
+    location = location_field(_("village / community"), related_name="child_files")
     child_type = models.CharField(_("child type"), max_length=30, choices=ChildType.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NONE)
     left_behind = models.BooleanField(_("left-behind child"), default=False)
@@ -133,12 +129,8 @@ class ChildFile(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="child_files",
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="child_files",
+    organisation = organisation_field(
+        related_name="child_files"
     )  # whose register the file is on: the organisation of whoever registered it
     status = models.CharField(_("status"), max_length=20, choices=FileStatus.choices, default=FileStatus.MONITORED)
     leave_reason = models.CharField(_("why the file left"), max_length=30, choices=LeaveReason.choices, blank=True)
@@ -154,9 +146,7 @@ class ChildFile(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="register_files",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
     # The phone's idempotency key: a file queued offline and sent twice is created once.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
@@ -308,7 +298,7 @@ class Identification(TimeStampedModel):
     blocked_at = models.CharField(_("blocked at"), max_length=20, choices=IdentificationStage.choices, blank=True)
     blocked_reason = models.TextField(_("why it is blocked"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("de facto unsupported identification")
@@ -364,9 +354,7 @@ class HotlineCall(TimeStampedModel):
     child_name = models.CharField(_("child's name"), max_length=100)
     child_sex = models.CharField(_("child's sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="hotline_calls"
-    )
+    location = location_field(_("village / community"), related_name="hotline_calls")
     summary = EncryptedTextField(_("summary"))
     urgency = models.CharField(_("urgency"), max_length=20, default="routine")
     status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
@@ -416,9 +404,7 @@ class ProgrammePlace(TimeStampedModel):
     sessions_attended = models.ManyToManyField(
         "programmes.ProgrammeSession", verbose_name=_("sessions attended"), blank=True, related_name="+"
     )
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    enrolled_by = acting_user()
     # The pupil profile (the 4:30 classroom): the programme's facilitators and the file's director only.
     school = models.CharField(_("school"), max_length=200, blank=True)
     grade = models.CharField(_("grade"), max_length=50, blank=True)
