@@ -59,7 +59,30 @@ class Programme(TimeStampedModel):
         return self.title
 
 
-class Enrolment(TimeStampedModel):
+class RosterPlace(TimeStampedModel):
+    """A child's place on a programme's roster: from when, until when, and who enrolled them. A child
+    with a case has an ``Enrolment``; a register child without one a ``registry.ProgrammePlace``."""
+
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    enrolled_by = acting_user()
+
+    class Meta:
+        abstract = True
+
+
+class PupilDetails(models.Model):
+    """What the 4:30 classroom knows of a pupil: school, grade and the subjects they need help with."""
+
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    grade = models.CharField(_("grade"), max_length=50, blank=True)
+    subjects_needing_support = models.CharField(_("subjects needing support"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Enrolment(RosterPlace):
     """A child on a programme's roster (by case). Enrolling shares the child's name with the facilitators."""
 
     programme = models.ForeignKey(
@@ -68,9 +91,6 @@ class Enrolment(TimeStampedModel):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="programme_enrolments"
     )
-    joined_on = models.DateField(_("joined on"))
-    left_on = models.DateField(_("left on"), null=True, blank=True)
-    enrolled_by = acting_user()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -122,7 +142,7 @@ class ProgrammeSession(TimeStampedModel):
         return f"{self.programme} {self.date}"
 
 
-class PupilProfile(TimeStampedModel):
+class PupilProfile(PupilDetails, TimeStampedModel):
     """A classroom pupil's profile: seen by the programme's facilitators and the child's social worker only."""
 
     programme = models.ForeignKey(
@@ -131,9 +151,6 @@ class PupilProfile(TimeStampedModel):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="pupil_profiles"
     )
-    school = models.CharField(_("school"), max_length=200, blank=True)
-    grade = models.CharField(_("grade"), max_length=50, blank=True)
-    subjects_needing_support = models.CharField(_("subjects needing support"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

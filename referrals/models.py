@@ -45,13 +45,22 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class Referral(TimeStampedModel):
-    """A report of a child who may be at risk, from the community or another channel."""
+class ReportedChild(TimeStampedModel):
+    """A child as whoever reports them describes them, before anyone keeps a file: name, sex and age.
+    A referral and a hotline call (``registry.HotlineCall``) start from this."""
 
-    reference = models.CharField(_("reference number"), max_length=20, unique=True)
     child_name = models.CharField(_("child's name"), max_length=100)
     child_sex = models.CharField(_("child's sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Referral(ReportedChild):
+    """A report of a child who may be at risk, from the community or another channel."""
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
     child_birth_date = models.DateField(_("child's birth date"), null=True, blank=True)
     location = location_field(_("village / community"), related_name="referrals")
     where_found = models.CharField(_("where the child can be found"), max_length=300, blank=True)

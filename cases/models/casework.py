@@ -185,7 +185,30 @@ class EntitlementStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class Entitlement(TimeStampedModel):
+class EntitlementAmount(TimeStampedModel):
+    """What every record of an entitlement holds besides its code: the monthly amount (where it is
+    known or fixed) and a note. The case file's entitlements, the register's claims
+    (``registry.FileEntitlement``) and the register's category rules (``registry.CategoryRule``)."""
+
+    monthly_amount = models.DecimalField(
+        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EntitlementApplication(EntitlementAmount):
+    """An entitlement a child's family applies for: the amount and note, and when they applied."""
+
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Entitlement(EntitlementApplication):
     """A policy or subsidy the family is entitled to, and where the application stands."""
 
     case = models.ForeignKey(
@@ -195,11 +218,6 @@ class Entitlement(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=EntitlementStatus.choices, default=EntitlementStatus.NOT_APPLIED
     )
-    applied_on = models.DateField(_("applied on"), null=True, blank=True)
-    monthly_amount = models.DecimalField(
-        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("entitlement")
