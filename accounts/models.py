@@ -5,7 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGERS, PROJECT_STAFF, Role
-from organisations.defaults import DefaultOrganisation
+from core.models import optional_location_field
+from organisations.defaults import organisation_field
 
 __all__ = ["Role", "User"]  # Role lives in accounts.roles; re-exported for the many `from accounts.models import Role`
 
@@ -25,22 +26,9 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="accounts",
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="staff",
-    )
+    organisation = organisation_field(related_name="staff")
     # The area a children director (a village or community) or a children supervisor (a town) serves.
-    location = models.ForeignKey(
-        "core.Location",
-        verbose_name=_("area served"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="served_by",
-    )
+    location = optional_location_field(_("area served"), related_name="served_by")
 
     class Meta:
         verbose_name = _("user")

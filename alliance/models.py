@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import TimeStampedModel
-from organisations.defaults import DefaultOrganisation
+from core.models import TimeStampedModel, acting_user, optional_location_field
+from organisations.defaults import organisation_field
 
 
 class MemberKind(models.TextChoices):
@@ -37,14 +37,7 @@ class Member(TimeStampedModel):
     name = models.CharField(pgettext_lazy("member", "name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=MemberKind.choices, default=MemberKind.INDIVIDUAL)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, default=Sector.OTHER)
-    location = models.ForeignKey(
-        "core.Location",
-        verbose_name=_("location"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
-    )
+    location = optional_location_field(_("location"), related_name="members")
     is_referrer = models.BooleanField(_("referrer"), default=False)
     is_pledger = models.BooleanField(_("pledger"), default=False)
     is_volunteer = models.BooleanField(_("volunteer"), default=False)
@@ -52,13 +45,7 @@ class Member(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="alliance_members",
-    )
+    organisation = organisation_field(related_name="alliance_members")
     responsible_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible social worker"),
@@ -96,9 +83,7 @@ class Event(TimeStampedModel):
         "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     minutes = models.TextField(pgettext_lazy("meeting minutes", "minutes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
 
     class Meta:
         verbose_name = _("Alliance event")
@@ -144,7 +129,7 @@ class VolunteerAssignment(TimeStampedModel):
     )
     brief = models.CharField(_("what the volunteer needs to know"), max_length=500)
     is_active = models.BooleanField(_("active"), default=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("volunteer assignment")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.search_keys import search_key
-from organisations.defaults import DefaultOrganisation
+from organisations.defaults import organisation_field
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    from accounts.models import User
 
 
 class TimeStampedModel(models.Model):
@@ -21,31 +26,17 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class LocationKind(models.TextChoices):
-    DISTRICT = "district", _("District")
-    TOWN = "town", _("Town")
-    COMMUNITY = "community", _("Community")
-    VILLAGE = "village", _("Village")
+class SearchableNameModel(TimeStampedModel):
+    """A model with a ``name`` that people search for: ``search_key`` holds the name as it may be
+    searched (simplified, pinyin, initials; see ``core.search_keys``) and follows every save of it."""
 
-
-class Location(TimeStampedModel):
-    """A place in the district → town → community/village tree."""
-
-    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=LocationKind.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
     # The name as it may be searched (simplified, pinyin, initials): see core.search_keys.
     search_key = models.CharField(_("search key"), max_length=400, blank=True, editable=False)
 
+    name: str
+
     class Meta:
-        verbose_name = _("location")
-        verbose_name_plural = _("locations")
-        ordering = ["kind", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="location_unique_name_in_parent"),
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
@@ -56,6 +47,67 @@ class Location(TimeStampedModel):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_key"}
         super().save(*args, **kwargs)
+
+
+def acting_user(
+    verbose_name: _StrOrPromise | None = None, *, blank: bool = True
+) -> models.ForeignKey[User | None, User | None]:
+    """The user who did something to a row (recorded, created, decided, reviewed it …). The row
+    outlives the account (``SET_NULL``), and a user has no reverse accessor to these rows."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def location_field(verbose_name: _StrOrPromise, *, related_name: str) -> models.ForeignKey[Location, Location]:
+    """A place on the location tree that a row must have; a place in use is never deleted."""
+    return models.ForeignKey(
+        "core.Location", verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
+    )
+
+
+def optional_location_field(
+    verbose_name: _StrOrPromise, *, related_name: str
+) -> models.ForeignKey[Location | None, Location | None]:
+    """A place on the location tree that a row may leave empty; a place in use is never deleted."""
+    return models.ForeignKey(
+        "core.Location",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+class LocationKind(models.TextChoices):
+    DISTRICT = "district", _("District")
+    TOWN = "town", _("Town")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+
+
+class Location(SearchableNameModel):
+    """A place in the district → town → community/village tree."""
+
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=LocationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="location_unique_name_in_parent"),
+        ]
 
     @property
     def is_village_level(self) -> bool:
@@ -71,13 +123,7 @@ class Contract(TimeStampedModel):
     end = models.DateField(_("end"))
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
     caseload_target = models.PositiveIntegerField(_("caseload target"))
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("delivered by"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="contracts",
-    )
+    organisation = organisation_field(_("delivered by"), related_name="contracts")
     # The government body that pays, when it is an organisation on the instance: its funder accounts
     # read the aggregates of the contracts it funds, across NGOs. ``funder`` stays its name as text.
     funder_organisation = models.ForeignKey(

@@ -9,12 +9,11 @@ again; the joint plan gives each agency its tasks and due dates."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 from organisations.models import ServiceKind
 
 
@@ -51,14 +50,10 @@ class JointCase(TimeStampedModel):
         max_length=4000,
         help_text=_("What the partner agencies need to know. Every partner reads it; write no more than they need."),
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = acting_user()
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = acting_user()
 
     class Meta:
         verbose_name = _("multi-agency case")
@@ -81,14 +76,10 @@ class Partner(TimeStampedModel):
     )
     role = models.CharField(_("role"), max_length=30, choices=PartnerRole.choices)
     scope = models.CharField(_("what it may see"), max_length=30, choices=PartnerScope.choices)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = acting_user()
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    left_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    left_by = acting_user()
 
     class Meta:
         verbose_name = _("partner agency")
@@ -134,9 +125,7 @@ class JointTask(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="follow_up_tasks",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
 
     class Meta:
         verbose_name = _("joint plan task")
@@ -154,7 +143,7 @@ class JointNote(TimeStampedModel):
     organisation = models.ForeignKey(
         "organisations.Organisation", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = acting_user(blank=False)
     text = models.TextField(_("note"), max_length=4000)
     confidential = models.BooleanField(
         _("confidential to my agency"),
@@ -188,7 +177,7 @@ class ForensicInterview(TimeStampedModel):
     record = models.TextField(
         _("record"), max_length=20000, help_text=_("What the child said, for every agency that needs it.")
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("forensic interview")
@@ -209,10 +198,8 @@ class CaseConference(TimeStampedModel):
     minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
     decisions = models.TextField(_("decisions"), max_length=4000, blank=True)
     minuted_on = models.DateField(_("minutes recorded on"), null=True, blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    minuted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    scheduled_by = acting_user(blank=False)
+    minuted_by = acting_user()
 
     class Meta:
         verbose_name = _("case conference")
@@ -240,7 +227,7 @@ class Milestone(TimeStampedModel):
     kind = models.CharField(_("milestone"), max_length=30, choices=MilestoneKind.choices)
     date = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("proceedings milestone")

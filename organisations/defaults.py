@@ -7,12 +7,20 @@ insert or raw SQL alike — and building an unsaved model never queries. The fun
 organisation's id, creating it the first time an empty database needs it.
 
 This module imports nothing of the project: ``core.models`` uses it and ``organisations.models``
-builds on ``core``.
+builds on ``core``. ``organisation_field`` is that foreign key, defined once for every model that has one.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    from organisations.models import Organisation
 
 DEFAULT_ORGANISATION_NAME = "本机构"
 
@@ -26,3 +34,17 @@ class DefaultOrganisation(models.Func):
 
     def __init__(self) -> None:
         super().__init__()
+
+
+def organisation_field(
+    verbose_name: _StrOrPromise | None = None, *, related_name: str
+) -> models.ForeignKey[Organisation, Organisation]:
+    """The organisation a row belongs to: the instance's default when none is named
+    (``DefaultOrganisation``), and an organisation that still owns rows is never deleted."""
+    return models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=verbose_name or _("organisation"),
+        db_default=DefaultOrganisation(),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )

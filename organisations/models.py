@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, optional_location_field
 from organisations.defaults import DEFAULT_ORGANISATION_NAME
 
 
@@ -29,14 +29,7 @@ class Organisation(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.NGO)
-    location = models.ForeignKey(
-        "core.Location",
-        verbose_name=_("location"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="organisations",
-    )
+    location = optional_location_field(_("location"), related_name="organisations")
     is_default = models.BooleanField(_("default organisation"), default=False, editable=False)
 
     class Meta:

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import TimeStampedModel
-from organisations.defaults import DefaultOrganisation
+from core.models import TimeStampedModel, acting_user, optional_location_field
+from organisations.defaults import organisation_field
 
 
 class ProgrammeKind(models.TextChoices):
@@ -30,14 +30,7 @@ class Programme(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=30, choices=ProgrammeKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    location = models.ForeignKey(
-        "core.Location",
-        verbose_name=_("place"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="programmes",
-    )
+    location = optional_location_field(_("place"), related_name="programmes")
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     target_group = models.CharField(_("target group"), max_length=300, blank=True)
     planned_sessions = models.PositiveIntegerField(_("planned sessions"), null=True, blank=True)
@@ -49,16 +42,8 @@ class Programme(TimeStampedModel):
     volunteers = models.ManyToManyField(
         "alliance.Member", verbose_name=_("volunteers"), blank=True, related_name="programmes"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="programmes",
-    )
+    created_by = acting_user()
+    organisation = organisation_field(related_name="programmes")
 
     class Meta:
         verbose_name = _("programme")
@@ -74,7 +59,30 @@ class Programme(TimeStampedModel):
         return self.title
 
 
-class Enrolment(TimeStampedModel):
+class RosterPlace(TimeStampedModel):
+    """A child's place on a programme's roster: from when, until when, and who enrolled them. A child
+    with a case has an ``Enrolment``; a register child without one a ``registry.ProgrammePlace``."""
+
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    enrolled_by = acting_user()
+
+    class Meta:
+        abstract = True
+
+
+class PupilDetails(models.Model):
+    """What the 4:30 classroom knows of a pupil: school, grade and the subjects they need help with."""
+
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    grade = models.CharField(_("grade"), max_length=50, blank=True)
+    subjects_needing_support = models.CharField(_("subjects needing support"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Enrolment(RosterPlace):
     """A child on a programme's roster (by case). Enrolling shares the child's name with the facilitators."""
 
     programme = models.ForeignKey(
@@ -82,11 +90,6 @@ class Enrolment(TimeStampedModel):
     )
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="programme_enrolments"
-    )
-    joined_on = models.DateField(_("joined on"))
-    left_on = models.DateField(_("left on"), null=True, blank=True)
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -124,9 +127,7 @@ class ProgrammeSession(TimeStampedModel):
     # page takes it (the API's attendees are case ids), so a session recorded through the API does not
     # count those children absent.
     others_attendance_taken = models.BooleanField(_("attendance of the children without a case taken"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user()
 
     class Meta:
         verbose_name = _("session")
@@ -141,7 +142,7 @@ class ProgrammeSession(TimeStampedModel):
         return f"{self.programme} {self.date}"
 
 
-class PupilProfile(TimeStampedModel):
+class PupilProfile(PupilDetails, TimeStampedModel):
     """A classroom pupil's profile: seen by the programme's facilitators and the child's social worker only."""
 
     programme = models.ForeignKey(
@@ -150,9 +151,6 @@ class PupilProfile(TimeStampedModel):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="pupil_profiles"
     )
-    school = models.CharField(_("school"), max_length=200, blank=True)
-    grade = models.CharField(_("grade"), max_length=50, blank=True)
-    subjects_needing_support = models.CharField(_("subjects needing support"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -170,9 +168,7 @@ class TutorNote(TimeStampedModel):
     )
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="tutor_notes")
     text = models.CharField(_("note"), max_length=1000)
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    written_by = acting_user()
 
     class Meta:
         verbose_name = _("tutor's note")
@@ -209,9 +205,7 @@ class ParentCall(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user()
 
     class Meta:
         verbose_name = _("parent–child call")
@@ -243,9 +237,7 @@ class Store(TimeStampedModel):
 
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=StoreKind.choices, default=StoreKind.LIBRARY)
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    location = optional_location_field(_("place"), related_name="+")
 
     class Meta:
         verbose_name = _("store")
@@ -278,9 +270,7 @@ class StockItem(TimeStampedModel):
     quantity = models.PositiveIntegerField(_("quantity received"), validators=[MinValueValidator(1)])
     unit_value = models.DecimalField(_("value of one (yuan)"), max_digits=12, decimal_places=2, default=0)
     received_on = models.DateField(_("received on"))
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    received_by = acting_user()
 
     class Meta:
         verbose_name = _("stock item")
@@ -314,9 +304,7 @@ class StockMovement(TimeStampedModel):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user()
 
     class Meta:
         verbose_name = _("stock movement")

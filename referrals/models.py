@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Sex, Urgency  # noqa: F401  (Urgency re-exported)
 from core.encryption import EncryptedTextField
-from core.models import TimeStampedModel
-from organisations.defaults import DefaultOrganisation
+from core.models import TimeStampedModel, acting_user, location_field
+from organisations.defaults import organisation_field
 
 
 class Channel(models.TextChoices):
@@ -45,17 +45,24 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class Referral(TimeStampedModel):
-    """A report of a child who may be at risk, from the community or another channel."""
+class ReportedChild(TimeStampedModel):
+    """A child as whoever reports them describes them, before anyone keeps a file: name, sex and age.
+    A referral and a hotline call (``registry.HotlineCall``) start from this."""
 
-    reference = models.CharField(_("reference number"), max_length=20, unique=True)
     child_name = models.CharField(_("child's name"), max_length=100)
     child_sex = models.CharField(_("child's sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Referral(ReportedChild):
+    """A report of a child who may be at risk, from the community or another channel."""
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
     child_birth_date = models.DateField(_("child's birth date"), null=True, blank=True)
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="referrals"
-    )
+    location = location_field(_("village / community"), related_name="referrals")
     where_found = models.CharField(_("where the child can be found"), max_length=300, blank=True)
     # The referrer's account: encrypted at rest (core.encryption).
     caregiver_situation = EncryptedTextField(_("who looks after the child"), blank=True)
@@ -80,9 +87,7 @@ class Referral(TimeStampedModel):
     received_on = models.DateField(_("received on"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
-    triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    triaged_by = acting_user()
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
     )
@@ -96,13 +101,7 @@ class Referral(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="referrals_entered",
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("receiving organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
+    organisation = organisation_field(_("receiving organisation"), related_name="referrals")
     # The client's idempotency key: a double click or a retry creates one referral, not two.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
@@ -214,7 +213,7 @@ class OutgoingReferral(TimeStampedModel):
     consent_basis = models.CharField(_("consent"), max_length=20, choices=ConsentBasis.choices)
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)
     override_reason = models.TextField(_("reason for the override"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("outgoing referral")
@@ -232,9 +231,7 @@ class OutgoingAnswer(models.Model):
     note = models.TextField(_("note"), blank=True)
     answered_on = models.DateField(_("answered on"))
     by_receiver = models.BooleanField(_("from the receiving organisation"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user()
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -9,10 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Category, Sex
+from cases.models import Category, EntitlementAmount, EntitlementApplication, Sex
 from core.encryption import EncryptedCharField, EncryptedTextField
-from core.models import TimeStampedModel
-from organisations.defaults import DefaultOrganisation
+from core.models import TimeStampedModel, acting_user, location_field
+from organisations.defaults import organisation_field
+from programmes.models import PupilDetails, RosterPlace
+from referrals.models import ReportedChild
 
 
 class ChildType(models.TextChoices):
@@ -67,9 +69,7 @@ class ServiceArea(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="service_areas"
     )
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("place"), on_delete=models.PROTECT, related_name="service_areas"
-    )
+    location = location_field(_("place"), related_name="service_areas")
 
     class Meta:
         verbose_name = _("area served")
@@ -80,7 +80,7 @@ class ServiceArea(TimeStampedModel):
         return f"{self.user} · {self.location}"
 
 
-class CategoryRule(TimeStampedModel):
+class CategoryRule(EntitlementAmount):
     """Which entitlement a child type (and kunjing category, or any) may claim, with the monthly amount
     where the locality has fixed one. Managers edit it; a data migration holds the national defaults."""
 
@@ -89,10 +89,6 @@ class CategoryRule(TimeStampedModel):
         _("category"), max_length=20, choices=Category.choices, blank=True, help_text=_("Empty: any category.")
     )
     entitlement = models.CharField(_("entitlement"), max_length=40, choices=EntitlementCode.choices)
-    monthly_amount = models.DecimalField(
-        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("in force"), default=True)
 
     class Meta:
@@ -117,9 +113,7 @@ class ChildFile(TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"))
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="child_files"
-    )
+    location = location_field(_("village / community"), related_name="child_files")
     child_type = models.CharField(_("child type"), max_length=30, choices=ChildType.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.NONE)
     left_behind = models.BooleanField(_("left-behind child"), default=False)
@@ -133,12 +127,8 @@ class ChildFile(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="child_files",
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="child_files",
+    organisation = organisation_field(
+        related_name="child_files"
     )  # whose register the file is on: the organisation of whoever registered it
     status = models.CharField(_("status"), max_length=20, choices=FileStatus.choices, default=FileStatus.MONITORED)
     leave_reason = models.CharField(_("why the file left"), max_length=30, choices=LeaveReason.choices, blank=True)
@@ -154,9 +144,7 @@ class ChildFile(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="register_files",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
     # The phone's idempotency key: a file queued offline and sent twice is created once.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
@@ -233,7 +221,7 @@ class Escalation(TimeStampedModel):
         return f"{self.file_id} → {self.referral_id}"
 
 
-class FileEntitlement(TimeStampedModel):
+class FileEntitlement(EntitlementApplication):
     """Where the claim of one entitlement stands for one child on the register.
 
     The case file's ``Entitlement`` hangs on a case; most children on the register have none, so the
@@ -242,12 +230,7 @@ class FileEntitlement(TimeStampedModel):
     file = models.ForeignKey(ChildFile, verbose_name=_("file"), on_delete=models.CASCADE, related_name="claims")
     code = models.CharField(_("entitlement"), max_length=40, choices=EntitlementCode.choices)
     status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.APPLIED)
-    applied_on = models.DateField(_("applied on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    monthly_amount = models.DecimalField(
-        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("entitlement claim")
@@ -308,7 +291,7 @@ class Identification(TimeStampedModel):
     blocked_at = models.CharField(_("blocked at"), max_length=20, choices=IdentificationStage.choices, blank=True)
     blocked_reason = models.TextField(_("why it is blocked"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("de facto unsupported identification")
@@ -354,19 +337,14 @@ class CallStatus(models.TextChoices):
     CLOSED = "closed", _("Closed with an answer")
 
 
-class HotlineCall(TimeStampedModel):
+class HotlineCall(ReportedChild):
     """A call forwarded from the municipal hotlines: it becomes a referral or is closed with an answer."""
 
     line = models.CharField(_("line"), max_length=10, choices=HotlineLine.choices, default=HotlineLine.L12345)
     work_order = models.CharField(_("work-order number"), max_length=50, blank=True)
     caller_name = models.CharField(_("caller"), max_length=100, blank=True)
     caller_phone = EncryptedCharField(_("caller's phone"), max_length=30, blank=True)
-    child_name = models.CharField(_("child's name"), max_length=100)
-    child_sex = models.CharField(_("child's sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
-    location = models.ForeignKey(
-        "core.Location", verbose_name=_("village / community"), on_delete=models.PROTECT, related_name="hotline_calls"
-    )
+    location = location_field(_("village / community"), related_name="hotline_calls")
     summary = EncryptedTextField(_("summary"))
     urgency = models.CharField(_("urgency"), max_length=20, default="routine")
     status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
@@ -400,7 +378,7 @@ class HotlineCall(TimeStampedModel):
         return f"{self.line} {self.work_order}"
 
 
-class ProgrammePlace(TimeStampedModel):
+class ProgrammePlace(RosterPlace, PupilDetails):
     """A register child without a case on a group programme's roster (the 4:30 classroom, …), and the
     sessions they attended. The register keeps it because programmes may not know the register: it shows
     these children through ``programmes.roster`` (``registry/roster.py``)."""
@@ -411,18 +389,11 @@ class ProgrammePlace(TimeStampedModel):
     programme = models.ForeignKey(
         "programmes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+"
     )
-    joined_on = models.DateField(_("joined on"))
-    left_on = models.DateField(_("left on"), null=True, blank=True)
     sessions_attended = models.ManyToManyField(
         "programmes.ProgrammeSession", verbose_name=_("sessions attended"), blank=True, related_name="+"
     )
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # The pupil profile (the 4:30 classroom): the programme's facilitators and the file's director only.
-    school = models.CharField(_("school"), max_length=200, blank=True)
-    grade = models.CharField(_("grade"), max_length=50, blank=True)
-    subjects_needing_support = models.CharField(_("subjects needing support"), max_length=300, blank=True)
+    # The pupil profile (PupilDetails, the 4:30 classroom): the programme's facilitators and the file's
+    # director only.
 
     class Meta:
         verbose_name = _("place on a programme")

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 from core.storage import private_storage
 
 
@@ -49,9 +48,7 @@ class Report(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(_("file"), upload_to="reports/", blank=True, storage=private_storage)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user(_("created by"), blank=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Written every few seconds while a worker makes the report; silence means the worker died.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)

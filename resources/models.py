@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Urgency
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 
 
 class PledgeKind(models.TextChoices):
@@ -88,9 +87,7 @@ class PledgeRequest(TimeStampedModel):
         _("status"), max_length=20, choices=PledgeRequestStatus.choices, default=PledgeRequestStatus.REQUESTED
     )
     requested_on = models.DateField(_("requested on"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = acting_user()
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
     value = models.DecimalField(_("value (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 
 
 class Profession(models.TextChoices):
@@ -68,9 +68,7 @@ class Training(TimeStampedModel):
         default=0,
         help_text=_("e.g. police officers or teachers who do not use Shouhu"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
 
     class Meta:
         verbose_name = _("training")
@@ -97,9 +95,7 @@ class CaseReview(TimeStampedModel):
     """A supervisor's quality check of one case (a case sampled)."""
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="reviews")
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("supervisor"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    supervisor = acting_user(_("supervisor"), blank=False)
     date = models.DateField(_("date"))
     points_met = ArrayField(
         models.CharField(max_length=30, choices=QualityPoint.choices),

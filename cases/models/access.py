@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 
 __all__ = ["AccessGrant", "AccessKind", "AccessStatus"]
 
@@ -33,9 +33,7 @@ class AccessGrant(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=AccessKind.choices)
     status = models.CharField(_("status"), max_length=20, choices=AccessStatus.choices)
     reason = models.TextField(_("reason"), max_length=2000)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=500, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -13,9 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import RISK_ORDER, CaseStatus, ClosureCode, RiskLevel, Sex  # noqa: F401  (re-exported)
 from core.encryption import ConditionallyEncryptedTextField, EncryptedCharField
-from core.models import TimeStampedModel
-from core.search_keys import search_key
-from organisations.defaults import DefaultOrganisation
+from core.models import SearchableNameModel, TimeStampedModel, acting_user, optional_location_field
+from organisations.defaults import organisation_field
 
 
 class HukouStatus(models.TextChoices):
@@ -73,21 +70,14 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Child(TimeStampedModel):
+class Child(SearchableNameModel):
     """A child known to the project. Identity fields are confidential."""
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_date_estimated = models.BooleanField(_("birth date estimated"), default=False)
-    location = models.ForeignKey(
-        "core.Location",
-        verbose_name=_("location"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children_here",
-    )
+    location = optional_location_field(_("location"), related_name="children_here")
     hukou_status = models.CharField(
         _("hukou status"), max_length=10, choices=HukouStatus.choices, default=HukouStatus.LOCAL
     )
@@ -98,23 +88,11 @@ class Child(TimeStampedModel):
     grade = models.CharField(_("grade"), max_length=30, blank=True)
     id_number = EncryptedCharField(_("ID number"), max_length=30, blank=True)
     siblings = models.ManyToManyField("self", verbose_name=_("siblings"), blank=True, symmetrical=True)
-    # The name as it may be searched (simplified, pinyin, initials): see core.search_keys.
-    search_key = models.CharField(_("search key"), max_length=400, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["name", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_key = search_key(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_key"}
-        super().save(*args, **kwargs)
 
 
 class Case(TimeStampedModel):
@@ -179,13 +157,7 @@ class Case(TimeStampedModel):
         blank=True,
         help_text=_("How a volunteer knows this family, e.g. 王奶奶家. Shown on the volunteer's visit card."),
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("organisation"),
-        db_default=DefaultOrganisation(),
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
+    organisation = organisation_field(related_name="cases")
     version = models.PositiveIntegerField(_("version"), default=1)
     # Stored so the caseload and the reminder sweep sort and filter by an index, not a subquery per
     # row. Kept current by cases.due (called by the case and activity services); the
@@ -276,9 +248,7 @@ class Activity(TimeStampedModel):
         _("sensitive"), default=False, help_text=_("Readable only by the lead worker and managers.")
     )
     participants = models.CharField(_("participants"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user()
 
     class Meta:
         verbose_name = _("activity")
@@ -325,11 +295,9 @@ class CaseFlag(TimeStampedModel):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="flags")
     message = models.CharField(_("message"), max_length=200)
     due_on = models.DateField(_("date"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = acting_user(blank=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = acting_user()
 
     class Meta:
         verbose_name = _("flag")
@@ -346,7 +314,7 @@ class RiskChange(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="risk_changes")
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = acting_user(blank=False)
     from_level = models.CharField(_("from"), max_length=20, choices=RiskLevel.choices, blank=True)
     to_level = models.CharField(_("to"), max_length=20, choices=RiskLevel.choices)
     reason = models.CharField(_("reason"), max_length=300)

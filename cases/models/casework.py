@@ -5,13 +5,12 @@ Re-exported by ``cases/models/__init__.py`` so Django registers these models und
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ClosureCode, RiskLevel
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 from core.storage import private_storage
 
 
@@ -59,10 +58,8 @@ class Assessment(TimeStampedModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assessed_by = acting_user(blank=False)
+    approved_by = acting_user()
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
 
@@ -80,7 +77,7 @@ class CarePlan(TimeStampedModel):
     goals = models.TextField(_("goals"))
     review_on = models.DateField(_("review date"))
     is_current = models.BooleanField(_("current"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("care plan")
@@ -137,10 +134,8 @@ class ClosureRequest(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.SUBMITTED
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = acting_user(blank=False)
+    decided_by = acting_user()
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("reviewer's comment"), blank=True)
 
@@ -167,7 +162,7 @@ class CaseDocument(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = acting_user(blank=False)
 
     class Meta:
         verbose_name = _("document")
@@ -190,7 +185,30 @@ class EntitlementStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class Entitlement(TimeStampedModel):
+class EntitlementAmount(TimeStampedModel):
+    """What every record of an entitlement holds besides its code: the monthly amount (where it is
+    known or fixed) and a note. The case file's entitlements, the register's claims
+    (``registry.FileEntitlement``) and the register's category rules (``registry.CategoryRule``)."""
+
+    monthly_amount = models.DecimalField(
+        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EntitlementApplication(EntitlementAmount):
+    """An entitlement a child's family applies for: the amount and note, and when they applied."""
+
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Entitlement(EntitlementApplication):
     """A policy or subsidy the family is entitled to, and where the application stands."""
 
     case = models.ForeignKey(
@@ -200,11 +218,6 @@ class Entitlement(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=EntitlementStatus.choices, default=EntitlementStatus.NOT_APPLIED
     )
-    applied_on = models.DateField(_("applied on"), null=True, blank=True)
-    monthly_amount = models.DecimalField(
-        _("monthly amount (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("entitlement")

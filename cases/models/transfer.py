@@ -3,12 +3,11 @@ receiving one."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, acting_user
 
 __all__ = ["CaseTransfer", "TransferConsent", "TransferStatus"]
 
@@ -48,28 +47,12 @@ class CaseTransfer(TimeStampedModel):
     reason = models.TextField(_("reason"))
     consent_basis = models.CharField(_("consent"), max_length=20, choices=TransferConsent.choices)
     consented_by = models.CharField(_("who consented"), max_length=200, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    proposed_by = acting_user(_("proposed by"), blank=False)
     proposed_on = models.DateField(_("proposed on"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = acting_user(_("decided by"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    lead_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("new lead worker"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    lead_worker = acting_user(_("new lead worker"))
     # What the sender keeps once the case has gone: a summary, not the file.
     case_number = models.CharField(_("case number"), max_length=20)
     child_name = models.CharField(_("child's name"), max_length=100)
