@@ -46,3 +46,23 @@ def assert_pinned_queries(
             response = fetch()
         assert response.status_code == 200, response.content[:500]
         assert rows(response) == size, (rows(response), size)
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def answers_to_other_methods(client: Any, url: str, allowed: str) -> dict[str, int]:
+    """What ``url`` answers to every method it does not take (``allowed``: "GET POST"): all 405."""
+    return {m: getattr(client, m.lower())(url).status_code for m in METHODS if m not in allowed.split()}
+
+
+def api_list_pinned(
+    django_assert_num_queries: Any, client: Any, url: str, expected: int, sizes: tuple[int, int]
+) -> None:
+    """A list endpoint answers in exactly ``expected`` queries at both page sizes, each page full."""
+    client.get(url, {"page_size": sizes[0]})  # warm-up
+    for size in sizes:
+        with django_assert_num_queries(expected):
+            response = client.get(url, {"page_size": size})
+        assert response.status_code == 200, response.content[:500]
+        assert len(response.json()["results"]) == size, (url, size)
