@@ -16,7 +16,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
 from cases.models import Category
@@ -134,6 +134,7 @@ def _may_add(user: Any) -> bool:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def file_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _may_add(request.user):
         raise PermissionDenied
@@ -199,6 +200,7 @@ def file_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     initial = {name: getattr(file, name) for name in services.EDITABLE_FIELDS if name != "director"}
@@ -213,6 +215,7 @@ def file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def file_update_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """This quarter's update, in a few taps (also reached inline from the director's home)."""
     file = get_file_for_user(request.user, pk, for_change=True)
@@ -249,6 +252,7 @@ def file_update_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def file_leave_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
     form = LeaveForm(request.POST or None)
@@ -270,6 +274,7 @@ def file_leave_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def file_escalate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk)
     if not may_escalate(request.user, file):
@@ -319,6 +324,7 @@ def _identification_for(request: HttpRequest, pk: int, ident_id: int) -> Identif
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def identification_edit(request: AuthenticatedHttpRequest, pk: int, ident_id: int) -> HttpResponse:
     ident = _identification_for(request, pk, ident_id)
     form = IdentificationForm(
@@ -350,8 +356,8 @@ def identification_edit(request: AuthenticatedHttpRequest, pk: int, ident_id: in
 def _town_for(request: HttpRequest) -> Location:
     user = request.user
     if sees_all_files(user):
-        town_id = request.GET.get("town")
-        town = Location.objects.filter(kind="town", pk=town_id).first() if town_id else None
+        town_id = request.GET.get("town", "")
+        town = Location.objects.filter(kind="town", pk=town_id).first() if town_id.isdigit() else None
         town = town or Location.objects.filter(kind="town").order_by("name").first()
         if town is None:
             raise Http404
@@ -534,12 +540,14 @@ def civil_affairs_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def rules_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_rules(request.user):
         raise PermissionDenied
     rule = None
-    if request.GET.get("edit"):
-        rule = CategoryRule.objects.filter(pk=request.GET["edit"]).first()
+    edit = request.GET.get("edit", "")
+    if edit:
+        rule = CategoryRule.objects.filter(pk=edit).first() if edit.isdigit() else None
         if rule is None:
             raise Http404
     form = CategoryRuleForm(request.POST or None, instance=rule)
@@ -554,6 +562,7 @@ def rules_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def hotline_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_take_calls(request.user):
         raise PermissionDenied
@@ -565,6 +574,7 @@ def hotline_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def call_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not may_take_calls(request.user):
         raise PermissionDenied
