@@ -164,8 +164,8 @@ def raise_concern(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
         if services.assignment_for_volunteer(request.user, case_id)
         else None
     )
-    if case is None:
-        raise PermissionDenied
+    if case is None:  # a case they are not assigned to does not exist for them (as for the visit log)
+        raise Http404
     services.volunteer_raise_concern(actor=request.user, case=case, message=request.POST.get("message", ""))
     messages.success(request, _("The social worker has been told. If the child is in danger now, call 110."))
     return redirect("alliance:my-visits")

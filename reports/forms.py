@@ -41,3 +41,43 @@ class ReportForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date cannot be before the start date."))
         return data
+
+
+class DashboardPeriodForm(forms.Form):
+    """The dashboard's period (GET): from and to, both or neither. A bad period is reported on the form,
+    which keeps what was typed, and the default period is shown instead."""
+
+    start = forms.DateField(
+        label=_("start"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("end"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self) -> dict[str, Any]:
+        from django.core.exceptions import ValidationError
+
+        from reports.suppression import check_period
+
+        data: dict[str, Any] = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if self.errors:
+            return data
+        if (start is None) != (end is None):
+            self.add_error("end" if end is None else "start", _("Give both dates of the period, or neither."))
+        elif start is not None and end is not None:
+            if end < start:
+                self.add_error("end", _("The end date cannot be before the start date."))
+            else:
+                try:
+                    check_period(self.user, start, end)
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        self.add_error(field if field in self.fields else None, errors)
+        return data

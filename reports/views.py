@@ -18,7 +18,7 @@ from core.models import AuditAction
 from core.permissions import contracts_visible_to
 from reports import cache as figures_cache
 from reports import services, suppression
-from reports.forms import ReportForm
+from reports.forms import DashboardPeriodForm, ReportForm
 from reports.labels import summary_rows
 from reports.models import ReportStatus
 from reports.permissions import (
@@ -91,18 +91,31 @@ def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The headline figures of the current contract, for the period the reader chose (``?start=&end=``)
+    or, by default, from the contract's start (else 1 January) to today."""
     if not may_see_reports(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     contract = contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
-    start = contract.start if contract else today.replace(month=1, day=1)
     for_funder = suppression.is_funder_audience(request.user)
-    if for_funder:  # a funder's period is at least a month, even early in a contract
-        start = suppression.funder_period_start(today, start)
-    summary = figures_cache.summary(start, today, contract, for_funder=for_funder, scope=figure_scope_for(request.user))
+    period_form = DashboardPeriodForm(request.GET or None, user=request.user)
+    if period_form.is_bound and period_form.is_valid() and period_form.cleaned_data.get("start"):
+        start, end = period_form.cleaned_data["start"], period_form.cleaned_data["end"]
+    else:
+        start, end = (contract.start if contract else today.replace(month=1, day=1)), today
+        if for_funder:  # a funder's period is at least a month, even early in a contract
+            start = suppression.funder_period_start(end, start)
+    summary = figures_cache.summary(start, end, contract, for_funder=for_funder, scope=figure_scope_for(request.user))
     context = services.report_context(summary)
     context.update(
-        {"contract": contract, "today": today, "period_start": start, "may_generate": may_generate(request.user)}
+        {
+            "contract": contract,
+            "today": today,
+            "period_start": start,
+            "period_end": end,
+            "period_form": period_form,
+            "may_generate": may_generate(request.user),
+        }
     )
     return render(request, "reports/dashboard.html", context)
 

@@ -259,7 +259,8 @@ def test_worried_button_notifies_the_lead_worker_at_once(cast, client_for):
     note = Notification.objects.get(user=cast.worker, kind="volunteer_concern")
     assert "孩子身上有伤" in note.text
     other = make_case(lead_worker=cast.colleague)
-    assert client_for(cast.volunteer).post(f"/alliance/visits/{other.pk}/worried/").status_code == 403
+    assert client_for(cast.volunteer).post(f"/alliance/visits/{other.pk}/worried/").status_code == 404
+    assert Notification.objects.filter(kind="volunteer_concern").count() == 1
 
 
 def test_directors_without_this_months_meeting(cast, client_for):
