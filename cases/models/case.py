@@ -279,6 +279,9 @@ class Activity(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The form's idempotency key: a visit note queued on a phone with no signal and sent again when
+    # the signal returns (or a double tap) is recorded once.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("activity")
