@@ -107,6 +107,9 @@ class VolunteerLog(TimeStampedModel):
     date = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(pgettext_lazy("duration", "minutes"), validators=[MinValueValidator(1)])
     note = models.TextField(_("note"), blank=True)
+    # The form's idempotency key: a visit logged on a phone with no signal and sent again when the
+    # signal returns is logged once.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("volunteer log")

@@ -7,11 +7,12 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance.models import Event, EventKind, Member, Sector
 from notifications.models import Notification
 from notifications.reminders import insert_rows, reminder_rule
+from notifications.rendering import worded
 
 
 @reminder_rule("directors_without_meeting")
@@ -36,7 +37,7 @@ def directors_without_meeting(*, today: dt.date) -> int:
             link=reverse("alliance:events"),
             object_type="member",
             object_id=str(pk),
-            text=_("No monthly meeting with %(m)s yet this month.") % {"m": name},
+            **worded(gettext_lazy("No monthly meeting with %(m)s yet this month."), {"m": name}),
             dedupe_key=f"director-meeting:{pk}:{today:%Y-%m}",
         )
         for pk, name, worker in missing

@@ -18,7 +18,7 @@ from cases.models import Case
 from core.api_fields import PHONE_RE
 from core.audit import audit_log
 from core.models import AuditAction
-from core.services import model_update
+from core.services import model_update, save_once, submitted_before
 from notifications.services import notify
 
 
@@ -92,11 +92,19 @@ def assignment_for_volunteer(user: User, case_id: Any) -> VolunteerAssignment | 
 
 @transaction.atomic
 def volunteer_log_create(
-    *, actor: User, case: Case, date: dt.date, minutes: int, note: str = "", member: Member | None = None
+    *,
+    actor: User,
+    case: Case,
+    date: dt.date,
+    minutes: int,
+    note: str = "",
+    member: Member | None = None,
+    submission_key: str | None = None,
 ) -> VolunteerLog:
     """A volunteer logs a visit on a case they are assigned to; staff may log it for them, but only
     for a volunteer who is or was assigned to the case (hours are often written up after the
-    assignment ended; hours for a stranger to the case would be invented ones)."""
+    assignment ended; hours for a stranger to the case would be invented ones). The same
+    ``submission_key`` (a log queued on a phone with no signal and sent again) returns the first log."""
     if actor.has_role(Role.VOLUNTEER):
         if assignment_for_volunteer(actor, case.pk) is None:
             raise ValidationError({"case": _("You are not assigned to this visit.")})
@@ -109,9 +117,22 @@ def volunteer_log_create(
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if not (0 < minutes <= 24 * 60):
         raise ValidationError({"minutes": _("Minutes must be between 1 and 1440.")})
-    log = VolunteerLog(member=member, case=case, date=date, minutes=minutes, note=note.strip()[:5000])
-    log.full_clean()
-    log.save()
+    same = {"member_id": member.pk, "case_id": case.pk}
+    existing = submitted_before(VolunteerLog.objects.all(), submission_key, **same)
+    if existing is not None:
+        return existing
+    log = VolunteerLog(
+        member=member,
+        case=case,
+        date=date,
+        minutes=minutes,
+        note=note.strip()[:5000],
+        submission_key=submission_key or None,
+    )
+    log.full_clean(exclude=["submission_key"])
+    log, created = save_once(log, **same)
+    if not created:
+        return log
     audit_log(action=AuditAction.CREATE, user=actor, obj=log, detail={"case": case.pk})
     return log
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -94,6 +95,8 @@ def _my_visits_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any]
             "case__child__location"
         )
     )
+    for assignment in assignments:  # each card's form is one visit: a retry of it is logged once
+        assignment.submission_key = uuid.uuid4().hex  # type: ignore[attr-defined]
     audit_read(request, [a.case_id for a in assignments], "case", {"page": "my-visits"})
     logs = request.user.member.volunteer_logs.order_by("-date")[:20]
     total = selectors.volunteer_minutes(member=request.user.member)
@@ -129,7 +132,7 @@ def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = Case.objects.filter(pk=case_id).first() if services.assignment_for_volunteer(request.user, case_id) else None
     if case is None:  # a case they are not assigned to does not exist for them
         raise Http404
-    typed = {key: request.POST.get(key, "") for key in ("date", "minutes", "note")}
+    typed = {key: request.POST.get(key, "") for key in ("date", "minutes", "note", "submission_key")}
     try:
         services.volunteer_log_create(
             actor=request.user,
@@ -137,6 +140,7 @@ def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             minutes=_minutes(typed["minutes"]),
             note=typed["note"],
             date=_visit_date(typed["date"]),
+            submission_key=typed["submission_key"].strip()[:64] or None,
         )
     except ValidationError as exc:
         return _my_visits_page(request, failed={"case_id": case.pk, **typed, "errors": exc.messages})
@@ -205,8 +209,6 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → preview with row-by-row errors → confirm. Nothing is saved until every row is good."""
-    import uuid
-
     from alliance.importer import parse_roster
 
     if not is_staff(request.user):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -135,6 +136,9 @@ class TransferDeclineForm(forms.Form):
 
 
 class QuickVisitForm(forms.ModelForm):
+    # A note queued on a phone with no signal is sent again when the signal returns: recorded once.
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
     class Meta:
         model = Activity
         fields = ["kind", "date", "duration_minutes", "participants", "summary", "sensitive"]
@@ -148,6 +152,7 @@ class QuickVisitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("kind", ActivityKind.HOME_VISIT)
         self.initial.setdefault("date", timezone.localdate())
+        self.initial.setdefault("submission_key", uuid.uuid4().hex)
         self.fields["summary"].max_length = 10000
         self.fields["duration_minutes"].max_value = 1440
         _no_form_tag(self)

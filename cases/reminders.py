@@ -8,7 +8,6 @@ import datetime as dt
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.roles import Role
@@ -26,6 +25,7 @@ from notifications.reminders import (
     reminder_resolver,
     reminder_rule,
 )
+from notifications.rendering import worded
 
 
 @reminder_rule("visits_due")
@@ -112,9 +112,7 @@ def care_plans_due(*, today: dt.date) -> int:
             link=reverse("cases:detail", args=[case_id]),
             object_type="case",
             object_id=str(case_id),
-            text=_(PLAN_REVIEW) % {"n": number, "d": due},
-            message=PLAN_REVIEW,
-            params={"n": number, "d": str(due)},
+            **worded(gettext_lazy(PLAN_REVIEW), {"n": number, "d": str(due)}),
             dedupe_key=f"plan-review:{pk}:{due}",
         )
         for pk, case_id, number, worker, due in reviews
@@ -136,9 +134,7 @@ def care_plans_due(*, today: dt.date) -> int:
             link=reverse("cases:detail", args=[case_id]),
             object_type="case",
             object_id=str(case_id),
-            text=_(PLAN_ACTION) % {"n": number, "d": due},
-            message=PLAN_ACTION,
-            params={"n": number, "d": str(due)},
+            **worded(gettext_lazy(PLAN_ACTION), {"n": number, "d": str(due)}),
             dedupe_key=f"plan-action:{pk}:{due}",
         )
         for pk, case_id, number, worker, due in actions
@@ -163,8 +159,10 @@ def caseload_pace(*, today: dt.date) -> int:
                     link=reverse("cases:caseload"),
                     object_type="contract",
                     object_id=str(contract.pk),
-                    text=_("%(c)s: %(n)s cases so far, %(e)s expected by now against the target %(t)s.")
-                    % {"c": contract.name, "n": opened, "e": int(expected), "t": contract.caseload_target},
+                    **worded(
+                        gettext_lazy("%(c)s: %(n)s cases so far, %(e)s expected by now against the target %(t)s."),
+                        {"c": contract.name, "n": opened, "e": int(expected), "t": contract.caseload_target},
+                    ),
                     dedupe_key=f"pace:{contract.pk}:{today:%Y-%m}",
                 )
                 for manager_id in managers

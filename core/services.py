@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_log
 from core.models import AuditAction
@@ -23,3 +25,30 @@ def model_update(*, actor: Any, obj: M, fields: dict[str, Any]) -> M:
         obj.save(update_fields=[*changed, *extra])
         audit_log(action=AuditAction.UPDATE, user=actor, obj=obj, detail={"fields": sorted(changed)})
     return obj
+
+
+def submitted_before(queryset: models.QuerySet[M], submission_key: str | None, **same: Any) -> M | None:
+    """The record a form's idempotency key already created (a phone's outbox sending again after a lost
+    answer, a double tap), or None. A key that created a record of another person or another case is
+    refused: the form was copied, not retried."""
+    if not submission_key:
+        return None
+    existing = queryset.filter(submission_key=submission_key).first()
+    if existing is not None and any(getattr(existing, field) != value for field, value in same.items()):
+        raise ValidationError(_("This form was already used. Please open a new form."))
+    return existing
+
+
+def save_once(obj: M, **same: Any) -> tuple[M, bool]:
+    """Save a new record that carries a ``submission_key``; when the same key won a race a moment
+    before, return that record instead (created = False), under the same rule as ``submitted_before``."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        key = getattr(obj, "submission_key", None)
+        existing = submitted_before(type(obj)._default_manager.all(), key, **same)
+        if existing is None:
+            raise
+        return existing, False
+    return obj, True

@@ -50,3 +50,12 @@ def render_message(message: str, params: dict[str, Any] | None, *, fallback: str
         return gettext(message) % {k: _param(v) for k, v in (params or {}).items()}
     except (KeyError, TypeError, ValueError):
         return fallback or message
+
+
+def worded(message: Promise, params: dict[str, Any]) -> dict[str, Any]:
+    """The words of a notification row built directly (a reminder rule's ``Notification(...)``): the
+    message and its parameters, stored as data and rendered in each reader's language, and the text in
+    the active language as the stored fallback. ``Notification(..., **worded(gettext_lazy("..."), {...}))``."""
+    stored = stored_params(params)
+    source = source_of(message)
+    return {"text": render_message(source, stored)[:500], "message": source[:300], "params": stored}

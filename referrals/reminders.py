@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Exists, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.models import Notification
 from notifications.reminders import (
@@ -18,7 +18,8 @@ from notifications.reminders import (
     reminder_resolver,
     reminder_rule,
 )
-from referrals.models import OutgoingReferral, OutgoingStatus, Referral, ReferralStatus
+from notifications.rendering import worded
+from referrals.models import OutgoingReferral, OutgoingService, OutgoingStatus, Referral, ReferralStatus
 from referrals.selectors import overdue_referrals, triage_limits
 
 
@@ -43,7 +44,7 @@ def referrals_waiting(*, now: dt.datetime, since: Since | None = None) -> int:
             link=reverse("referrals:detail", args=[pk]),
             object_type="referral",
             object_id=str(pk),
-            text=_("Referral %(r)s is waiting past its triage limit.") % {"r": reference},
+            **worded(gettext_lazy("Referral %(r)s is waiting past its triage limit."), {"r": reference}),
             dedupe_key=f"referral-waiting:{pk}",
         )
         for pk, reference, organisation_id in waiting
@@ -81,8 +82,13 @@ def outgoing_unanswered(*, today: dt.date) -> int:
                 link=reverse("cases:detail", args=[outgoing.case_id]),
                 object_type="outgoing-referral",
                 object_id=str(outgoing.pk),
-                text=_("No answer yet from %(org)s on the referral of case %(n)s: please follow it up.")
-                % {"org": outgoing.organisation or outgoing.get_service_display(), "n": outgoing.case.number},
+                **worded(
+                    gettext_lazy("No answer yet from %(org)s on the referral of case %(n)s: please follow it up."),
+                    {
+                        "org": outgoing.organisation or OutgoingService(outgoing.service).label,
+                        "n": outgoing.case.number,
+                    },
+                ),
                 dedupe_key=f"outgoing-follow-up:{outgoing.pk}:{outgoing.follow_up_on}",
             )
         )

@@ -9,12 +9,13 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
 from notifications.models import Notification
 from notifications.reminders import insert_rows, reminded_object_pk, reminder_resolver, reminder_rule
+from notifications.rendering import worded
 from registry.models import ChildFile, FileStatus, RegisterUpdate, ServiceArea, UpdateStatus
 
 DUE_SOON_DAYS = 14
@@ -44,12 +45,12 @@ def register_updates_due(*, today: dt.date) -> int:
                 link=reverse("registry:home"),
                 object_type="registry",
                 object_id=str(pk),
-                text=(
-                    _("The quarterly visit to %(name)s is overdue (due %(d)s).")
+                **worded(
+                    gettext_lazy("The quarterly visit to %(name)s is overdue (due %(d)s).")
                     if overdue
-                    else _("The quarterly visit to %(name)s is due by %(d)s.")
-                )
-                % {"name": name, "d": due.isoformat()},
+                    else gettext_lazy("The quarterly visit to %(name)s is due by %(d)s."),
+                    {"name": name, "d": due.isoformat()},
+                ),
                 dedupe_key=f"registry-{'overdue' if overdue else 'due'}:{pk}:{due}",
             )
         )
@@ -82,8 +83,10 @@ def register_updates_waiting(*, today: dt.date) -> int:
             link=reverse("registry:review"),
             object_type="registry-update",
             object_id=str(pk),
-            text=_("An update from %(village)s has been waiting for your review for more than %(n)s days.")
-            % {"village": village, "n": WAITING_DAYS},
+            **worded(
+                gettext_lazy("An update from %(village)s has been waiting for your review for more than %(n)s days."),
+                {"village": village, "n": WAITING_DAYS},
+            ),
             dedupe_key=f"registry-waiting:{pk}",
         )
         for pk, town_id, village in waiting
@@ -112,8 +115,12 @@ def towns_behind(*, today: dt.date) -> int:
                 link=reverse("registry:town") + f"?town={row['location__parent_id']}",
                 object_type="location",
                 object_id=str(row["location__parent_id"]),
-                text=_("%(town)s: %(o)s of %(n)s files on the register are overdue for their quarterly update.")
-                % {"town": row["location__parent__name"], "o": row["overdue"], "n": row["n"]},
+                **worded(
+                    gettext_lazy(
+                        "%(town)s: %(o)s of %(n)s files on the register are overdue for their quarterly update."
+                    ),
+                    {"town": row["location__parent__name"], "o": row["overdue"], "n": row["n"]},
+                ),
                 dedupe_key=f"registry-town-behind:{row['location__parent_id']}:{today:%Y-%m}",
             )
             for manager_id in managers

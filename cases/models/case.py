@@ -249,6 +249,9 @@ class Activity(TimeStampedModel):
     )
     participants = models.CharField(_("participants"), max_length=300, blank=True)
     recorded_by = acting_user()
+    # The form's idempotency key: a visit note queued on a phone with no signal and sent again when
+    # the signal returns (or a double tap) is recorded once.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("activity")

@@ -31,7 +31,7 @@ from cases.models import (
 from cases.permissions import CASE_OBJECT_PERMS
 from core.audit import audit_log
 from core.models import AuditAction
-from core.services import model_update
+from core.services import model_update, save_once, submitted_before
 
 
 def _next_case_number(year: int) -> str:
@@ -359,7 +359,14 @@ def activity_record(
     duration_minutes: int | None = None,
     sensitive: bool = False,
     participants: str = "",
+    submission_key: str | None = None,
 ) -> Activity:
+    """Record a visit, call or other activity on a case. The same ``submission_key`` (a note queued on
+    a phone with no signal and sent again) returns the activity it recorded the first time."""
+    same = {"case_id": case.pk, "recorded_by_id": actor.pk}
+    existing = submitted_before(Activity.objects.all(), submission_key, **same)
+    if existing is not None:
+        return existing
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if date < case.opened_on - dt.timedelta(days=366):
@@ -373,9 +380,12 @@ def activity_record(
         sensitive=sensitive,
         participants=participants,
         recorded_by=actor,
+        submission_key=submission_key or None,
     )
-    activity.full_clean()
-    activity.save()
+    activity.full_clean(exclude=["submission_key"])
+    activity, created = save_once(activity, **same)
+    if not created:
+        return activity
     if kind == ActivityKind.HOME_VISIT:
         refresh_due_dates([case.pk])
     audit_log(action=AuditAction.CREATE, user=actor, obj=activity, detail={"case": case.pk})

@@ -40,7 +40,7 @@
         if (done) return;
         done = true;
         form.dataset.forgotten = "1";
-        form.submit();  // no second submit event: drafts.js has already cleared its drafts
+        form.submit();  // no second submit event: offline-forms.js has already cleared its drafts
       };
       forget().then(go, go);
       setTimeout(go, 2000);  // never keep someone from logging out

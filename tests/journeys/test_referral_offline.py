@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _stores(page):
-    return page.evaluate("[localStorage.getItem('referral-draft'), localStorage.getItem('referral-outbox')]")
+    return page.evaluate("[localStorage.getItem('referral-draft'), localStorage.getItem('shouhu-outbox')]")
 
 
 def test_a_referral_written_with_no_signal_is_sent_once_when_the_signal_returns(cast, phone_page):

@@ -178,3 +178,41 @@ def test_the_daily_digest_groups_as_the_inbox_does_and_says_nothing_of_the_child
         assert secret not in message.subject and secret not in message.body
     # sent once: the next digest has nothing to send
     assert daily_digest() == 0
+
+
+def test_reminders_a_rule_writes_are_read_in_the_readers_language(cast, client_for):
+    """Rules build their rows in the sweep's language (Chinese); each row keeps its message and
+    parameters, so a manager reading in English sees English (issue 14, item 3)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from alliance.reminders import directors_without_meeting
+    from cases.reminders import caseload_pace
+    from referrals.models import Referral
+    from referrals.reminders import referrals_waiting
+    from tests.factories import ContractFactory, ReferralFactory
+
+    today = timezone.localdate()
+    member = cast.referrer.member
+    member.responsible_worker = cast.manager
+    member.save(update_fields=["responsible_worker"])
+    ContractFactory(start=today - dt.timedelta(days=180), end=today + dt.timedelta(days=185), caseload_target=20)
+    referral = ReferralFactory(urgency="soon", location=cast.village)
+    Referral.objects.filter(pk=referral.pk).update(received_at=timezone.now() - dt.timedelta(hours=49))
+    with translation.override("zh-hans"):
+        directors_without_meeting(today=today.replace(day=28))
+        caseload_pace(today=today)
+        referrals_waiting(now=timezone.now())
+    notes = Notification.objects.filter(user=cast.manager)
+    assert set(notes.values_list("kind", flat=True)) == {"director_meeting_due", "caseload_pace", "referral_waiting"}
+    english = client_for(cast.manager).get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client_for(cast.manager).get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for note in notes:
+        assert note.message and note.text  # the words as data, and the creation-time text as fallback
+        with translation.override("en"):
+            assert note.display_text == note.message % note.params
+            assert note.display_text in english
+        with translation.override("zh-hans"):
+            assert note.display_text != note.message and note.display_text in chinese
+    assert f"Referral {referral.reference} is waiting past its triage limit." in english
