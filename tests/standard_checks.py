@@ -66,3 +66,10 @@ def api_list_pinned(
             response = client.get(url, {"page_size": size})
         assert response.status_code == 200, response.content[:500]
         assert len(response.json()["results"]) == size, (url, size)
+
+
+def numbered(prefix: str) -> Callable[[Any], int]:
+    """Counts the distinct ``<prefix><n>`` a page shows (the rows a test made, each named with a number)."""
+    import re
+
+    return lambda response: len(set(re.findall(re.escape(prefix) + r"\d+", response.content.decode())))

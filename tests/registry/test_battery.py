@@ -54,7 +54,7 @@ from registry.services import update_submit
 from tests.conftest import api_as, login
 from tests.factories import LocationFactory, UserFactory
 from tests.registry.conftest import make_file
-from tests.standard_checks import assert_pinned_queries, assert_sent_to_login, zh
+from tests.standard_checks import assert_pinned_queries, assert_sent_to_login, numbered, zh
 
 pytestmark = pytest.mark.django_db
 
@@ -415,22 +415,13 @@ def _grow_files(register, prefix, **where):
     return grow
 
 
-def _named(prefix):
-    import re
-
-    def rows(response):
-        return len(set(re.findall(re.escape(prefix) + r"\d+", response.content.decode())))
-
-    return rows
-
-
 def test_director_home_queries_are_pinned(cast, register, django_assert_num_queries):
     client = login(register.director)
     assert_pinned_queries(
         django_assert_num_queries,
         fetch=lambda: client.get("/registry/"),
         grow=_grow_files(register, "名单童", location=register.village, director=register.director),
-        rows=_named("名单童"),
+        rows=numbered("名单童"),
         expected=EXPECTED["director home"],
     )
 
@@ -441,7 +432,7 @@ def test_file_list_queries_are_pinned(cast, register, django_assert_num_queries)
         django_assert_num_queries,
         fetch=lambda: client.get("/registry/files/"),
         grow=_grow_files(register, "名单童", location=register.other_village),
-        rows=_named("名单童"),
+        rows=numbered("名单童"),
         expected=EXPECTED["file list"],
     )
 
@@ -499,7 +490,7 @@ def test_hotline_page_queries_are_pinned(cast, register, django_assert_num_queri
         django_assert_num_queries,
         fetch=lambda: client.get("/registry/hotline/"),
         grow=grow,
-        rows=_named("来电童"),
+        rows=numbered("来电童"),
         expected=EXPECTED["hotline"],
     )
 

@@ -26,6 +26,7 @@ from tests.standard_checks import (
     api_list_pinned,
     assert_pinned_queries,
     assert_sent_to_login,
+    numbered,
     zh,
 )
 from workforce import services
@@ -181,19 +182,13 @@ def _reviews(cast):
     return grow
 
 
-def _named(prefix):
-    import re
-
-    return lambda response: len(set(re.findall(re.escape(prefix) + r"\d+", response.content.decode())))
-
-
 def test_trainings_page_queries_are_pinned(cast, django_assert_num_queries):
     client = login(cast.manager)
     assert_pinned_queries(
         django_assert_num_queries,
         fetch=lambda: client.get("/workforce/trainings/"),
         grow=_trainings(cast),
-        rows=_named("培训课"),
+        rows=numbered("培训课"),
         expected=EXPECTED["trainings page"],
     )
 
@@ -215,7 +210,7 @@ def test_a_professionals_record_queries_are_pinned(cast, django_assert_num_queri
         django_assert_num_queries,
         fetch=lambda: client.get(f"/workforce/people/{cast.worker.pk}/"),
         grow=_trainings(cast),
-        rows=_named("培训课"),
+        rows=numbered("培训课"),
         expected=EXPECTED["record page"],
     )
 
