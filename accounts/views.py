@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import two_factor
 from accounts.forms import UserForm
@@ -34,6 +34,7 @@ from core.http_types import AuthenticatedHttpRequest
 
 
 @login_required
+@require_GET
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_users(request.user):
         raise PermissionDenied
@@ -61,6 +62,7 @@ def _save_user_form(request: HttpRequest, form: UserForm, user=None) -> bool:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not may_manage_users(request.user):
         raise PermissionDenied
@@ -72,6 +74,7 @@ def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def user_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = get_user_for_manager(request.user, pk)
     form = UserForm(request.POST or None, instance=user, actor=request.user)
@@ -160,6 +163,7 @@ def _verified(request: AuthenticatedHttpRequest, device: Any, *, how: str) -> No
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def two_factor_verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of logging in: a code from the app or one recovery code."""
     from django_otp import match_token
@@ -197,6 +201,7 @@ def two_factor_verify_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), confirm with a code, see the recovery codes once."""
     import base64
@@ -230,6 +235,7 @@ def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def two_factor_codes_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The new recovery codes, once: they are taken out of the session as they are shown."""
     codes = request.session.pop("shouhu_2fa_new_codes", None)
@@ -245,6 +251,7 @@ def two_factor_codes_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account's two-factor page: whether it is on, enrol (opt in), or new recovery codes."""
     enrolled = two_factor.has_confirmed_device(request.user)

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +20,7 @@ from alliance.models import Sector, VolunteerAssignment
 from alliance.permissions import get_member_for_user, is_staff, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
+from core.dates import typed_date
 from core.flash import flash_outcome
 from core.forms import save_form
 from core.http_types import AuthenticatedHttpRequest
@@ -61,9 +61,14 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.event_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("alliance:events")
+        try:
+            services.event_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:  # e.g. a date too far ahead: the form again, not a 500
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("alliance:events")
     today = timezone.localdate()
     from alliance.permissions import events_visible_to
 
@@ -149,13 +154,7 @@ def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 def _visit_date(text: str) -> Any:
-    try:
-        parsed = parse_date(text) if text else timezone.localdate()
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError({"date": _("Give the date of the visit.")})
-    return parsed
+    return typed_date(text, field="date", message=_("Give the date of the visit.")) or timezone.localdate()
 
 
 @login_required
@@ -333,7 +332,7 @@ def conference_agreement(request: AuthenticatedHttpRequest, event_id: int) -> Ht
             event=event,
             department=request.POST.get("department", ""),
             agreed_action=request.POST.get("agreed_action", ""),
-            follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
+            follow_up_on=typed_date(request.POST.get("follow_up_on"), field="follow_up_on"),
             attended=request.POST.get("attended", "on") == "on",
         )
     return redirect("alliance:events")

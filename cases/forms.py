@@ -5,6 +5,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,8 +154,11 @@ class QuickVisitForm(forms.ModelForm):
         self.initial.setdefault("kind", ActivityKind.HOME_VISIT)
         self.initial.setdefault("date", timezone.localdate())
         self.initial.setdefault("submission_key", uuid.uuid4().hex)
+        # Set after the fields are built, so the validators have to be added too (the attributes alone check nothing).
         self.fields["summary"].max_length = 10000
+        self.fields["summary"].validators.append(MaxLengthValidator(10000))
         self.fields["duration_minutes"].max_value = 1440
+        self.fields["duration_minutes"].validators.append(MaxValueValidator(1440))
         _no_form_tag(self)
 
     def clean_date(self) -> Any:

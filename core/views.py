@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from core import outbox
@@ -32,6 +33,7 @@ HOME_BY_ROLE = {
 
 
 @login_required
+@require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = HOME_BY_ROLE.get(request.user.effective_role)
     if target:
@@ -61,6 +63,7 @@ def _broker_state() -> tuple[bool, str]:
 
 
 @login_required
+@require_GET
 def health(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
@@ -90,6 +93,7 @@ def health(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def audit_log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied

@@ -17,6 +17,7 @@ from cases.choices import CaseStatus
 from cases.models import Case, Child
 from cases.permissions import cases_visible_to, sees_every_organisation
 from core.audit import audit_log, audit_read
+from core.dates import typed_date
 from core.flash import flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
@@ -243,8 +244,6 @@ def loop_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def outgoing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The referring worker records what an organisation outside Shouhu answered (or cancels)."""
-    from django.utils.dateparse import parse_date
-
     from cases.permissions import get_case_for_user
     from referrals.models import OutgoingReferral
 
@@ -258,7 +257,7 @@ def outgoing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             outgoing=outgoing,
             status=request.POST.get("status", ""),
             note=request.POST.get("note", ""),
-            answered_on=parse_date(request.POST.get("answered_on", "") or ""),
+            answered_on=typed_date(request.POST.get("answered_on"), field="answered_on"),
             by_receiver=False,
         )
     return redirect("cases:detail", pk=case.pk)
@@ -268,8 +267,6 @@ def outgoing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Incoming and outgoing referrals of a case (loaded into the case page)."""
-    from django.utils.dateparse import parse_date
-
     from cases.permissions import get_case_for_user, may_change_case
     from organisations.selectors import service_search, services_visible_to
     from referrals.models import ConsentBasis, OutgoingService, OutgoingStatus
@@ -290,8 +287,8 @@ def case_panel(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 consent_basis=request.POST.get("consent_basis", ""),
                 organisation=request.POST.get("organisation", ""),
                 note=request.POST.get("note", ""),
-                follow_up_on=parse_date(request.POST.get("follow_up_on", "") or ""),
-                consent_on=parse_date(request.POST.get("consent_on", "") or ""),
+                follow_up_on=typed_date(request.POST.get("follow_up_on"), field="follow_up_on"),
+                consent_on=typed_date(request.POST.get("consent_on"), field="consent_on"),
                 override_reason=request.POST.get("override_reason", ""),
             )
         return redirect("cases:detail", pk=case.pk)

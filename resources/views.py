@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +13,7 @@ from cases.choices import Urgency
 from cases.identifying import findings_for_case, refusal
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
+from core.dates import typed_date
 from core.flash import flash_outcome
 from core.http_types import AuthenticatedHttpRequest
 from resources import services
@@ -60,7 +60,7 @@ def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
                 actor=request.user, request=pledge_request, accept=action == "accept", note=request.POST.get("note", "")
             )
         elif action == "fulfil":
-            day = parse_date(request.POST.get("fulfilled_on", "") or "") or timezone.localdate()
+            day = typed_date(request.POST.get("fulfilled_on"), field="fulfilled_on") or timezone.localdate()
             services.request_fulfil(
                 actor=request.user,
                 request=pledge_request,

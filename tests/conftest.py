@@ -140,6 +140,27 @@ def cast(db: Any) -> Cast:
     )
 
 
+@pytest.fixture
+def pledge(cast: Cast) -> Any:
+    """The pledger's promise of goods (a schoolbag and stationery), valid from the first of this month."""
+    from django.utils import timezone
+
+    from tests.factories import PledgeFactory
+
+    today = timezone.localdate()
+    return PledgeFactory(
+        member=cast.pledger.member, kind="goods", description="书包和文具", valid_from=today.replace(day=1)
+    )
+
+
+@pytest.fixture
+def asked(cast: Cast, pledge: Any) -> Any:
+    """The lead worker's request of that promise for the cast's case, waiting for the member's answer."""
+    from resources.services import request_create
+
+    return request_create(actor=cast.worker, case=cast.case, pledge=pledge, need="书包", what="书包和文具")
+
+
 def login(user: Any, *, verified: bool = True) -> Client:
     """A client logged in as ``user``; its session is past the second step of two-factor login unless
     ``verified=False`` (accounts.two_factor.mark_session_verified)."""

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +28,7 @@ from cases.models.casework import (
     Rating,
 )
 from cases.permissions import (
+    cases_visible_to,
     check_caseload_action,
     get_case_for_user,
     get_closure_request_for_user,
@@ -37,6 +37,7 @@ from cases.permissions import (
 )
 from cases.services import casework as work
 from core.audit import audit_read
+from core.dates import required_date, typed_date
 from core.flash import flash_outcome
 from core.http_types import AuthenticatedHttpRequest
 
@@ -133,13 +134,7 @@ ASSESSMENT_FIELDS = (
 
 
 def _date_or_error(text: str) -> dt.date:
-    try:
-        parsed = parse_date(text) if text else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError({"assessed_on": _("Give the date of the assessment.")})
-    return parsed
+    return required_date(text, field="assessed_on", message=_("Give the date of the assessment."))
 
 
 @login_required
@@ -174,9 +169,7 @@ def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id:
 def careplan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
     with flash_outcome(request, _("Care plan saved.")):
-        review_on = parse_date(request.POST.get("review_on", "") or "")
-        if review_on is None:
-            raise ValidationError({"review_on": _("Give a review date.")})
+        review_on = required_date(request.POST.get("review_on"), field="review_on", message=_("Give a review date."))
         work.careplan_save(actor=request.user, case=case, goals=request.POST.get("goals", ""), review_on=review_on)
     return redirect("cases:detail", pk=case.pk)
 
@@ -189,9 +182,7 @@ def careplan_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     with flash_outcome(request, _("Action added.")):
         if plan is None:
             raise ValidationError(_("Write the care plan's goals first."))
-        due_on = parse_date(request.POST.get("due_on", "") or "")
-        if due_on is None:
-            raise ValidationError({"due_on": _("Give a due date.")})
+        due_on = required_date(request.POST.get("due_on"), field="due_on", message=_("Give a due date."))
         work.careplan_action_add(
             actor=request.user,
             plan=plan,
@@ -226,7 +217,7 @@ def closure_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             outcome=request.POST.get("outcome", ""),
             closure_code=request.POST.get("closure_code", ""),
-            closed_on=parse_date(request.POST.get("closed_on", "") or "") or timezone.localdate(),
+            closed_on=typed_date(request.POST.get("closed_on"), field="closed_on") or timezone.localdate(),
         )
     return redirect("cases:detail", pk=case.pk)
 
@@ -262,11 +253,15 @@ def _approvals_page(request: AuthenticatedHttpRequest, *, failed: dict[str, Any]
     """What waits for the manager, with each assessment shown in full (its ratings, notes and the
     risk it proposes against the case's current risk); a refused decision comes back with its
     error and the reason as typed."""
+    # Only the cases this manager sees: another organisation's approvals (and children) are not theirs.
+    visible = cases_visible_to(request.user).values("pk")
     assessments = list(
-        Assessment.objects.filter(status=ApprovalStatus.SUBMITTED).select_related("case", "case__child", "assessed_by")
+        Assessment.objects.filter(status=ApprovalStatus.SUBMITTED, case__in=visible).select_related(
+            "case", "case__child", "assessed_by"
+        )
     )
     closures = list(
-        ClosureRequest.objects.filter(status=ApprovalStatus.SUBMITTED).select_related(
+        ClosureRequest.objects.filter(status=ApprovalStatus.SUBMITTED, case__in=visible).select_related(
             "case", "case__child", "requested_by"
         )
     )
@@ -335,7 +330,7 @@ def entitlement_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             case=case,
             kind=request.POST.get("kind", ""),
             status=request.POST.get("status", ""),
-            applied_on=parse_date(request.POST.get("applied_on", "") or ""),
+            applied_on=typed_date(request.POST.get("applied_on"), field="applied_on"),
             monthly_amount=request.POST.get("monthly_amount", ""),
             note=request.POST.get("note", ""),
         )

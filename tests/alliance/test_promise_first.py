@@ -19,16 +19,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def pledge(cast):
-    return PledgeFactory(
-        member=cast.pledger.member, kind="goods", description="书包和文具", valid_from=TODAY.replace(day=1)
-    )
-
-
-@pytest.fixture
-def asked(cast, pledge):
-    return request_create(actor=cast.worker, case=cast.case, pledge=pledge, need="书包", what="书包和文具")
+# ``pledge`` and ``asked`` are the shared fixtures of tests/conftest.py.
 
 
 def test_matching_promises_are_ranked_nearest_first(cast, pledge, client_for):
