@@ -427,7 +427,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
     # the caller's visible cases only: a hidden case is answered exactly like a missing one
     case = serializers.PrimaryKeyRelatedField(
-        queryset=Case.objects.none(), error_messages={"does_not_exist": _("No such case.")}
+        queryset=Case.objects.none(), error_messages={"does_not_exist": gettext_lazy("No such case.")}
     )
     joined_on = serializers.DateField(required=False)
 
