@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from alliance.models import Sector
@@ -172,15 +173,17 @@ def _change(current: Any, previous: Any) -> str:
     return f"+{diff:,}" if diff > 0 else f"{diff:,}"
 
 
+# Lazy: the labels are read when a report is rendered, in the report's language (a plain gettext here
+# froze them in the language of the import).
 COMPARED = {
-    "cases_total": _("Cases served"),
-    "cases_opened": _("Cases opened"),
-    "cases_closed": _("Cases closed"),
-    "referrals_received": _("Referrals received"),
-    "home_visits": _("Home visits"),
-    "fulfilled_requests": _("Promise First requests fulfilled"),
-    "volunteer_hours": _("Volunteer hours"),
-    "value_total": _("Value given through Promise First (yuan)"),
+    "cases_total": gettext_lazy("Cases served"),
+    "cases_opened": gettext_lazy("Cases opened"),
+    "cases_closed": gettext_lazy("Cases closed"),
+    "referrals_received": gettext_lazy("Referrals received"),
+    "home_visits": gettext_lazy("Home visits"),
+    "fulfilled_requests": gettext_lazy("Promise First requests fulfilled"),
+    "volunteer_hours": gettext_lazy("Volunteer hours"),
+    "value_total": gettext_lazy("Value given through Promise First (yuan)"),
 }
 
 
@@ -239,7 +242,7 @@ def sections_context(sections: dict[str, Any], report: Report | None = None) -> 
         "average_caseload": _shown(sections["staffing"]["average_caseload"]),  # hidden: "—", not "<3"
         "comparison_rows": [
             {
-                "label": label,
+                "label": str(label),
                 "current": shown["current"][key],
                 "previous": previous[key],
                 "change": _change(sections["current"][key], sections["previous"][key]),

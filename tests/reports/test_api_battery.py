@@ -141,3 +141,23 @@ def test_manager_asks_for_a_report_and_it_is_queued(world, cast, api_for):
         cast.manager.pk,
     )
     assert report.status == response.json()["status"] == "queued"
+
+
+# --- found by the battery: the comparison's labels were frozen in the language of the import -------------
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_comparison_rows_are_in_the_reports_language(cast, language):
+    from django.utils import translation
+
+    from reports.sections import report_sections
+    from reports.services import sections_context
+    from tests.standard_checks import zh
+
+    figures = report_sections(MONTH_AGO, TODAY)
+    with translation.override(language):
+        labels = [row["label"] for row in sections_context(figures)["comparison_rows"]]
+    english = ["Cases served", "Cases opened", "Cases closed", "Referrals received", "Home visits",
+               "Promise First requests fulfilled", "Volunteer hours", "Value given through Promise First (yuan)"]  # fmt: skip
+    assert labels == (english if language == "en" else [zh(label) for label in english])
+    assert all(isinstance(label, str) for label in labels)  # plain text: the workbook writes it as a cell
