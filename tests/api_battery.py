@@ -123,3 +123,32 @@ def api_list_sizes(
         counts.append(response.json()["count"])
         assert len(response.json()["results"]) == counts[-1], url
     assert counts[0] >= sizes[0] and counts[1] - counts[0] == sizes[1] - sizes[0], (url, counts)
+
+
+NOT_IDS = ("abc", "0", "99999999999999999999")  # not a number, no such row, past a bigint
+
+
+def api_id_battery(
+    routes: list[tuple[str, str]],
+    *,
+    stored: Callable[[], Any],
+    actor: str,
+    actors: dict[str, str] | None = None,
+) -> Any:
+    """Every route with an id answers 404 — never a 500 — to every method it takes when the id is not a
+    number, names no row, or overflows a bigint; nothing is written."""
+
+    with_ids = [(methods, path) for methods, path in routes if "{" in path]
+
+    @pytest.mark.parametrize(("methods", "path"), with_ids, ids=[path for _, path in with_ids])
+    def test_an_id_that_names_nothing_is_404(world: dict[str, Any], cast: Any, api_for: Any, methods: str, path: str):
+        name = (actors or {}).get(path, actor)
+        client = api_for(world[name] if name in world else getattr(cast, name))
+        answers = {}
+        with nothing_written(stored):
+            for bad in NOT_IDS:
+                url = path.format(**{key: bad for key in world})
+                answers |= {f"{m} {url}": send(client, m, url).status_code for m in methods.split()}
+        assert answers == dict.fromkeys(answers, 404)
+
+    return test_an_id_that_names_nothing_is_404

@@ -18,7 +18,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
-from tests.api_battery import ZH, api_route_battery, hidden, refusals, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, hidden, refusals, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.factories import UserFactory
 
@@ -44,6 +44,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="manager")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="manager")
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Role
 from alliance.models import Event, Member, VolunteerLog
 from alliance.services import volunteer_assign
-from tests.api_battery import ZH, api_route_battery, hidden, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, hidden, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.factories import EventFactory, MemberFactory, UserFactory
 from tests.planted import PLANTED_NAME
@@ -64,6 +64,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="manager")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="manager")
 
 
 def _other_manager():

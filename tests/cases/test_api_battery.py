@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.models import Activity, Case
 from cases.models.transfer import CaseTransfer
-from tests.api_battery import ZH, api_route_battery, hidden, refusals, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, hidden, refusals, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.factories import ActivityFactory, UserFactory, make_case
 from tests.planted import PLANTED_NAME
@@ -90,6 +90,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="manager")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="manager")
 
 
 # --- outsiders: a colleague outside the team, another organisation's manager: 404, no name --------------

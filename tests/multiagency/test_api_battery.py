@@ -26,7 +26,7 @@ from django.utils import timezone
 from multiagency import services
 from multiagency.models import CaseConference, JointCase, JointNote, JointTask, Milestone, Partner
 from multiagency.permissions import get_joint_access
-from tests.api_battery import ZH, api_route_battery, hidden, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, hidden, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.planted import PLANTED_NAME
 
@@ -88,6 +88,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="lead")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="lead")
 
 
 def _bodies(world):

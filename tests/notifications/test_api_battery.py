@@ -13,7 +13,7 @@ import pytest
 
 from notifications.models import Notification
 from notifications.services import notify
-from tests.api_battery import api_route_battery, hidden, written
+from tests.api_battery import api_id_battery, api_route_battery, hidden, written
 from tests.battery import nothing_written
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="worker")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="worker")
 
 
 @pytest.mark.parametrize("who", ["colleague", "manager", "admin", "referrer", "funder"])

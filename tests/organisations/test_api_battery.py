@@ -19,7 +19,7 @@ import pytest
 from accounts.models import Role
 from organisations.models import Organisation, Service
 from organisations.services import service_save
-from tests.api_battery import ZH, api_route_battery, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.factories import UserFactory
 
@@ -51,6 +51,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="admin")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="admin")
 
 
 @pytest.mark.parametrize("role", ["worker", "referrer", "pledger", "volunteer", "funder"])

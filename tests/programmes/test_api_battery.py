@@ -27,7 +27,16 @@ from accounts.models import Role
 from programmes import services
 from programmes.models import Enrolment, ParentCall, Programme, ProgrammeSession
 from programmes.parent_calls import parent_call_record
-from tests.api_battery import ZH, api_list_sizes, api_route_battery, hidden, refused_in_chinese, send, written
+from tests.api_battery import (
+    ZH,
+    api_id_battery,
+    api_list_sizes,
+    api_route_battery,
+    hidden,
+    refused_in_chinese,
+    send,
+    written,
+)
 from tests.battery import nothing_written
 from tests.factories import UserFactory, make_case
 from tests.planted import PLANTED_NAME
@@ -85,6 +94,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="manager")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="manager")
 
 DETAILS = [
     ("GET", "/api/v1/programmes/{programme}/", {}),

@@ -23,7 +23,7 @@ import pytest
 from django.utils import timezone
 
 from reports.models import Report
-from tests.api_battery import ZH, api_route_battery, hidden, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, hidden, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.factories import ContractFactory, UserFactory
 
@@ -52,6 +52,7 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(ROUTES, stored=_stored, actor="manager")
+test_an_id_that_names_nothing_is_404 = api_id_battery(ROUTES, stored=_stored, actor="manager")
 
 
 @pytest.mark.parametrize("role", ["worker", "referrer", "pledger", "volunteer"])

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from resources.models import Pledge, PledgeRequest
-from tests.api_battery import ZH, api_route_battery, hidden, refused_in_chinese, send, written
+from tests.api_battery import ZH, api_id_battery, api_route_battery, hidden, refused_in_chinese, send, written
 from tests.battery import nothing_written
 from tests.factories import MemberFactory, PledgeFactory, UserFactory
 from tests.planted import PLANTED_NAME
@@ -60,6 +60,9 @@ def _stored() -> dict:
 
 
 test_anonymous_gets_401, test_wrong_method_gets_405 = api_route_battery(
+    ROUTES, stored=_stored, actor="manager", actors={"/api/v1/pledge-requests/{request}/fulfil/": "pledger"}
+)
+test_an_id_that_names_nothing_is_404 = api_id_battery(
     ROUTES, stored=_stored, actor="manager", actors={"/api/v1/pledge-requests/{request}/fulfil/": "pledger"}
 )
 
