@@ -36,6 +36,7 @@ from programmes.permissions import (
     is_staff,
     may_run_programme,
     programmes_visible_to,
+    roster_ids_visible_by_programme,
     roster_ids_visible_to,
     sessions_visible_to,
 )
@@ -267,6 +268,18 @@ class ProgrammeSessionViewSet(
         session = get_session_for_user(self.request.user, self.kwargs["pk"], for_change=for_change)
         self.check_object_permissions(self.request, session)
         return session
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("many") and args:
+            # A page of sessions: whose children the caller sees, for every programme on it at once.
+            sessions = list(args[0])
+            context = self.get_serializer_context()
+            context["_visible_by_programme"] = roster_ids_visible_by_programme(
+                self.request.user, {session.programme_id: session.programme for session in sessions}.values()
+            )
+            kwargs["context"] = context
+            args = (sessions, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
