@@ -155,3 +155,48 @@ def test_manager_deactivates_an_account(world, cast, api_for):
     assert response.status_code == 200, response.content
     cast.colleague.refresh_from_db()
     assert cast.colleague.is_active is False
+
+
+# --- no way up: the administrator role and account stay the administrator's --------------------------------
+
+
+def test_a_manager_may_not_make_herself_an_administrator(cast, api_for):
+    with nothing_written(_stored):
+        response = api_for(cast.manager).patch(f"/api/v1/users/{cast.manager.pk}/", {"role": "admin"}, format="json")
+    assert response.status_code == 403
+    cast.manager.refresh_from_db()
+    assert cast.manager.role == "manager"
+
+
+def test_a_manager_may_not_create_an_administrator(cast, api_for):
+    body = {"username": "root2", "password": "Long-enough-1", "role": "admin", "full_name": "新管理员"}
+    with nothing_written(_stored):
+        assert api_for(cast.manager).post("/api/v1/users/", body, format="json").status_code == 403
+    assert not User.objects.filter(username="root2").exists()
+
+
+def test_a_manager_may_not_change_an_administrators_account(cast, api_for):
+    with nothing_written(_stored):
+        response = api_for(cast.manager).patch(f"/api/v1/users/{cast.admin.pk}/", {"is_active": False}, format="json")
+    assert response.status_code == 403  # she reads the account, but only an administrator changes it
+    cast.admin.refresh_from_db()
+    assert cast.admin.is_active is True
+
+
+def test_no_one_deactivates_their_own_account(cast, api_for):
+    with nothing_written(_stored):
+        response = api_for(cast.manager).patch(
+            f"/api/v1/users/{cast.manager.pk}/", {"is_active": False}, format="json", **ZH
+        )
+    refused_in_chinese(response, "is_active", "You cannot deactivate your own account.")
+
+
+def test_a_manager_may_not_create_an_account_in_another_organisation(cast, api_for):
+    from organisations.models import Organisation
+
+    elsewhere = Organisation.objects.create(name="别家", kind="ngo")
+    body = {"username": "spy", "password": "Long-enough-1", "role": "manager", "organisation": elsewhere.pk}
+    with nothing_written(_stored):
+        response = api_for(cast.manager).post("/api/v1/users/", body, format="json", **ZH)
+    refused_in_chinese(response, "organisation", "You may only manage accounts of your own organisation.")
+    assert not User.objects.filter(username="spy").exists()
