@@ -45,7 +45,8 @@ def _served() -> dict[str, set[str]]:
             callback = pattern.callback
             actions = getattr(callback, "actions", None)
             if actions is not None:
-                allowed = set(getattr(callback.cls, "http_method_names", VIEW_METHODS))
+                # (DRF adds "head" to a viewset's actions at its first request: only the five count)
+                allowed = set(getattr(callback.cls, "http_method_names", VIEW_METHODS)) & set(VIEW_METHODS)
                 methods = {m.upper() for m in actions if m in allowed}
             else:
                 methods = {m.upper() for m in VIEW_METHODS if hasattr(callback.view_class, m)}
