@@ -155,7 +155,7 @@ class Case(TimeStampedModel):
         _("household label"),
         max_length=50,
         blank=True,
-        help_text=_("How a volunteer knows this family, e.g. 王奶奶家. Shown on the volunteer's visit card."),
+        help_text=_("How a volunteer knows this family, e.g. Granny Wang's. Shown on the volunteer's visit card."),
     )
     organisation = organisation_field(related_name="cases")
     version = models.PositiveIntegerField(_("version"), default=1)
