@@ -11,6 +11,7 @@ import pytest
 from core.models import Location
 from referrals.models import Referral
 from tests.conftest import browser_login
+from tests.journeys.referral_form import fill_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,12 +39,15 @@ def test_director_refers_a_child_in_english_on_a_phone(cast, phone_page, shot):
     page.click("[data-testid=refer-child]")
     page.wait_for_selector("#referral-form")
     assert _chinese_left(page, data) == []
-    page.fill("input[name=child_name]", "刘小军")
-    page.check("input[name=child_sex][value=male]")
-    page.fill("input[name=child_age]", "9")
-    page.fill("textarea[name=concerns]", "连续三个晚上看到孩子一个人在村口")
-    page.check("input[name=indicators][value=no_adult_at_night]")
-    page.check("input[name=urgency][value=immediate]")
+    fill_referral(
+        page,
+        name="刘小军",
+        sex="male",
+        age="9",
+        concerns="连续三个晚上看到孩子一个人在村口",
+        indicators=("no_adult_at_night",),
+        urgency="immediate",
+    )
     assert page.is_visible("[data-testid=call-110]")
     assert _chinese_left(page, data) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -5,6 +5,7 @@ import pytest
 from referrals.models import Referral
 from tests.conftest import browser_login
 from tests.factories import ChildFactory, ReferralFactory, make_case
+from tests.journeys.referral_form import fill_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,11 +68,7 @@ def test_back_button_after_sending_makes_no_second_referral(cast, phone_page):
     browser_login(page, "wang")
 
     def fill_and_send():
-        page.fill("input[name=child_name]", "赵小兰")
-        page.check("input[name=child_sex][value=female]")
-        page.fill("input[name=child_age]", "8")
-        page.fill("textarea[name=concerns]", "放学后没人接，一个人走山路")
-        page.check("input[name=urgency][value=soon]")
+        fill_referral(page, name="赵小兰", sex="female", age="8", concerns="放学后没人接，一个人走山路", urgency="soon")
         page.click("[data-testid=submit-referral]")
         return page.inner_text("[data-testid=reference]")
 
