@@ -8,7 +8,6 @@ with ``page.evaluate`` so nothing is fetched while the test runs and the pages' 
 from __future__ import annotations
 
 import json
-import os
 from importlib import resources
 from typing import Any
 
@@ -79,7 +78,7 @@ def journeys(cast):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_no_serious_accessibility_violation_on_the_journeys_pages(browser, live_server, journeys, width):
+def test_no_serious_accessibility_violation_on_the_journeys_pages(browser, live_server, journeys, width, shot):
     found: dict[str, list[dict[str, Any]]] = {}
     csp: list[list[str]] = []
     for username, urls in journeys.items():
@@ -104,9 +103,7 @@ def test_no_serious_accessibility_violation_on_the_journeys_pages(browser, live_
                 violations = axe_violations(page)
                 if violations:
                     found[f"{username or 'anonymous'} {url}"] = violations
-                if os.path.isdir("test-artifacts"):
-                    name = url.strip("/").replace("/", "-") or "home"
-                    page.screenshot(path=f"test-artifacts/a11y-{width}-{name}.png", full_page=True)
+                shot(page, f"{username or 'anonymous'}-{url.strip('/').replace('/', '-') or 'home'}")
         finally:
             context.close()
     assert not found, "axe-core found serious or critical violations:\n" + _describe(found)
