@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -40,7 +41,6 @@ from core.audit import audit_log, audit_read
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.pagination import BoundedPaginator
-from core.permissions import contracts_visible_to
 
 
 def _form_errors_to(form: Any, exc: ValidationError) -> None:
@@ -76,12 +76,22 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in CASELOAD_PAGE_SIZES else 50
-    form = CaseloadFilterForm(request.GET, villages=selectors.caseload_villages(request.user, worker=worker))
+    with_team = sees_all_cases(request.user)
+    # The page's figures (due counts, the village filter's choices, the count, a manager's team table
+    # and contract) are one statement, counted with the village asked for; the form then checks that
+    # village against the choices (not one of them: reported, ignored and the list counted again).
+    village = request.GET.get("village", "")
+    asked = replace(CaseloadFilterForm(request.GET).filters(), village=int(village) if village.isdigit() else None)
+    overview = selectors.caseload_overview(request.user, worker=worker, filters=asked, with_team=with_team)
+    form = CaseloadFilterForm(request.GET, villages=overview.villages)
     filters = form.filters()
-    page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker, filters=filters), per_page).get_page(
-        request.GET.get("page")
+    rows = selectors.caseload_for(
+        request.user, worker=worker, filters=filters, count=overview.count if filters == asked else None
     )
+    page = BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
     cases = list(page)
+    for case in cases:
+        case.open_flags = selectors.open_flags(case)
     # one row naming the cases shown; a search is marked as one (its words are not kept: they may be a name)
     audit_read(request, cases, "case", {"page": "caseload", "search": bool(filters.query)})
     context: dict[str, Any] = {
@@ -95,17 +105,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filtered": any((filters.status, filters.risk, filters.village, filters.due, filters.query)),
         "sort": filters.sort,
         "sort_columns": CASELOAD_SORT_COLUMNS,
-        "due_counts": selectors.caseload_due_counts(request.user, worker=worker),
+        "due_counts": overview.due_counts,
     }
-    if sees_all_cases(request.user):
-        today = timezone.localdate()
-        context["team"] = list(selectors.team_caseloads(request.user))
-        context["contract"] = (
-            contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
-        )
-        if context["contract"]:
-            c = context["contract"]
-            context["contract_cases"] = Case.objects.filter(contract=c).count()
+    if with_team:
+        context["team"] = overview.team
+        context["contract"] = overview.contract
+        if overview.contract:
+            context["contract_cases"] = overview.contract.case_count  # type: ignore[attr-defined]
     return render(request, "cases/caseload.html", context)
 
 

@@ -239,17 +239,30 @@ def _cases_for(worker, n):
             case.flags.create(message=f"flag {i}")
 
 
+@pytest.mark.parametrize("role", ["worker", "manager"])
 @pytest.mark.parametrize("page_size", [10, 25, 100])
-def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_queries, page_size):
-    _cases_for(cast.worker, 30)
-    client = client_for(cast.worker)
+def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_queries, page_size, role):
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(caseload_target=40)
+    _cases_for(cast.worker, 60)
+    _cases_for(cast.colleague, 50)
+    Case.objects.filter(lead_worker=cast.colleague).update(contract=contract)
+    user = cast.worker if role == "worker" else cast.manager
+    client = client_for(user)
     client.get("/cases/")  # the session is saved once
-    # 6 as before, + the audit row naming the cases shown (issue 15), + the village filter's choices
-    # and the overdue / due-today counts (issue 14).
-    with django_assert_num_queries(9):
+    # Session, user; the page's figures in one statement (count, overdue / due-today counts, the village
+    # filter's choices; a manager's team table and running contract too); the page's rows with their open
+    # flags; the audit row naming the cases shown (issue 15); the bell.
+    with django_assert_num_queries(6):
         response = client.get(f"/cases/?per_page={page_size}")
     assert response.status_code == 200
-    assert len(response.context["cases"]) == min(page_size, 31)
+    total = 61 if role == "worker" else 111  # + the cast's own case
+    assert len(response.context["cases"]) == min(page_size, total)
+    assert response.context["page"].paginator.count == total
+    if role == "manager":
+        assert {w.username: w.open_cases for w in response.context["team"]}[cast.colleague.username] == 50
+        assert response.context["contract_cases"] == Case.objects.filter(contract=contract).count() >= 50
 
 
 @pytest.mark.parametrize("page_size", [10, 25, 100])
