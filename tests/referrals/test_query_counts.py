@@ -1,4 +1,4 @@
-"""Referral submission (POST /api/v1/referrals/ with a real token) in a pinned number of statements,
+"""The triage queue in a pinned number of statements whatever its length, and referral submission (POST /api/v1/referrals/ with a real token) in a pinned number of statements,
 whatever the number of on-duty staff an immediate referral tells: each of them gets the in-app
 notification and, after commit, one email task in the outbox."""
 
@@ -12,7 +12,7 @@ from accounts.models import Role
 from core.models import OutboxMessage
 from notifications.models import Notification, NotificationPreference
 from referrals.models import Referral
-from tests.factories import UserFactory
+from tests.factories import ReferralFactory, UserFactory
 from tests.referrals.test_referrals import _api_body
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,17 @@ def test_immediate_submission_tells_every_on_duty_worker_in_constant_queries(
     assert sorted(m.args[0] for m in emails if m.task_name.endswith("send_notification_email")) == sorted(
         told.filter(user_id__in=with_email).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.parametrize("waiting", [10, 25, 100])
+def test_triage_queue_queries_are_pinned(cast, client_for, django_assert_num_queries, waiting):
+    for _ in range(waiting):
+        ReferralFactory(location=cast.village, referrer_member=cast.referrer.member)
+    client = client_for(cast.manager)
+    client.get("/referrals/queue/")  # the session is saved once
+    # session, user, the queue with its places and referrers (one query), the audit row naming the
+    # referrals shown, the bell
+    with django_assert_num_queries(5):
+        response = client.get("/referrals/queue/")
+    assert response.status_code == 200
+    assert len(response.context["queue"]) == waiting
