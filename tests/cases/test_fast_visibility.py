@@ -277,3 +277,25 @@ def test_case_api_list_queries_are_constant(cast, api_for, django_assert_num_que
     assert response.status_code == 200
     assert response.json()["count"] == 31
     assert len(response.json()["results"]) == min(page_size, 31)
+
+
+@pytest.mark.parametrize("entries", [10, 25, 100])
+def test_case_page_queries_are_constant(cast, client_for, django_assert_num_queries, entries):
+    from tests.factories import ActivityFactory
+
+    case = cast.case
+    for i in range(entries):
+        ActivityFactory(case=case, recorded_by=cast.worker)
+        if i % 5 == 0:
+            services.flag_add(actor=cast.worker, case=case, message=f"注意 {i}")
+    services.case_team_add(actor=cast.manager, case=case, user=cast.colleague)
+    client = client_for(cast.worker)
+    client.get(f"/cases/{case.pk}/")  # the session is saved once
+    # session, user, the case; one INSERT auditing the case and the child; the flags (the timeline's and
+    # the open ones); the timeline's activities, risk changes, history, referral, pledge requests and group
+    # sessions; the links' visibility check and multi-agency case; may change; the bell; household; team.
+    with django_assert_num_queries(17):
+        response = client.get(f"/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert len(response.context["flags"]) == len(range(0, entries, 5))
+    assert sum(1 for e in response.context["timeline"] if e.kind == "activity") >= entries
