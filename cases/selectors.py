@@ -194,7 +194,7 @@ class CaseloadOverview:
     today: int
     villages: list[Location]
     count: int  # of the filtered list, at most CASELOAD_COUNT_BOUND + 1
-    team: list[User] | None = None  # managers: each worker's open and high-risk cases
+    team: list[TeamMember] | None = None  # managers: each worker's open and high-risk cases
     contract: Contract | None = None  # managers: the current contract, ``case_count`` its number of cases
 
     @property
@@ -311,20 +311,37 @@ def _open_cases_per_lead(user: User) -> QuerySet[Any, dict[str, Any]]:
     )
 
 
-def _team_table(workers: list[dict[str, Any]], counts: list[dict[str, Any]]) -> list[User]:
+@dataclass(frozen=True)
+class TeamMember:
+    """A row of the managers' team table (a plain value: a city's team is a thousand rows)."""
+
+    pk: int
+    username: str
+    full_name: str
+    open_cases: int
+    high_risk: int
+
+    def __str__(self) -> str:  # as User.__str__
+        return self.full_name or self.username
+
+
+def _team_table(workers: list[dict[str, Any]], counts: list[dict[str, Any]]) -> list[TeamMember]:
     """Each worker (by username) with their counts, most open cases first (the sort is stable)."""
     per_lead = {c["lead"]: c for c in counts}
-    team = []
-    for w in workers:
-        member = User(pk=w["id"], username=w["username"], full_name=w["full_name"])
-        found = per_lead.get(w["id"], {})
-        member.open_cases = found.get("open_cases", 0)  # type: ignore[attr-defined]
-        member.high_risk = found.get("high_risk", 0)  # type: ignore[attr-defined]
-        team.append(member)
-    return sorted(team, key=lambda m: -m.open_cases)  # type: ignore[attr-defined]
+    team = [
+        TeamMember(
+            w["id"],
+            w["username"],
+            w["full_name"],
+            per_lead.get(w["id"], {}).get("open_cases", 0),
+            per_lead.get(w["id"], {}).get("high_risk", 0),
+        )
+        for w in workers
+    ]
+    return sorted(team, key=lambda m: -m.open_cases)
 
 
-def team_caseloads(user: User) -> list[User]:
+def team_caseloads(user: User) -> list[TeamMember]:
     """Managers: each worker with the number of open cases they lead and how many are high risk."""
     workers = case_workers_for(user).order_by("username")
     row = one_row(
