@@ -55,6 +55,31 @@ def audit_log(
     )
 
 
+def audit_log_each(*, action: str, objs: Iterable[models.Model], request: Any = None) -> list[AuditEntry]:
+    """``audit_log`` of one action on each of ``objs`` (a case and its child), in one INSERT."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    request = request or current_request()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    address = client_address(request)
+    return AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                user_id=user.pk if user else None,
+                username=(user.get_username() if user else "")[:150],
+                action=action,
+                object_type=(obj._meta.model_name or "")[:50],
+                object_id=str(obj.pk)[:64],
+                ip_address=address,
+                detail={},
+            )
+            for obj in objs
+        ]
+    )
+
+
 def audit_read(
     request: Any,
     objects_or_ids: Iterable[Any],

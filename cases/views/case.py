@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,12 +38,11 @@ from cases.permissions import (
     may_read_sensitive,
     sees_all_cases,
 )
-from core.audit import audit_log, audit_read
+from core.audit import audit_log, audit_log_each, audit_read
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.pagination import BoundedPaginator
-from core.permissions import contracts_visible_to
 
 CASELOAD_PAGE_SIZES = ("10", "25", "50", "100")
 
@@ -68,12 +69,22 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in CASELOAD_PAGE_SIZES else 50
-    form = CaseloadFilterForm(request.GET, villages=selectors.caseload_villages(request.user, worker=worker))
+    with_team = sees_all_cases(request.user)
+    # The page's figures (due counts, the village filter's choices, the count, a manager's team table
+    # and contract) are one statement, counted with the village asked for; the form then checks that
+    # village against the choices (not one of them: reported, ignored and the list counted again).
+    village = request.GET.get("village", "")
+    asked = replace(CaseloadFilterForm(request.GET).filters(), village=int(village) if village.isdigit() else None)
+    overview = selectors.caseload_overview(request.user, worker=worker, filters=asked, with_team=with_team)
+    form = CaseloadFilterForm(request.GET, villages=overview.villages)
     filters = form.filters()
-    page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker, filters=filters), per_page).get_page(
-        request.GET.get("page")
+    rows = selectors.caseload_for(
+        request.user, worker=worker, filters=filters, count=overview.count if filters == asked else None
     )
+    page = BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
     cases = list(page)
+    for case in cases:
+        case.open_flags = selectors.open_flags(case)
     # one row naming the cases shown; a search is marked as one (its words are not kept: they may be a name)
     audit_read(request, cases, "case", {"page": "caseload", "search": bool(filters.query)})
     context: dict[str, Any] = {
@@ -87,17 +98,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filtered": any((filters.status, filters.risk, filters.village, filters.due, filters.query)),
         "sort": filters.sort,
         "sort_columns": CASELOAD_SORT_COLUMNS,
-        "due_counts": selectors.caseload_due_counts(request.user, worker=worker),
+        "due_counts": overview.due_counts,
     }
-    if sees_all_cases(request.user):
-        today = timezone.localdate()
-        context["team"] = list(selectors.team_caseloads(request.user))
-        context["contract"] = (
-            contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
-        )
-        if context["contract"]:
-            c = context["contract"]
-            context["contract_cases"] = Case.objects.filter(contract=c).count()
+    if with_team:
+        context["team"] = overview.team
+        context["contract"] = overview.contract
+        if overview.contract:
+            context["contract_cases"] = overview.contract.case_count  # type: ignore[attr-defined]
     return render(request, "cases/caseload.html", context)
 
 
@@ -105,13 +112,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=case, request=request)
-    audit_log(action=AuditAction.VIEW, obj=case.child, request=request)
+    audit_log_each(action=AuditAction.VIEW, objs=[case, case.child], request=request)  # one INSERT
+    prefetch_related_objects([case], "flags")  # the timeline's flags and the open ones: one query
     context = {
         "case": case,
         "child": case.child,
         "household": case.child.household.all(),
-        "flags": case.flags.filter(resolved_at__isnull=True),
+        "flags": [flag for flag in case.flags.all() if flag.resolved_at is None],
         "team": case.team.all(),
         "timeline": selectors.case_timeline(request.user, case),
         "case_links": selectors.case_links(request.user, case),
