@@ -727,7 +727,7 @@ def _access_log(cast, n: int) -> None:
 
 # page -> (who, how battery.rows are made, the context key of the battery.rows, the pinned number of queries)
 LIST_PAGES = {
-    "/cases/?per_page=100": ("worker", _more_cases, "cases", 9),
+    "/cases/?per_page=100": ("worker", _more_cases, "cases", 6),
     "/cases/search/?q=儿童": ("worker", _more_cases, "results", 6),
     "/cases/approvals/": ("manager", _submitted, "assessments", 6),
     "/cases/transfers/": ("manager", _transfers, "transfers", 5),
