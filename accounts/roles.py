@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.project_apps import PROJECT_APPS
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -78,21 +80,7 @@ def may_lead_cases(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_role(*CASE_WORKERS, Role.ADMIN)
 
 
-ROLE_APPS = (
-    "core",
-    "accounts",
-    "organisations",
-    "alliance",
-    "cases",
-    "referrals",
-    "resources",
-    "programmes",
-    "registry",
-    "multiagency",
-    "workforce",
-    "notifications",
-    "reports",
-)
+ROLE_APPS = PROJECT_APPS
 
 
 def collected_role_permissions() -> dict[str, set[str]]:
