@@ -18,7 +18,7 @@ from cases.models import Case
 from core.api_fields import PHONE_RE
 from core.audit import audit_log
 from core.models import AuditAction
-from core.services import model_update
+from core.services import model_create, model_update
 from notifications.services import notify
 
 
@@ -36,10 +36,7 @@ def member_create(*, actor: User, **fields: Any) -> Member:
         fields.pop("organisation", None)
         fields["organisation_id"] = actor.organisation_id
     member = Member(**fields)
-    member.full_clean()
-    member.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=member)
-    return member
+    return model_create(actor=actor, obj=member)
 
 
 @transaction.atomic
@@ -110,10 +107,7 @@ def volunteer_log_create(
     if not (0 < minutes <= 24 * 60):
         raise ValidationError({"minutes": _("Minutes must be between 1 and 1440.")})
     log = VolunteerLog(member=member, case=case, date=date, minutes=minutes, note=note.strip()[:5000])
-    log.full_clean()
-    log.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=log, detail={"case": case.pk})
-    return log
+    return model_create(actor=actor, obj=log, detail={"case": case.pk})
 
 
 @transaction.atomic

@@ -23,3 +23,11 @@ def model_update(*, actor: Any, obj: M, fields: dict[str, Any]) -> M:
         obj.save(update_fields=[*changed, *extra])
         audit_log(action=AuditAction.UPDATE, user=actor, obj=obj, detail={"fields": sorted(changed)})
     return obj
+
+
+def model_create(*, actor: Any, obj: M, detail: dict[str, Any] | None = None) -> M:
+    """Validate, save and audit a new record (``model_update``'s twin for a record not saved yet)."""
+    obj.full_clean()
+    obj.save()
+    audit_log(action=AuditAction.CREATE, user=actor, obj=obj, detail=detail)
+    return obj

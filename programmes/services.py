@@ -20,7 +20,7 @@ from cases.choices import CaseStatus
 from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction, Location
-from core.services import model_update
+from core.services import model_create, model_update
 from notifications.services import notify
 from programmes import roster
 from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession, PupilProfile, TutorNote
@@ -341,10 +341,7 @@ def pupil_profile_save(
     if created:
         for name, value in fields.items():
             setattr(profile, name, value)
-        profile.full_clean()
-        profile.save()
-        audit_log(action=AuditAction.CREATE, user=actor, obj=profile, detail={"case": case.pk})
-        return profile
+        return model_create(actor=actor, obj=profile, detail={"case": case.pk})
     return model_update(actor=actor, obj=profile, fields=fields)
 
 

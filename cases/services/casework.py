@@ -26,6 +26,7 @@ from cases.permissions import check_case_action
 from cases.services.case import case_close
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_create
 
 DOMAINS = ("safety", "health", "education", "economic", "psychological", "family")
 
@@ -151,10 +152,7 @@ def careplan_action_add(
         actor_name=actor_name.strip()[:100],
         due_on=due_on,
     )
-    action.full_clean()
-    action.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=action, detail={"case": plan.case_id})
-    return action
+    return model_create(actor=actor, obj=action, detail={"case": plan.case_id})
 
 
 @transaction.atomic
