@@ -7,7 +7,6 @@ from typing import Any
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
@@ -16,9 +15,9 @@ from accounts.models import Role
 from alliance import services
 from alliance.models import Event, EventKind, Member, MemberKind, Sector, VolunteerLog
 from alliance.permissions import events_visible_to, is_staff, members_visible_to, volunteer_logs_visible_to
-from cases.apis import VisibleCaseField, case_id_filter
+from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
-from cases.permissions import case_scope, get_case_for_user
+from cases.permissions import case_scope
 from core.api_fields import PHONE_VALIDATOR, not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.models import Location
@@ -100,12 +99,7 @@ class EventSerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today(days=366)]}}
 
     def validate_case(self, case: Case | None) -> Case | None:
-        if case is None:
-            return None
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return None if case is None else case_in_body(self, case)
 
 
 class EventFilter(django_filters.FilterSet):
@@ -148,10 +142,7 @@ class VolunteerLogSerializer(serializers.ModelSerializer):
             if services.assignment_for_volunteer(user, case.pk) is None:
                 raise serializers.ValidationError(_("You are not assigned to this visit."))
             return case
-        try:
-            return get_case_for_user(user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return case_in_body(self, case)
 
 
 class VolunteerLogFilter(django_filters.FilterSet):

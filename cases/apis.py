@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -39,13 +40,13 @@ from cases.models import (
 from cases.models.transfer import TransferConsent
 from cases.permissions import (
     CASE_ROW_RELATIONS,
+    CaseAction,
     activities_visible_to,
     case_scope,
     check_works_on_cases,
     get_case_for_user,
     get_transfer_for_user,
     holds_many_grants,
-    may_act_on_case,
     sees_all_cases,
     transfers_visible_to,
 )
@@ -78,6 +79,22 @@ class VisibleCaseField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return Case.objects.none()
         return self.scope(request.user) if self.scope else case_scope(request.user)
+
+
+def case_in_body(
+    serializer: serializers.Serializer, case: Case, action: CaseAction = "view", refused: str | None = None
+) -> Case:
+    """A case named in a request body, read through the cases policy: one the caller may not see is
+    "No such case." (400, the answer for a missing one); one they see but may not ``action`` is
+    ``refused`` (400), or 403 when no ``refused`` is given."""
+    try:
+        return get_case_for_user(serializer.context["request"].user, case.pk, action)
+    except Http404:
+        raise serializers.ValidationError(_("No such case.")) from None
+    except PermissionDenied:
+        if refused is None:
+            raise
+        raise serializers.ValidationError(refused) from None
 
 
 def case_id_filter() -> django_filters.NumberFilter:
@@ -456,14 +473,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
-        user = self.context["request"].user
-        try:
-            case = get_case_for_user(user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
-        if not may_act_on_case(user, case, "change"):
-            raise serializers.ValidationError(_("You may not add to this case."))
-        return case
+        return case_in_body(self, case, "change", refused=_("You may not add to this case."))
 
 
 class ActivityFilter(django_filters.FilterSet):

@@ -21,9 +21,9 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from alliance.models import Member
-from cases.apis import VisibleCaseField, case_id_filter
+from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
-from cases.permissions import cases_visible_to, get_case_for_user
+from cases.permissions import cases_visible_to
 from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
@@ -378,10 +378,7 @@ class ParentCallSerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk, for_change=True)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return case_in_body(self, case, "change")
 
 
 class ParentCallFilter(django_filters.FilterSet):

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -17,9 +16,8 @@ from rest_framework.response import Response
 
 from alliance.models import Member
 from alliance.permissions import members_visible_to
-from cases.apis import VisibleCaseField
+from cases.apis import VisibleCaseField, case_in_body
 from cases.models import Case
-from cases.permissions import get_case_for_user
 from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from resources import services
@@ -125,12 +123,7 @@ class PledgeRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "requested_on"]
 
     def validate_case(self, case: Case) -> Case:
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk, action="change")
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
-        except PermissionDenied:
-            raise serializers.ValidationError(_("You may not add to this case.")) from None
+        return case_in_body(self, case, "change", refused=_("You may not add to this case."))
 
 
 @extend_schema_serializer(component_name="PledgeRequestForMember")
