@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -70,17 +70,34 @@ def assessment_save(
     return assessment
 
 
+Decided = TypeVar("Decided", Assessment, ClosureRequest)
+
+
+def _decided(actor: User, record: Decided, *, approve: bool, comment: str, say_why: str, not_submitted: str) -> Decided:
+    """A supervisor's decision on what a worker submitted, locked and marked approved or returned: only
+    one who may approve on its case (403); a return says why; only a submitted record is decided."""
+    check_case_action(actor, record.case, "approve")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": say_why})
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.status != ApprovalStatus.SUBMITTED:
+        raise ValidationError(not_submitted)
+    record.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    return record
+
+
 @transaction.atomic
 def assessment_decide(*, actor: User, assessment: Assessment, approve: bool, comment: str = "") -> Assessment:
     """A supervisor approves (the case becomes active at the assessed risk) or returns the assessment,
     saying why (a return without a reason is refused)."""
-    check_case_action(actor, assessment.case, "approve")
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the assessment goes back, so the worker knows what to change.")})
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.status != ApprovalStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted assessment can be approved or returned."))
-    assessment.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    assessment = _decided(
+        actor,
+        assessment,
+        approve=approve,
+        comment=comment,
+        say_why=_("Say why the assessment goes back, so the worker knows what to change."),
+        not_submitted=_("Only a submitted assessment can be approved or returned."),
+    )
     assessment.approved_by = actor if approve else None
     assessment.approved_at = timezone.now() if approve else None
     assessment.review_comment = comment.strip()[:2000]
@@ -194,13 +211,14 @@ def closure_request_create(
 @transaction.atomic
 def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comment: str = "") -> ClosureRequest:
     """A supervisor closes the case as requested, or returns the request saying why."""
-    check_case_action(actor, request.case, "approve")
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the closure goes back, so the worker knows what to change.")})
-    request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ApprovalStatus.SUBMITTED:
-        raise ValidationError(_("This request was already decided."))
-    request.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    request = _decided(
+        actor,
+        request,
+        approve=approve,
+        comment=comment,
+        say_why=_("Say why the closure goes back, so the worker knows what to change."),
+        not_submitted=_("This request was already decided."),
+    )
     request.decided_by, request.decided_at, request.comment = actor, timezone.now(), comment.strip()[:2000]
     request.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
     if approve:
