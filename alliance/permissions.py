@@ -11,27 +11,21 @@ from accounts.models import Role
 from accounts.roles import PROJECT_STAFF
 from alliance.models import Event, Member, VolunteerLog
 
+# What project staff do with the Alliance: its members, meetings and volunteers' logs.
+_STAFF_PERMISSIONS = [
+    "alliance.view_member",
+    "alliance.add_member",
+    "alliance.change_member",
+    "alliance.view_event",
+    "alliance.add_event",
+    "alliance.change_event",
+    "alliance.view_volunteerlog",
+    "alliance.add_volunteerlog",
+]
+
 ROLE_PERMISSIONS = {
-    Role.MANAGER: [
-        "alliance.view_member",
-        "alliance.add_member",
-        "alliance.change_member",
-        "alliance.view_event",
-        "alliance.add_event",
-        "alliance.change_event",
-        "alliance.view_volunteerlog",
-        "alliance.add_volunteerlog",
-    ],
-    Role.SOCIAL_WORKER: [
-        "alliance.view_member",
-        "alliance.add_member",
-        "alliance.change_member",
-        "alliance.view_event",
-        "alliance.add_event",
-        "alliance.change_event",
-        "alliance.view_volunteerlog",
-        "alliance.add_volunteerlog",
-    ],
+    Role.MANAGER: _STAFF_PERMISSIONS,
+    Role.SOCIAL_WORKER: _STAFF_PERMISSIONS,
     Role.VOLUNTEER: ["alliance.add_volunteerlog"],
 }
 
