@@ -21,7 +21,7 @@ from alliance.permissions import get_member_for_user, is_staff, members_visible_
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
 from core.flash import flash_outcome
-from core.forms import save_form
+from core.forms import date_or_error, save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import Location
 
@@ -136,22 +136,12 @@ def visit_log(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             case=case,
             minutes=_minutes(typed["minutes"]),
             note=typed["note"],
-            date=_visit_date(typed["date"]),
+            date=date_or_error(typed["date"], "date", _("Give the date of the visit."), default=timezone.localdate()),
         )
     except ValidationError as exc:
         return _my_visits_page(request, failed={"case_id": case.pk, **typed, "errors": exc.messages})
     messages.success(request, _("Visit logged. Thank you."))
     return redirect("alliance:my-visits")
-
-
-def _visit_date(text: str) -> Any:
-    try:
-        parsed = parse_date(text) if text else timezone.localdate()
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError({"date": _("Give the date of the visit.")})
-    return parsed
 
 
 @login_required

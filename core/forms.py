@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -9,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.dateparse import parse_date
 
 
 def add_validation_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -48,3 +50,15 @@ def save_form(
     if success:
         messages.success(request, success)
     return Saved(result)
+
+
+def date_or_error(text: str, field: str, message: str, *, default: dt.date | None = None) -> dt.date:
+    """A date typed by hand (``YYYY-MM-DD``): blank is ``default``; blank without one, or a date that is
+    not one (``2026-02-30`` included), is a ``ValidationError`` on ``field`` saying ``message``."""
+    try:
+        parsed = parse_date(text) if text else default
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError({field: message})
+    return parsed

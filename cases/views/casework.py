@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +37,7 @@ from cases.permissions import (
 from cases.services import casework as work
 from core.audit import audit_read
 from core.flash import flash_outcome
+from core.forms import date_or_error
 from core.http_types import AuthenticatedHttpRequest
 
 
@@ -86,7 +86,7 @@ def assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 case=case,
                 submit="submit" in request.POST,
-                assessed_on=_date_or_error(values["assessed_on"]),
+                assessed_on=date_or_error(values["assessed_on"], "assessed_on", _("Give the date of the assessment.")),
                 risk_level=values["risk_level"],
                 summary=values["summary"],
                 **{d: values[d] for d in work.DOMAINS},
@@ -132,16 +132,6 @@ ASSESSMENT_FIELDS = (
 )
 
 
-def _date_or_error(text: str) -> dt.date:
-    try:
-        parsed = parse_date(text) if text else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError({"assessed_on": _("Give the date of the assessment.")})
-    return parsed
-
-
 @login_required
 @require_POST
 def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id: int) -> HttpResponse:
@@ -174,9 +164,7 @@ def assessment_decide(request: AuthenticatedHttpRequest, pk: int, assessment_id:
 def careplan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
     with flash_outcome(request, _("Care plan saved.")):
-        review_on = parse_date(request.POST.get("review_on", "") or "")
-        if review_on is None:
-            raise ValidationError({"review_on": _("Give a review date.")})
+        review_on = date_or_error(request.POST.get("review_on", ""), "review_on", _("Give a review date."))
         work.careplan_save(actor=request.user, case=case, goals=request.POST.get("goals", ""), review_on=review_on)
     return redirect("cases:detail", pk=case.pk)
 
@@ -189,9 +177,7 @@ def careplan_action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     with flash_outcome(request, _("Action added.")):
         if plan is None:
             raise ValidationError(_("Write the care plan's goals first."))
-        due_on = parse_date(request.POST.get("due_on", "") or "")
-        if due_on is None:
-            raise ValidationError({"due_on": _("Give a due date.")})
+        due_on = date_or_error(request.POST.get("due_on", ""), "due_on", _("Give a due date."))
         work.careplan_action_add(
             actor=request.user,
             plan=plan,
