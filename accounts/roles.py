@@ -75,6 +75,11 @@ def case_workers_for(user: Any) -> QuerySet[User]:
     return case_workers(getattr(user, "organisation_id", None) or 0)
 
 
+def is_project_staff(user: Any) -> bool:
+    """An active admin, manager or social worker; False for an anonymous user."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROJECT_STAFF))
+
+
 def may_lead_cases(user: User | None) -> bool:
     """An active social worker or manager; an admin too (who may open a case for themselves)."""
     return user is not None and user.is_active and user.has_role(*CASE_WORKERS, Role.ADMIN)

@@ -12,9 +12,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
 from accounts.models import Role
+from accounts.roles import is_project_staff
 from alliance import services
 from alliance.models import Event, EventKind, Member, MemberKind, Sector, VolunteerLog
-from alliance.permissions import events_visible_to, is_staff, members_visible_to, volunteer_logs_visible_to
+from alliance.permissions import events_visible_to, members_visible_to, volunteer_logs_visible_to
 from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
 from cases.permissions import case_scope
@@ -26,7 +27,7 @@ from core.models import Location
 class StaffGate:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not is_staff(request.user):
+        if not is_project_staff(request.user):
             raise PermissionDenied
 
 
@@ -172,7 +173,7 @@ class VolunteerLogViewSet(
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not (is_staff(request.user) or request.user.has_role(Role.VOLUNTEER)):
+        if not (is_project_staff(request.user) or request.user.has_role(Role.VOLUNTEER)):
             raise PermissionDenied
 
     def get_queryset(self) -> QuerySet[VolunteerLog]:

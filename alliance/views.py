@@ -14,10 +14,11 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.roles import is_project_staff
 from alliance import selectors, services
 from alliance.forms import EventForm, MemberForm
 from alliance.models import Sector, VolunteerAssignment
-from alliance.permissions import get_member_for_user, is_staff, members_visible_to
+from alliance.permissions import get_member_for_user, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
 from core.flash import flash_outcome
@@ -29,7 +30,7 @@ from core.models import Location
 @login_required
 @require_GET
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
     members = selectors.member_directory(request.user, **filters)[:300]
@@ -45,7 +46,7 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     form = MemberForm(request.POST or None)
     if save_form(request, form, services.member_create, _("Member added.")):
@@ -56,7 +57,7 @@ def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def events(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +200,7 @@ def member_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     from alliance.importer import parse_roster
 
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     context: dict = {}
     if request.method == "POST" and request.POST.get("confirm"):
@@ -274,7 +275,7 @@ def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     from core.exports import export_response
     from core.models import AuditAction
 
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
     members = selectors.member_directory(request.user, **filters)
@@ -308,7 +309,7 @@ def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 def conference_agreement(request: AuthenticatedHttpRequest, event_id: int) -> HttpResponse:
     from alliance.permissions import events_visible_to
 
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     event = events_visible_to(request.user).filter(pk=event_id).first()
     if event is None:

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.roles import is_project_staff
 from alliance.models import Member
 from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
@@ -33,7 +34,6 @@ from programmes.models import CallKind, Enrolment, ParentCall, Programme, Progra
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
-    is_staff,
     may_run_programme,
     programmes_visible_to,
     roster_ids_visible_to,
@@ -55,7 +55,7 @@ def _actor(request: Request) -> User:
 class StaffGate:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not is_staff(request.user):
+        if not is_project_staff(request.user):
             raise PermissionDenied
 
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from accounts.roles import MANAGERS, PROJECT_STAFF
+from accounts.roles import MANAGERS, is_project_staff
 from resources.models import Pledge, PledgeRequest
 
 ROLE_PERMISSIONS = {
@@ -34,10 +34,6 @@ ROLE_PERMISSIONS = {
 }
 
 
-def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
-
-
 def is_pledger(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.PLEDGER) and user.member_id
@@ -46,7 +42,7 @@ def is_pledger(user: Any) -> bool:
 
 def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
     base = Pledge.objects.select_related("member", "member__location")
-    if is_staff(user):
+    if is_project_staff(user):
         return base if user.has_role(Role.ADMIN) else base.filter(member__organisation_id=user.organisation_id)
     if is_pledger(user):
         return base.filter(member_id=user.member_id)
@@ -74,7 +70,7 @@ PledgeRequestAction = Literal["view", "answer", "cancel"]
 def may_act_on_pledge_request(user: Any, request: PledgeRequest, action: PledgeRequestAction) -> bool:
     """Who sees a request may view it and answer it (accept, decline, fulfil: the services check that
     the answer comes from the member asked); only project staff cancel a request."""
-    return action != "cancel" or is_staff(user)
+    return action != "cancel" or is_project_staff(user)
 
 
 def get_pledge_request_for_user(user: Any, pk: Any, action: PledgeRequestAction = "view") -> PledgeRequest:
@@ -91,7 +87,7 @@ def get_pledge_request_for_user(user: Any, pk: Any, action: PledgeRequestAction 
 
 def requests_visible_to(user: Any) -> QuerySet[PledgeRequest]:
     base = PledgeRequest.objects.select_related("pledge", "pledge__member")
-    if is_staff(user):
+    if is_project_staff(user):
         from cases.permissions import cases_visible_to
 
         return base.filter(case__in=cases_visible_to(user).values("pk"))
