@@ -25,6 +25,8 @@ from core.models import Location
 
 
 class StaffGate:
+    """Project staff only (403 for anyone else), checked before anything is read."""
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if not is_project_staff(request.user):

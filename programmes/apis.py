@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.roles import is_project_staff
+from alliance.apis import StaffGate
 from alliance.models import Member
 from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
@@ -50,13 +50,6 @@ def _actor(request: Request) -> User:
     if not isinstance(user, User):  # StaffGate lets only signed-in staff through
         raise PermissionDenied
     return user
-
-
-class StaffGate:
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not is_project_staff(request.user):
-            raise PermissionDenied
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
