@@ -104,9 +104,11 @@ def case_id_filter() -> django_filters.NumberFilter:
 
 
 class StaffOnly:
-    """Roles that never see case files get 403 on these endpoints; hidden objects are 404."""
+    """Roles that never see case files get 403 on these endpoints, before anything is read; hidden
+    objects are 404."""
 
-    def check_staff(self, request: Request) -> None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
         check_works_on_cases(request.user)
 
 
@@ -294,10 +296,6 @@ class CaseViewSet(
         # + one query for the page's entitlements (prefetch), whatever the page size.
         return ids.select_related(*CASE_ROW_RELATIONS).prefetch_related("entitlements")
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
-
     def get_object(self) -> Case:
         case = get_case_for_user(self.request.user, self.kwargs["pk"])
         return case
@@ -419,10 +417,6 @@ class TransferViewSet(
     ordering_fields = ["proposed_on", "id"]
     queryset = CaseTransfer.objects.none()
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
-
     def get_queryset(self) -> QuerySet[CaseTransfer]:
         return transfers_visible_to(self.request.user).order_by("-proposed_on", "-pk")
 
@@ -496,10 +490,6 @@ class ActivityViewSet(
     filterset_class = ActivityFilter
     ordering_fields = ["date", "id"]
     queryset = Activity.objects.none()
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
 
     def get_queryset(self) -> QuerySet[Activity]:
         return activities_visible_to(self.request.user).order_by("-date", "-pk")

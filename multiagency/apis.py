@@ -18,8 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from cases.apis import VisibleCaseField
-from cases.permissions import check_works_on_cases
+from cases.apis import StaffOnly, VisibleCaseField
 from core.api_mixins import AuditedReadMixin
 from multiagency import services
 from multiagency.models import (
@@ -291,15 +290,16 @@ class MilestoneAddSerializer(serializers.Serializer):
 
 
 class JointCaseViewSet(
-    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin,
+    StaffOnly,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = JointCaseSerializer
     queryset = JointCase.objects.none()
     audit_object_type = "jointcase"
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        check_works_on_cases(request.user)
 
     def get_queryset(self) -> QuerySet[JointCase]:
         return joint_cases_visible_to(self.request.user)
