@@ -22,10 +22,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import is_project_staff
+from core.permissions import one_or_404
 from programmes.models import Programme, ProgrammeSession
 
 ROLE_PERMISSIONS = {
@@ -74,10 +74,7 @@ def may_run_programme(user: Any, programme: Programme) -> bool:
 
 
 def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Programme:
-    try:
-        programme = programmes_visible_to(user).get(pk=pk)
-    except (Programme.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    programme = one_or_404(programmes_visible_to(user), pk=pk)
     if for_change and not may_run_programme(user, programme):
         raise PermissionDenied
     return programme
@@ -93,10 +90,7 @@ def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
 
 
 def get_session_for_user(user: Any, pk: Any, *, for_change: bool = False) -> ProgrammeSession:
-    try:
-        session = sessions_visible_to(user).get(pk=pk)
-    except (ProgrammeSession.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    session = one_or_404(sessions_visible_to(user), pk=pk)
     if for_change and not may_run_programme(user, session.programme):
         raise PermissionDenied
     return session

@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import MANAGERS, is_project_staff
+from core.permissions import one_or_404
 from resources.models import Pledge, PledgeRequest
 
 ROLE_PERMISSIONS = {
@@ -76,10 +76,7 @@ def may_act_on_pledge_request(user: Any, request: PledgeRequest, action: PledgeR
 def get_pledge_request_for_user(user: Any, pk: Any, action: PledgeRequestAction = "view") -> PledgeRequest:
     """The request if the user may see it (staff: on their cases; a pledger: made of their promises),
     else 404; 403 if they may not do ``action``."""
-    try:
-        request = requests_visible_to(user).get(pk=pk)
-    except (PledgeRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    request = one_or_404(requests_visible_to(user), pk=pk)
     if not may_act_on_pledge_request(user, request, action):
         raise PermissionDenied
     return request
