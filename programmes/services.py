@@ -28,11 +28,15 @@ from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSess
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
 
 
+def _volunteers_only(members: Iterable[Member], field: str, message: str) -> None:
+    if any(not m.is_volunteer for m in members):
+        raise ValidationError({field: message})
+
+
 def _check_people(*, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
     if any(not u.is_active or u.effective_role not in PROJECT_STAFF for u in facilitators):
         raise ValidationError({"facilitators": _("Facilitators must be active staff.")})
-    if any(not m.is_volunteer for m in volunteers):
-        raise ValidationError({"volunteers": _("Every volunteer must be an Alliance volunteer.")})
+    _volunteers_only(volunteers, "volunteers", _("Every volunteer must be an Alliance volunteer."))
 
 
 @transaction.atomic
@@ -143,8 +147,7 @@ def _check_attendees(programme: Programme, attendees: list[Case], tutors: list[M
     strangers = [c.pk for c in attendees if c.pk not in enrolled]
     if strangers:
         raise ValidationError({"attendees": _("Only children on the programme's roster can be marked present.")})
-    if any(not m.is_volunteer for m in tutors):
-        raise ValidationError({"tutors": _("Every tutor must be an Alliance volunteer.")})
+    _volunteers_only(tutors, "tutors", _("Every tutor must be an Alliance volunteer."))
 
 
 @transaction.atomic
