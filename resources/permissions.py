@@ -13,23 +13,19 @@ from accounts.roles import MANAGERS, is_project_staff
 from core.permissions import one_or_404
 from resources.models import Pledge, PledgeRequest
 
+# What project staff do with Promise First: the promises and the requests made of them.
+_STAFF_PERMISSIONS = [
+    "resources.view_pledge",
+    "resources.add_pledge",
+    "resources.change_pledge",
+    "resources.view_pledgerequest",
+    "resources.add_pledgerequest",
+    "resources.change_pledgerequest",
+]
+
 ROLE_PERMISSIONS = {
-    Role.MANAGER: [
-        "resources.view_pledge",
-        "resources.add_pledge",
-        "resources.change_pledge",
-        "resources.view_pledgerequest",
-        "resources.add_pledgerequest",
-        "resources.change_pledgerequest",
-    ],
-    Role.SOCIAL_WORKER: [
-        "resources.view_pledge",
-        "resources.add_pledge",
-        "resources.change_pledge",
-        "resources.view_pledgerequest",
-        "resources.add_pledgerequest",
-        "resources.change_pledgerequest",
-    ],
+    Role.MANAGER: _STAFF_PERMISSIONS,
+    Role.SOCIAL_WORKER: _STAFF_PERMISSIONS,
     Role.PLEDGER: ["resources.view_pledge", "resources.change_pledge", "resources.view_pledgerequest"],
 }
 
