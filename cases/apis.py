@@ -478,7 +478,7 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["case", "kind", "sensitive"]
 
 
-class ActivityViewSet(
+class StaffListCreateViewSet(
     AuditedReadMixin,
     StaffOnly,
     mixins.ListModelMixin,
@@ -486,6 +486,10 @@ class ActivityViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """List, read (both audited) and create, for those who work on cases only."""
+
+
+class ActivityViewSet(StaffListCreateViewSet):
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     ordering_fields = ["date", "id"]

@@ -12,14 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from cases.apis import StaffOnly, VisibleCaseField
-from core.api_mixins import AuditedReadMixin
+from cases.apis import StaffListCreateViewSet, VisibleCaseField
 from multiagency import services
 from multiagency.models import (
     CaseConference,
@@ -289,14 +288,7 @@ class MilestoneAddSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
-class JointCaseViewSet(
-    AuditedReadMixin,
-    StaffOnly,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class JointCaseViewSet(StaffListCreateViewSet):
     serializer_class = JointCaseSerializer
     queryset = JointCase.objects.none()
     audit_object_type = "jointcase"
