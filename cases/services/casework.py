@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from cases.models import Case, CaseStatus, ClosureCode, RiskChange, RiskLevel
@@ -73,15 +74,29 @@ def assessment_save(
 Decided = TypeVar("Decided", Assessment, ClosureRequest)
 
 
-def _decided(actor: User, record: Decided, *, approve: bool, comment: str, say_why: str, not_submitted: str) -> Decided:
+# What a supervisor is told: a return that does not say why; a record that no longer waits.
+_REFUSALS: dict[type[Assessment] | type[ClosureRequest], tuple[str, str]] = {
+    Assessment: (
+        gettext_noop("Say why the assessment goes back, so the worker knows what to change."),
+        gettext_noop("Only a submitted assessment can be approved or returned."),
+    ),
+    ClosureRequest: (
+        gettext_noop("Say why the closure goes back, so the worker knows what to change."),
+        gettext_noop("This request was already decided."),
+    ),
+}
+
+
+def _decided(actor: User, record: Decided, *, approve: bool, comment: str) -> Decided:
     """A supervisor's decision on what a worker submitted, locked and marked approved or returned: only
     one who may approve on its case (403); a return says why; only a submitted record is decided."""
+    say_why, not_submitted = _REFUSALS[type(record)]
     check_case_action(actor, record.case, "approve")
     if not approve and not comment.strip():
-        raise ValidationError({"comment": say_why})
+        raise ValidationError({"comment": _(say_why)})
     record = type(record).objects.select_for_update().get(pk=record.pk)
     if record.status != ApprovalStatus.SUBMITTED:
-        raise ValidationError(not_submitted)
+        raise ValidationError(_(not_submitted))
     record.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
     return record
 
@@ -90,14 +105,7 @@ def _decided(actor: User, record: Decided, *, approve: bool, comment: str, say_w
 def assessment_decide(*, actor: User, assessment: Assessment, approve: bool, comment: str = "") -> Assessment:
     """A supervisor approves (the case becomes active at the assessed risk) or returns the assessment,
     saying why (a return without a reason is refused)."""
-    assessment = _decided(
-        actor,
-        assessment,
-        approve=approve,
-        comment=comment,
-        say_why=_("Say why the assessment goes back, so the worker knows what to change."),
-        not_submitted=_("Only a submitted assessment can be approved or returned."),
-    )
+    assessment = _decided(actor, assessment, approve=approve, comment=comment)
     assessment.approved_by = actor if approve else None
     assessment.approved_at = timezone.now() if approve else None
     assessment.review_comment = comment.strip()[:2000]
@@ -211,14 +219,7 @@ def closure_request_create(
 @transaction.atomic
 def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comment: str = "") -> ClosureRequest:
     """A supervisor closes the case as requested, or returns the request saying why."""
-    request = _decided(
-        actor,
-        request,
-        approve=approve,
-        comment=comment,
-        say_why=_("Say why the closure goes back, so the worker knows what to change."),
-        not_submitted=_("This request was already decided."),
-    )
+    request = _decided(actor, request, approve=approve, comment=comment)
     request.decided_by, request.decided_at, request.comment = actor, timezone.now(), comment.strip()[:2000]
     request.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
     if approve:
