@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -39,13 +40,13 @@ from cases.models import (
 from cases.models.transfer import TransferConsent
 from cases.permissions import (
     CASE_ROW_RELATIONS,
+    CaseAction,
     activities_visible_to,
     case_scope,
     check_works_on_cases,
     get_case_for_user,
     get_transfer_for_user,
     holds_many_grants,
-    may_act_on_case,
     sees_all_cases,
     transfers_visible_to,
 )
@@ -80,6 +81,22 @@ class VisibleCaseField(serializers.PrimaryKeyRelatedField):
         return self.scope(request.user) if self.scope else case_scope(request.user)
 
 
+def case_in_body(
+    serializer: serializers.Serializer, case: Case, action: CaseAction = "view", refused: str | None = None
+) -> Case:
+    """A case named in a request body, read through the cases policy: one the caller may not see is
+    "No such case." (400, the answer for a missing one); one they see but may not ``action`` is
+    ``refused`` (400), or 403 when no ``refused`` is given."""
+    try:
+        return get_case_for_user(serializer.context["request"].user, case.pk, action)
+    except Http404:
+        raise serializers.ValidationError(_("No such case.")) from None
+    except PermissionDenied:
+        if refused is None:
+            raise
+        raise serializers.ValidationError(refused) from None
+
+
 def case_id_filter() -> django_filters.NumberFilter:
     """``?case=<id>``: a plain number, so a hidden case and a missing one both give an empty list
     (a model choice filter answers 400 for a missing id and 200 for a hidden one)."""
@@ -87,9 +104,11 @@ def case_id_filter() -> django_filters.NumberFilter:
 
 
 class StaffOnly:
-    """Roles that never see case files get 403 on these endpoints; hidden objects are 404."""
+    """Roles that never see case files get 403 on these endpoints, before anything is read; hidden
+    objects are 404."""
 
-    def check_staff(self, request: Request) -> None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
         check_works_on_cases(request.user)
 
 
@@ -277,10 +296,6 @@ class CaseViewSet(
         # + one query for the page's entitlements (prefetch), whatever the page size.
         return ids.select_related(*CASE_ROW_RELATIONS).prefetch_related("entitlements")
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
-
     def get_object(self) -> Case:
         case = get_case_for_user(self.request.user, self.kwargs["pk"])
         return case
@@ -402,10 +417,6 @@ class TransferViewSet(
     ordering_fields = ["proposed_on", "id"]
     queryset = CaseTransfer.objects.none()
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
-
     def get_queryset(self) -> QuerySet[CaseTransfer]:
         return transfers_visible_to(self.request.user).order_by("-proposed_on", "-pk")
 
@@ -456,14 +467,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
-        user = self.context["request"].user
-        try:
-            case = get_case_for_user(user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
-        if not may_act_on_case(user, case, "change"):
-            raise serializers.ValidationError(_("You may not add to this case."))
-        return case
+        return case_in_body(self, case, "change", refused=_("You may not add to this case."))
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -474,7 +478,7 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["case", "kind", "sensitive"]
 
 
-class ActivityViewSet(
+class StaffListCreateViewSet(
     AuditedReadMixin,
     StaffOnly,
     mixins.ListModelMixin,
@@ -482,14 +486,14 @@ class ActivityViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """List, read (both audited) and create, for those who work on cases only."""
+
+
+class ActivityViewSet(StaffListCreateViewSet):
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     ordering_fields = ["date", "id"]
     queryset = Activity.objects.none()
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
 
     def get_queryset(self) -> QuerySet[Activity]:
         return activities_visible_to(self.request.user).order_by("-date", "-pk")

@@ -29,6 +29,7 @@ from cases.models import (
     CaseUserObjectPermission,
     ClosureRequest,
 )
+from core.permissions import one_or_404
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -193,10 +194,7 @@ def get_case_for_user(user: Any, pk: Any, action: CaseAction = "view", *, for_ch
     but may not do ``action``. (``for_change=True`` is the older spelling of ``action="change"``.)"""
     if for_change:
         action = "change"
-    try:
-        case = cases_visible_to(user).get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    case = one_or_404(cases_visible_to(user), pk=pk)
     check_case_action(user, case, action)
     return case
 
@@ -248,10 +246,7 @@ def transfers_visible_to(user: Any) -> QuerySet[CaseTransfer]:
 def get_transfer_for_user(user: Any, pk: Any, action: TransferAction = "view") -> CaseTransfer:
     """The transfer if the user sees it, else 404; ``answer`` (accept, decline) is for the receiving
     organisation's managers (403 for the sender's)."""
-    try:
-        transfer = transfers_visible_to(user).get(pk=pk)
-    except (CaseTransfer.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    transfer = one_or_404(transfers_visible_to(user), pk=pk)
     if action == "answer" and not (
         sees_every_organisation(user) or transfer.to_organisation_id == user.organisation_id
     ):

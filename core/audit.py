@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core.middleware import current_request
 from core.models import AuditAction, AuditEntry
+from core.project_apps import PROJECT_APPS
 
 
 def client_address(request: Any) -> str | None:
@@ -129,22 +130,6 @@ AUDIT_OBJECT_TYPES: dict[str, Any] = {
     "report-summary": gettext_lazy("report summary"),
     "pledge-request": gettext_lazy("request made of a promise"),
 }
-
-
-PROJECT_APPS = (
-    "core",
-    "accounts",
-    "notifications",
-    "cases",
-    "alliance",
-    "referrals",
-    "resources",
-    "programmes",
-    "multiagency",
-    "workforce",
-    "registry",
-    "reports",
-)
 
 
 def audit_object_types() -> list[str]:

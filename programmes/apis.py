@@ -20,10 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from alliance.apis import StaffGate
 from alliance.models import Member
-from cases.apis import VisibleCaseField, case_id_filter
+from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
-from cases.permissions import cases_visible_to, get_case_for_user
+from cases.permissions import cases_visible_to
 from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
@@ -33,7 +34,6 @@ from programmes.models import CallKind, Enrolment, ParentCall, Programme, Progra
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
-    is_staff,
     may_run_programme,
     programmes_visible_to,
     roster_ids_visible_to,
@@ -50,13 +50,6 @@ def _actor(request: Request) -> User:
     if not isinstance(user, User):  # StaffGate lets only signed-in staff through
         raise PermissionDenied
     return user
-
-
-class StaffGate:
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not is_staff(request.user):
-            raise PermissionDenied
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -378,10 +371,7 @@ class ParentCallSerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk, for_change=True)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return case_in_body(self, case, "change")
 
 
 class ParentCallFilter(django_filters.FilterSet):

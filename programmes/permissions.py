@@ -22,9 +22,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts.models import Role
+from accounts.roles import is_project_staff
+from core.permissions import one_or_404
 from programmes.models import Programme, ProgrammeSession
 
 ROLE_PERMISSIONS = {
@@ -48,12 +49,6 @@ ROLE_PERMISSIONS = {
     ],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
-
-def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
-
 
 def runs_everything(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
@@ -61,7 +56,7 @@ def runs_everything(user: Any) -> bool:
 
 def programmes_visible_to(user: Any) -> QuerySet[Programme]:
     """The staff of the organisation that runs the programme (admins: every organisation's)."""
-    if not is_staff(user):
+    if not is_project_staff(user):
         return Programme.objects.none()
     programmes = Programme.objects.select_related("location").prefetch_related("facilitators", "volunteers")
     if not user.has_role(Role.ADMIN):
@@ -75,21 +70,18 @@ def is_facilitator(user: Any, programme: Programme) -> bool:
 
 def may_run_programme(user: Any, programme: Programme) -> bool:
     """Change the programme, enrol children, take attendance."""
-    return runs_everything(user) or (is_staff(user) and is_facilitator(user, programme))
+    return runs_everything(user) or (is_project_staff(user) and is_facilitator(user, programme))
 
 
 def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Programme:
-    try:
-        programme = programmes_visible_to(user).get(pk=pk)
-    except (Programme.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    programme = one_or_404(programmes_visible_to(user), pk=pk)
     if for_change and not may_run_programme(user, programme):
         raise PermissionDenied
     return programme
 
 
 def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
-    if not is_staff(user):
+    if not is_project_staff(user):
         return ProgrammeSession.objects.none()
     sessions = ProgrammeSession.objects.select_related("programme")
     if not user.has_role(Role.ADMIN):
@@ -98,10 +90,7 @@ def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
 
 
 def get_session_for_user(user: Any, pk: Any, *, for_change: bool = False) -> ProgrammeSession:
-    try:
-        session = sessions_visible_to(user).get(pk=pk)
-    except (ProgrammeSession.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    session = one_or_404(sessions_visible_to(user), pk=pk)
     if for_change and not may_run_programme(user, session.programme):
         raise PermissionDenied
     return session
@@ -112,7 +101,7 @@ def roster_ids_visible_to(user: Any, programme: Programme, case_ids: Iterable[in
     from cases.permissions import cases_visible_to
 
     case_ids = set(case_ids)
-    if not is_staff(user) or not case_ids:
+    if not is_project_staff(user) or not case_ids:
         return set()
     if is_facilitator(user, programme):
         enrolled = set(programme.enrolments.filter(case_id__in=case_ids).values_list("case_id", flat=True))
@@ -129,12 +118,16 @@ def may_see_child_on_roster(user: Any, programme: Programme, case_id: int) -> bo
 
     if cases_visible_to(user).filter(pk=case_id).exists():
         return True
-    return is_staff(user) and is_facilitator(user, programme) and programme.enrolments.filter(case_id=case_id).exists()
+    return (
+        is_project_staff(user)
+        and is_facilitator(user, programme)
+        and programme.enrolments.filter(case_id=case_id).exists()
+    )
 
 
 def may_see_pupil_profile(user: Any, programme: Programme, case: Any) -> bool:
     """The programme's facilitators and the child's lead social worker only."""
-    if not is_staff(user):
+    if not is_project_staff(user):
         return False
     if case.lead_worker_id is not None and case.lead_worker_id == user.pk:
         return True

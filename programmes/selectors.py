@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from accounts.roles import is_project_staff
 from cases.models import Case
 from programmes import roster as outside
 from programmes.models import Enrolment, Programme, ProgrammeSession
-from programmes.permissions import is_facilitator, is_staff, programmes_visible_to, roster_ids_visible_to
+from programmes.permissions import is_facilitator, programmes_visible_to, roster_ids_visible_to
 
 
 def programme_list(user: Any) -> QuerySet[Programme]:
@@ -50,13 +51,13 @@ def roster(user: Any, programme: Programme, *, session: ProgrammeSession | None 
     )
     visible = roster_ids_visible_to(user, programme, [e.case_id for e in enrolments])
     present = set(session.attendees.values_list("pk", flat=True)) if session is not None else set()
-    facilitating = is_staff(user) and is_facilitator(user, programme)
+    facilitating = is_project_staff(user) and is_facilitator(user, programme)
     return [
         RosterRow(
             e,
             e.case if e.case_id in visible else None,
             e.case_id in present,
-            facilitating or (is_staff(user) and e.case.lead_worker_id == user.pk),
+            facilitating or (is_project_staff(user) and e.case.lead_worker_id == user.pk),
         )
         for e in enrolments
     ]

@@ -20,7 +20,7 @@ from cases.choices import CaseStatus
 from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction, Location
-from core.services import model_update
+from core.services import model_create, model_update
 from notifications.services import notify
 from programmes import roster
 from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession, PupilProfile, TutorNote
@@ -28,11 +28,15 @@ from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSess
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
 
 
+def _volunteers_only(members: Iterable[Member], field: str, message: str) -> None:
+    if any(not m.is_volunteer for m in members):
+        raise ValidationError({field: message})
+
+
 def _check_people(*, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
     if any(not u.is_active or u.effective_role not in PROJECT_STAFF for u in facilitators):
         raise ValidationError({"facilitators": _("Facilitators must be active staff.")})
-    if any(not m.is_volunteer for m in volunteers):
-        raise ValidationError({"volunteers": _("Every volunteer must be an Alliance volunteer.")})
+    _volunteers_only(volunteers, "volunteers", _("Every volunteer must be an Alliance volunteer."))
 
 
 @transaction.atomic
@@ -143,8 +147,7 @@ def _check_attendees(programme: Programme, attendees: list[Case], tutors: list[M
     strangers = [c.pk for c in attendees if c.pk not in enrolled]
     if strangers:
         raise ValidationError({"attendees": _("Only children on the programme's roster can be marked present.")})
-    if any(not m.is_volunteer for m in tutors):
-        raise ValidationError({"tutors": _("Every tutor must be an Alliance volunteer.")})
+    _volunteers_only(tutors, "tutors", _("Every tutor must be an Alliance volunteer."))
 
 
 @transaction.atomic
@@ -341,10 +344,7 @@ def pupil_profile_save(
     if created:
         for name, value in fields.items():
             setattr(profile, name, value)
-        profile.full_clean()
-        profile.save()
-        audit_log(action=AuditAction.CREATE, user=actor, obj=profile, detail={"case": case.pk})
-        return profile
+        return model_create(actor=actor, obj=profile, detail={"case": case.pk})
     return model_update(actor=actor, obj=profile, fields=fields)
 
 

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import is_project_staff
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log, audit_read
@@ -35,14 +36,13 @@ from programmes.models import ProgrammeKind, PupilProfile, StockMovement, Store,
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
-    is_staff,
     may_run_programme,
     may_see_pupil_profile,
 )
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
 
 

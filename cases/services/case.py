@@ -31,7 +31,7 @@ from cases.models import (
 from cases.permissions import CASE_OBJECT_PERMS
 from core.audit import audit_log
 from core.models import AuditAction
-from core.services import model_update, save_once, submitted_before
+from core.services import model_create, model_update, save_once, submitted_before
 
 
 def _next_case_number(year: int) -> str:
@@ -223,10 +223,7 @@ def _check_child_fields(fields: dict[str, Any]) -> None:
 def child_create(*, actor: User | None, **fields: Any) -> Child:
     _check_child_fields(fields)
     child = Child(**fields)
-    child.full_clean()
-    child.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=child)
-    return child
+    return model_create(actor=actor, obj=child)
 
 
 @transaction.atomic
@@ -395,10 +392,7 @@ def activity_record(
 @transaction.atomic
 def flag_add(*, actor: User, case: Case, message: str, due_on: dt.date | None = None) -> CaseFlag:
     flag = CaseFlag(case=case, message=message.strip(), due_on=due_on, created_by=actor)
-    flag.full_clean()
-    flag.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=flag, detail={"case": case.pk})
-    return flag
+    return model_create(actor=actor, obj=flag, detail={"case": case.pk})
 
 
 @transaction.atomic
@@ -414,10 +408,7 @@ def flag_resolve(*, actor: User, flag: CaseFlag) -> CaseFlag:
 @transaction.atomic
 def household_member_add(*, actor: User, child: Child, **fields: Any) -> HouseholdMember:
     member = HouseholdMember(child=child, **fields)
-    member.full_clean()
-    member.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=member, detail={"child": child.pk})
-    return member
+    return model_create(actor=actor, obj=member, detail={"child": child.pk})
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ from cases.permissions import (
     sees_all_cases,
 )
 from core.audit import audit_log, audit_log_each, audit_read
+from core.flash import flash_form
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -285,11 +286,8 @@ def flag_resolve(request: AuthenticatedHttpRequest, pk: int, flag_id: int) -> Ht
 def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
     form = HouseholdMemberForm(request.POST)
-    if form.is_valid():
-        services.household_member_add(actor=request.user, child=case.child, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, _("Give at least a name and a relation."))
+    invalid = _("Give at least a name and a relation.")
+    flash_form(request, form, services.household_member_add, _("Saved."), invalid=invalid, child=case.child)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -298,11 +296,8 @@ def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="assign")
     form = LeadWorkerForm(request.POST, organisation_id=case.organisation_id)
-    if form.is_valid():
-        services.case_assign(actor=request.user, case=case, lead_worker=form.cleaned_data["lead_worker"])
-        messages.success(request, _("Case reassigned."))
-    else:
-        messages.error(request, _("Choose an active social worker."))
+    invalid = _("Choose an active social worker.")
+    flash_form(request, form, services.case_assign, _("Case reassigned."), invalid=invalid, case=case)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -311,16 +306,8 @@ def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="close")
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_close(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                messages.error(request, " ".join(errors))
-        else:
-            messages.success(request, _("Case closed."))
-    else:
-        messages.error(request, _("Give a closing date and a reason."))
+    invalid = _("Give a closing date and a reason.")
+    flash_form(request, form, services.case_close, _("Case closed."), invalid=invalid, case=case)
     return redirect("cases:detail", pk=case.pk)
 
 
