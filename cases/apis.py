@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import django_filters
@@ -19,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.roles import Role, case_workers, case_workers_for
 from cases import services
 from cases.models import (
@@ -350,6 +352,37 @@ class CaseViewSet(
             raise serializers.ValidationError({"lead_worker": exc.detail}) from None
         case = services.case_assign(actor=request.user, case=case, lead_worker=worker)
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+    @extend_schema(
+        request=inline_serializer("CaseTeamAdd", {"user": serializers.IntegerField()}),
+        responses=inline_serializer("CaseTeam", {"team": serializers.ListField(child=serializers.IntegerField())}),
+    )
+    @action(detail=True, methods=["post"])
+    def team(self, request: Request, pk: Any = None) -> Response:
+        """Share the case with a colleague (the lead worker or a manager): they see and work on it."""
+        case = get_case_for_user(request.user, pk, action="share")
+        field = serializers.PrimaryKeyRelatedField(queryset=case_workers(case.organisation_id))
+        chosen: Any = request.data.get("user")
+        try:
+            colleague = field.to_internal_value(chosen)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"user": exc.detail}) from None
+        try:
+            services.case_team_add(actor=typing.cast(User, request.user), case=case, user=colleague)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
+        return Response({"team": sorted(case.team.values_list("pk", flat=True))})
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"team/(?P<user_id>[0-9]+)")
+    def team_member(self, request: Request, pk: Any = None, user_id: Any = None) -> Response:
+        """Stop sharing the case with a colleague: they no longer see it (404)."""
+        case = get_case_for_user(request.user, pk, action="share")
+        colleague = case.team.filter(pk=user_id).first()
+        if colleague is None:
+            raise Http404
+        services.case_team_remove(actor=typing.cast(User, request.user), case=case, user=colleague)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=TransferProposeSerializer,

@@ -175,17 +175,20 @@ def may_read_sensitive(user: Any, case: Case) -> bool:
     return sees_all_cases(user) or (case.lead_worker_id is not None and case.lead_worker_id == user.pk)
 
 
-CaseAction = Literal["view", "change", "assign", "close", "approve"]
+CaseAction = Literal["view", "change", "assign", "close", "approve", "share"]
 CaseloadAction = Literal["see_all", "export", "approve"]
 
 
 def may_act_on_case(user: Any, case: Case, action: CaseAction) -> bool:
     """What a user who sees ``case`` may do with it: ``view`` it; ``change`` it (their own or a shared
-    open case, or any for managers); ``assign``, ``close`` or ``approve`` its casework (managers)."""
+    open case, or any for managers); ``share`` it with a colleague (its lead worker, while it is open, or a
+    manager); ``assign``, ``close`` or ``approve`` its casework (managers)."""
     if action == "view":
         return True
     if action == "change":
         return may_change_case(user, case)
+    if action == "share":
+        return sees_all_cases(user) or (case.lead_worker_id == user.pk and case.status != CaseStatus.CLOSED)
     return sees_all_cases(user)
 
 

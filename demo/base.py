@@ -30,6 +30,8 @@ DEMO_USERS = [
     ("liu", "刘主管", Role.MANAGER, None, None),
     ("xiaochen", "陈晓", Role.SOCIAL_WORKER, None, None),
     ("xiaoli", "李丽", Role.SOCIAL_WORKER, None, None),
+    # a third worker leading cases, so the funder PDF's staffing shows one row per worker
+    ("xiaozhang", "张敏", Role.SOCIAL_WORKER, None, None),
     ("wang", "王秀英", Role.REFERRER, "13800000001", "王秀英"),
     ("zhao", "赵建国", Role.PLEDGER, "13800000002", "赵记饭馆"),
     ("sun", "孙桂兰", Role.VOLUNTEER, "13800000003", "孙桂兰"),

@@ -76,7 +76,7 @@ def seed(ctx: DemoContext) -> None:
     if Child.objects.filter(name=SURNAMES[0] + GIVEN[0]).exists():
         return
     rng = random.Random(7)
-    workers = [ctx.users["xiaochen"]] * 3 + [ctx.users["xiaoli"]]
+    workers = [ctx.users["xiaochen"]] * 3 + [ctx.users["xiaoli"], ctx.users["xiaozhang"]]
     manager = ctx.users["liu"]
     for i, given in enumerate(GIVEN):
         name = SURNAMES[i % len(SURNAMES)] + given

@@ -28,7 +28,7 @@ from cases.models import (
     PresentingIssue,
     RiskChange,
 )
-from cases.permissions import CASE_OBJECT_PERMS
+from cases.permissions import CASE_OBJECT_PERMS, check_case_action
 from core.audit import audit_log
 from core.models import AuditAction
 from core.services import model_create, model_update, save_once, submitted_before
@@ -414,6 +414,7 @@ def household_member_add(*, actor: User, child: Child, **fields: Any) -> Househo
 @transaction.atomic
 def case_team_add(*, actor: User, case: Case, user: User) -> None:
     """Share a case with a colleague of its organisation: they see and work on it until removed."""
+    check_case_action(actor, case, "share")
     _check_worker(user, case.organisation_id)
     case.team.add(user)
     grant_case_access(case=case, user=user)
@@ -422,6 +423,8 @@ def case_team_add(*, actor: User, case: Case, user: User) -> None:
 
 @transaction.atomic
 def case_team_remove(*, actor: User, case: Case, user: User) -> None:
+    """Stop sharing: the colleague no longer sees the case (unless they lead it)."""
+    check_case_action(actor, case, "share")
     case.team.remove(user)
     if case.lead_worker_id != user.pk:
         revoke_case_access(case=case, user=user)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import case_workers
 from cases import selectors, services
 from cases.choices import CaseStatus
 from cases.forms import (
@@ -34,12 +35,13 @@ from cases.permissions import (
     check_caseload_action,
     check_works_on_cases,
     get_case_for_user,
+    may_act_on_case,
     may_change_case,
     may_read_sensitive,
     sees_all_cases,
 )
 from core.audit import audit_log, audit_log_each, audit_read
-from core.flash import flash_form
+from core.flash import flash_form, flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
@@ -125,6 +127,11 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "case_links": selectors.case_links(request.user, case),
         "may_change": may_change_case(request.user, case),
         "may_read_sensitive": may_read_sensitive(request.user, case),
+        "may_share": may_act_on_case(request.user, case, "share"),
+        "colleagues": case_workers(case.organisation_id)
+        .exclude(pk__in=[case.lead_worker_id or 0])
+        .exclude(pk__in=case.team.values("pk"))
+        .order_by("full_name"),
         "is_manager": sees_all_cases(request.user),
         "flag_form": FlagForm(),
         "assign_form": LeadWorkerForm(
@@ -380,3 +387,28 @@ def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         _("closed on"),
     ]
     return export_response(rows=rows, header=header, filename="cases", fmt=fmt)
+
+
+@login_required
+@require_POST
+def case_team_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Share the case with a colleague: they see it and work on it until removed."""
+    case = get_case_for_user(request.user, pk, action="share")
+    user_id = request.POST.get("user", "")
+    colleague = case_workers(case.organisation_id).filter(pk=user_id if user_id.isdigit() else 0).first()
+    if colleague is None:
+        messages.error(request, _("Choose an active social worker."))
+        return redirect("cases:detail", pk=case.pk)
+    with flash_outcome(request, _("%(name)s now works on this case with you.") % {"name": colleague}):
+        services.case_team_add(actor=request.user, case=case, user=colleague)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_team_remove_view(request: AuthenticatedHttpRequest, pk: int, user_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="share")
+    colleague = get_object_or_404(case.team.all(), pk=user_id)
+    services.case_team_remove(actor=request.user, case=case, user=colleague)
+    messages.success(request, _("%(name)s no longer sees this case.") % {"name": colleague})
+    return redirect("cases:detail", pk=case.pk)

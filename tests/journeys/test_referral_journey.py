@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from referrals.models import Referral
+from referrals.services import referral_needs_info
 from tests.conftest import browser_login
 from tests.factories import ChildFactory, ReferralFactory, make_case
 from tests.journeys.referral_form import fill_referral
@@ -97,3 +98,50 @@ def test_referral_form_on_a_phone_has_big_targets_and_one_age_question(cast, pho
     assert page.is_hidden("input[name=child_age]") and page.is_visible("input[name=child_birth_date]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "form-with-big-targets")
+
+
+def test_director_opens_her_referral_and_answers_the_workers_question(cast, phone_page, browser, shot):
+    referral = ReferralFactory(
+        created_by=cast.referrer,
+        referrer_member=cast.referrer.member,
+        location=cast.village,
+        child_name="赵小兰",
+        concerns="放学后没人接，一个人走山路",
+        urgency="soon",
+    )
+    other = ReferralFactory(created_by=cast.other_referrer, location=cast.village, child_name="李主任转介的孩子")
+    referral_needs_info(actor=cast.worker, referral=referral, question="孩子晚上一般几点回家？")
+    page = phone_page
+    browser_login(page, "wang")
+    page.goto(page.base_url + "/referrals/")
+    assert other.child_name not in page.content()
+    page.click(f"[data-testid=open-{referral.reference}]")
+    # what she sent, its status in a plain sentence, and the question
+    assert "放学后没人接，一个人走山路" in page.inner_text("[data-testid=concerns]")
+    assert "需补充信息" in page.inner_text("[data-testid=referral-status]")
+    assert "孩子晚上一般几点回家？" in page.inner_text("[data-testid=question]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "01-her-referral-with-the-question")
+    # an empty answer is refused in Chinese, nothing changes
+    page.click("[data-testid=send-answer]")
+    assert "请写下您的回答" in page.inner_text("[data-testid=answer-error]")
+    referral.refresh_from_db()
+    assert referral.status == "needs_info"
+    page.fill("#answer", "一般晚上九点以后，奶奶在地里干活")
+    page.click("[data-testid=send-answer]")
+    page.wait_for_selector("[data-testid=referral-status]")
+    assert "您的回答已发送给社工" in page.inner_text("body")
+    assert page.is_hidden("[data-testid=question]")
+    shot(page, "02-answer-sent")
+    referral.refresh_from_db()
+    assert referral.status == "new" and "一般晚上九点以后，奶奶在地里干活" in referral.concerns
+
+    # the answer reaches the social worker: back in her queue, with the question and the answer
+    worker = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    worker.base_url = page.base_url
+    browser_login(worker, "xiaochen")
+    worker.goto(worker.base_url + "/referrals/queue/")
+    worker.click(f"[data-testid=queue] a[data-reference={referral.reference}]")
+    concerns = worker.inner_text("[data-testid=concerns]")
+    assert "孩子晚上一般几点回家？" in concerns and "一般晚上九点以后，奶奶在地里干活" in concerns
+    shot(worker, "03-worker-reads-the-answer")
