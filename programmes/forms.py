@@ -48,6 +48,13 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["volunteers"].queryset = Member.objects.filter(is_volunteer=True, is_active=True)
         self.fields["starts_on"].initial = timezone.localdate()
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:  # in words, before the period constraint's own message
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        return data
+
 
 class SessionForm(forms.ModelForm):
     class Meta:
@@ -149,10 +156,12 @@ class MoveForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, max_value=100000, initial=1, label=_("quantity"))
     date = forms.DateField(widget=DATE, label=_("date"))
     case_number = forms.CharField(max_length=30, required=False, label=_("child's case number"))
-    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), required=False, label=_("programme"))
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False, label=_("programme"))
 
-    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, store: Store, programmes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         item_field: Any = self.fields["item"]
         item_field.queryset = store.items.all()
+        programme_field: Any = self.fields["programme"]
+        programme_field.queryset = programmes  # the caller's organisation's (programmes_visible_to)
         self.fields["date"].initial = timezone.localdate()
