@@ -40,12 +40,15 @@ class ProgrammeForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
+        """``organisation_id``: the organisation that will run it (the creator's): its staff and volunteers."""
         super().__init__(*args, **kwargs)
         self.fields["facilitators"].queryset = User.objects.filter(
-            role__in=[Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMIN], is_active=True
+            role__in=[Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMIN], is_active=True, organisation_id=organisation_id
         ).order_by("full_name")
-        self.fields["volunteers"].queryset = Member.objects.filter(is_volunteer=True, is_active=True)
+        self.fields["volunteers"].queryset = Member.objects.filter(
+            is_volunteer=True, is_active=True, organisation_id=organisation_id
+        )
         self.fields["starts_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
@@ -140,13 +143,14 @@ class ReceiveForm(forms.Form):
     )
     received_on = forms.DateField(widget=DATE, label=_("received on"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
+        """``organisation_id``: whose Alliance's goods pledges are offered (the caller's)."""
         super().__init__(*args, **kwargs)
         pledge_model: Any = StockItem._meta.get_field("pledge").related_model  # resources.Pledge
         pledge_field: Any = self.fields["pledge"]
-        pledge_field.queryset = pledge_model._default_manager.filter(kind="goods", is_active=True).select_related(
-            "member"
-        )
+        pledge_field.queryset = pledge_model._default_manager.filter(
+            kind="goods", is_active=True, member__organisation_id=organisation_id
+        ).select_related("member")
         self.fields["received_on"].initial = timezone.localdate()
 
 

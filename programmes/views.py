@@ -72,7 +72,7 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff_only(request)
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, organisation_id=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_create(actor=request.user, **form.cleaned_data)
@@ -331,7 +331,9 @@ def store_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     store = Store.objects.filter(pk=pk).first()
     if store is None:
         raise Http404
-    receive_form = ReceiveForm(request.POST if request.POST.get("form") == "receive" else None)
+    receive_form = ReceiveForm(
+        request.POST if request.POST.get("form") == "receive" else None, organisation_id=request.user.organisation_id
+    )
     move_form = MoveForm(
         request.POST if request.POST.get("form") == "move" else None,
         store=store,
