@@ -43,7 +43,7 @@ from programmes.models import (
     TutorNote,
 )
 from tests.conftest import api_as, login
-from tests.factories import ChildFactory, PledgeFactory, UserFactory, make_case
+from tests.factories import ChildFactory, MemberFactory, PledgeFactory, UserFactory, make_case
 from tests.standard_checks import (
     answers_to_other_methods,
     api_list_pinned,
@@ -74,7 +74,10 @@ def other_ngo(cast):
     session = services.session_record(
         actor=worker, programme=programme, date=TODAY(), duration_minutes=60, attendees=[case]
     )
-    return {"manager": manager, "worker": worker, "case": case, "programme": programme, "session": session}
+    volunteer = MemberFactory(name="青山志愿者", is_referrer=False, is_volunteer=True, organisation=organisation)
+    pledge = PledgeFactory(member=volunteer, kind="goods", description="青山的捐书")
+    return {"manager": manager, "worker": worker, "case": case, "programme": programme, "session": session,
+            "volunteer": volunteer, "pledge": pledge}  # fmt: skip
 
 
 @pytest.fixture
@@ -312,6 +315,53 @@ def test_another_ngos_parent_call_is_404_and_not_listed(cast, other_ngo):
     listed = api_as(cast.manager).get("/api/v1/parent-calls/").json()
     assert listed["count"] == 0
     assert api_as(other_ngo["manager"]).get(f"/api/v1/parent-calls/{call.pk}/").status_code == 200
+
+
+def test_the_new_programme_page_offers_and_accepts_only_ones_own_staff_and_volunteers(cast, classroom, other_ngo):
+    page = login(cast.manager).get("/programmes/new/").content.decode()
+    assert "黄老师" in page and cast.worker.full_name in page
+    assert "青山志愿者" not in page and f'value="{other_ngo["worker"].pk}"' not in page
+    for people in ({"facilitators": [other_ngo["worker"].pk]}, {"volunteers": [other_ngo["volunteer"].pk]}):
+        body = {"kind": "after_school_class", "title": "借人的课堂", "starts_on": TODAY().isoformat(), **people}
+        response = login(cast.manager).post("/programmes/new/", body)
+        assert response.status_code == 200 and 'value="借人的课堂"' in response.content.decode(), people
+    assert not Programme.objects.filter(title="借人的课堂").exists()
+
+
+def test_another_ngos_staff_volunteers_and_tutors_are_refused_through_the_api(cast, classroom, session, other_ngo):
+    api = api_as(cast.manager)
+    body = {"kind": "after_school_class", "title": "借人的课堂", "starts_on": TODAY().isoformat(),
+            "facilitators": [other_ngo["worker"].pk]}  # fmt: skip
+    response = api.post("/api/v1/programmes/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["facilitators"] == [zh("Facilitators must be staff of the organisation that runs it.")]
+    url = f"/api/v1/programmes/{classroom.programme.pk}/"
+    response = api.patch(url, {"volunteers": [other_ngo["volunteer"].pk]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["volunteers"] == [
+        zh("Every volunteer must be of the Alliance of the organisation that runs it.")
+    ]
+    response = api.patch(f"/api/v1/programme-sessions/{session.pk}/", {"tutors": [other_ngo["volunteer"].pk]},
+                         format="json")  # fmt: skip
+    assert response.status_code == 400 and response.json()["tutors"] == [
+        zh("Every tutor must be an Alliance volunteer.")
+    ]
+    assert not Programme.objects.filter(title="借人的课堂").exists()
+    assert list(classroom.programme.volunteers.all()) == [classroom.tutor]
+    assert not session.tutors.exists()
+
+
+def test_another_ngos_goods_pledges_are_neither_offered_nor_received_on_the_store_page(cast, library, other_ngo):
+    store, _item = library
+    url = f"/programmes/stores/{store.pk}/"
+    own = PledgeFactory(member=cast.pledger.member, kind="goods", description="自己的捐书")
+    page = login(cast.worker).get(url).content.decode()
+    assert f'value="{own.pk}"' in page and f'value="{other_ngo["pledge"].pk}"' not in page
+    body = {"form": "receive", "pledge": other_ngo["pledge"].pk, "category": "books", "description": "别人的书",
+            "quantity": "3", "unit_value": "5", "received_on": TODAY().isoformat()}  # fmt: skip
+    response = login(cast.worker).post(url, body)
+    assert response.status_code == 400 and 'value="别人的书"' in response.content.decode()
+    assert not StockItem.objects.filter(description="别人的书").exists()
 
 
 # --- 403: staff who may read but not run the programme ---------------------------------------------
