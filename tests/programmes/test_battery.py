@@ -364,6 +364,65 @@ def test_another_ngos_goods_pledges_are_neither_offered_nor_received_on_the_stor
     assert not StockItem.objects.filter(description="别人的书").exists()
 
 
+# --- every read that names a child is audited --------------------------------------------------------
+
+
+def _audit_rows(user):
+    from core.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(user=user, action="view")
+        .order_by("pk")
+        .values_list("object_type", "object_id", "detail")
+    )
+
+
+def test_every_page_that_names_a_child_writes_an_audit_row_for_its_reader(cast, classroom, session, library):
+    store, item = library
+    stock.stock_move(actor=cast.worker, item=item, kind="given", quantity=1, case=cast.case)
+    p, case = classroom.programme.pk, cast.case.pk
+    reads = {
+        f"/programmes/{p}/": ("programme", str(p)),
+        f"/programmes/sessions/{session.pk}/attendance/": ("programmesession", str(session.pk)),
+        f"/programmes/{p}/pupils/{case}/": ("pupilprofile", str(case)),
+        f"/programmes/stores/{store.pk}/": ("store", str(store.pk)),
+    }
+    client = login(cast.worker)
+    for url, (object_type, object_id) in reads.items():
+        before = len(_audit_rows(cast.worker))
+        assert client.get(url).status_code == 200, url
+        rows = _audit_rows(cast.worker)
+        assert len(rows) == before + 1, url
+        assert rows[-1][:2] == (object_type, object_id), (url, rows[-1])
+
+
+def test_a_refused_read_writes_no_audit_row(cast, classroom, session, other_ngo):
+    client = login(cast.manager)
+    before = _audit_rows(cast.manager)
+    for url in (
+        f"/programmes/{other_ngo['programme'].pk}/",
+        f"/programmes/sessions/{other_ngo['session'].pk}/attendance/",
+    ):
+        assert client.get(url).status_code == 404
+    assert login(cast.colleague).get(f"/programmes/sessions/{session.pk}/attendance/").status_code == 403
+    assert _audit_rows(cast.manager) == before
+    assert _audit_rows(cast.colleague) == []
+
+
+def test_api_reads_of_a_childs_enrolment_and_call_name_the_case_in_the_audit_row(cast, classroom):
+    call = parent_calls.parent_call_record(actor=cast.worker, case=cast.case, date=TODAY(), kind="voice",
+                                           duration_minutes=10)  # fmt: skip
+    enrolment = classroom.programme.enrolments.get(case=cast.case)
+    api = api_as(cast.worker)
+    assert api.get(f"/api/v1/programme-enrolments/{enrolment.pk}/").status_code == 200
+    assert api.get(f"/api/v1/parent-calls/{call.pk}/").status_code == 200
+    assert api.get("/api/v1/parent-calls/").status_code == 200
+    rows = _audit_rows(cast.worker)
+    assert ("enrolment", str(enrolment.pk), {"case": cast.case.pk}) in rows
+    assert ("parentcall", str(call.pk), {"case": cast.case.pk}) in rows
+    assert ("parentcall", "", {"ids": [call.pk]}) in rows
+
+
 # --- 403: staff who may read but not run the programme ---------------------------------------------
 
 
