@@ -454,6 +454,14 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = ["id", "programme", "case", "joined_on", "left_on"]
         read_only_fields = ["left_on"]
+        # not the (programme, case) unique-together check: a child who left is enrolled again on their
+        # row (the service, as on the page); only a child on the roster now is refused, in words (validate)
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if Enrolment.objects.filter(programme=attrs["programme"], case=attrs["case"], left_on__isnull=True).exists():
+            raise serializers.ValidationError({"case": _("The child is already on the roster.")})
+        return attrs
 
     def validate_programme(self, programme: Programme) -> Programme:
         user = self.context["request"].user
