@@ -1115,3 +1115,114 @@ EXPECTED = {
     "/api/v1/programme-enrolments/": 3,  # + the audit row
     "/api/v1/parent-calls/": 3,  # + the audit row
 }
+
+
+# --- filters, ordering and re-enrolment through the API -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/api/v1/programmes/", {"kind": "bogus"}),
+        ("/api/v1/programmes/", {"location": "abc"}),
+        ("/api/v1/programme-sessions/", {"programme": "abc"}),
+        ("/api/v1/programme-sessions/", {"date": "2026-02-30"}),
+        ("/api/v1/programme-enrolments/", {"case": "abc"}),
+        ("/api/v1/parent-calls/", {"date": "昨天"}),
+        ("/api/v1/parent-calls/", {"kind": "telegram"}),
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_the_field_not_a_500(cast, classroom, url, query):
+    response = api_as(cast.worker).get(url, query)
+    assert response.status_code == 400, (url, query, response.status_code)
+    assert set(query) <= set(response.json()), response.json()
+
+
+def test_filtering_by_another_ngos_programme_or_case_finds_nothing(cast, classroom, session, other_ngo):
+    api = api_as(cast.manager)
+    sessions = api.get("/api/v1/programme-sessions/", {"programme": other_ngo["programme"].pk})
+    assert sessions.status_code in (200, 400)
+    assert sessions.status_code == 400 or sessions.json()["count"] == 0
+    calls = api.get("/api/v1/parent-calls/", {"case": other_ngo["case"].pk})
+    assert calls.status_code == 200 and calls.json()["count"] == 0
+    enrolments = api.get("/api/v1/programme-enrolments/", {"case": other_ngo["case"].pk})
+    assert enrolments.status_code in (200, 400)
+    assert enrolments.status_code == 400 or enrolments.json()["count"] == 0
+    assert OUTSIDER_CHILD not in sessions.content.decode() + calls.content.decode() + enrolments.content.decode()
+
+
+def test_filters_narrow_the_lists_to_what_was_asked(cast, classroom, session):
+    other = services.programme_create(actor=cast.manager, kind="parenting_group", title="家长课堂",
+                                      starts_on=TODAY() - dt.timedelta(days=9), facilitators=[cast.worker])  # fmt: skip
+    services.session_record(actor=cast.worker, programme=other, date=TODAY(), duration_minutes=45)
+    api = api_as(cast.worker)
+    kinds = api.get("/api/v1/programmes/", {"kind": "parenting_group"}).json()["results"]
+    assert [row["id"] for row in kinds] == [other.pk]
+    mine = api.get("/api/v1/programme-sessions/", {"programme": classroom.programme.pk}).json()["results"]
+    assert [row["id"] for row in mine] == [session.pk]
+    enrolled = api.get("/api/v1/programme-enrolments/", {"case": cast.case.pk}).json()["results"]
+    assert [row["programme"] for row in enrolled] == [classroom.programme.pk]
+
+
+def test_an_unknown_ordering_is_ignored_and_a_known_one_orders(cast, classroom):
+    for i in range(3):
+        services.programme_create(actor=cast.manager, kind="outing", title=f"外出{i}",
+                                  starts_on=TODAY() - dt.timedelta(days=i))  # fmt: skip
+    api = api_as(cast.worker)
+    oldest_first = [r["starts_on"] for r in api.get("/api/v1/programmes/", {"ordering": "starts_on"}).json()["results"]]
+    assert oldest_first == sorted(oldest_first)
+    ignored = api.get("/api/v1/programmes/", {"ordering": "created_by__password"})
+    assert ignored.status_code == 200
+    assert [r["starts_on"] for r in ignored.json()["results"]] == sorted(oldest_first, reverse=True)
+
+
+def test_a_child_who_left_and_is_enrolled_again_is_back_on_the_same_row(cast, classroom):
+    enrolment = classroom.programme.enrolments.get(case=cast.case)
+    api = api_as(cast.worker)
+    assert api.post(f"/api/v1/programme-enrolments/{enrolment.pk}/end/", {}, format="json").status_code == 200
+    enrolment.refresh_from_db()
+    assert enrolment.left_on == TODAY()
+    again = api.post("/api/v1/programme-enrolments/", {"programme": classroom.programme.pk, "case": cast.case.pk},
+                     format="json")  # fmt: skip
+    assert again.status_code == 201, again.content
+    assert again.json()["id"] == enrolment.pk
+    enrolment.refresh_from_db()
+    assert enrolment.left_on is None
+    assert classroom.programme.enrolments.filter(case=cast.case).count() == 1
+    twice = api.post("/api/v1/programme-enrolments/", {"programme": classroom.programme.pk, "case": cast.case.pk},
+                     format="json")  # fmt: skip
+    assert twice.status_code == 400
+    assert twice.json()["case"] == [zh("The child is already on the roster.")]
+    assert classroom.programme.enrolments.filter(case=cast.case).count() == 1
+
+
+def test_a_child_who_left_cannot_be_marked_present(cast, classroom, session):
+    enrolment = classroom.programme.enrolments.get(case=classroom.cases[1])
+    services.enrolment_end(actor=cast.worker, enrolment=enrolment)
+    url = f"/programmes/sessions/{session.pk}/attendance/"
+    page = login(cast.worker).get(url).content.decode()
+    assert f'data-testid="child-{classroom.cases[1].pk}"' not in page
+    response = login(cast.worker).post(url, {"present": [classroom.cases[0].pk, classroom.cases[1].pk]})
+    assert response.status_code == 400
+    assert zh("Only children on the programme's roster can be marked present.") in response.content.decode()
+    session.refresh_from_db()
+    assert sorted(session.attendees.values_list("pk", flat=True)) == sorted(c.pk for c in classroom.cases[:2])
+
+
+def test_a_full_put_replaces_the_programme(cast, classroom):
+    url = f"/api/v1/programmes/{classroom.programme.pk}/"
+    body = {"kind": "after_school_class", "title": "四点半课堂（秋季）", "starts_on": classroom.programme.starts_on.isoformat(),
+            "ends_on": (TODAY() + dt.timedelta(days=90)).isoformat(), "facilitators": [cast.worker.pk, cast.colleague.pk],
+            "volunteers": [], "venue": "村小学", "target_group": "留守儿童", "planned_sessions": 40}  # fmt: skip
+    response = api_as(cast.manager).put(url, body, format="json")
+    assert response.status_code == 200, response.content
+    classroom.programme.refresh_from_db()
+    programme = classroom.programme
+    assert (programme.title, programme.venue, programme.target_group, programme.planned_sessions) == (
+        "四点半课堂（秋季）",
+        "村小学",
+        "留守儿童",
+        40,
+    )
+    assert set(programme.facilitators.all()) == {cast.worker, cast.colleague}
+    assert not programme.volunteers.exists()
