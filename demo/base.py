@@ -58,7 +58,7 @@ def _location(name: str, kind: str, parent: Location | None) -> Location:
     return Location.objects.get_or_create(name=name, parent=parent, defaults={"kind": kind})[0]
 
 
-def _enrol_demo_staff(users: Any) -> None:
+def enrol_demo_staff(users: Any) -> None:
     """Staff accounts get the demo authenticator (DEMO_OTP_SECRET) and nothing else: no recovery codes."""
     import base64
 
@@ -123,7 +123,7 @@ def seed_base() -> DemoContext:
             user.save()
         user.groups.set([Group.objects.get_or_create(name=user.role)[0]])
         users[username] = user
-    _enrol_demo_staff(users.values())
+    enrol_demo_staff(users.values())
     for member in member_objs.values():
         if member.responsible_worker_id is None and member.sector == "wf_director":
             member.responsible_worker = users["xiaochen"]

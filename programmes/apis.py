@@ -32,6 +32,7 @@ from core.models import AuditAction, Location
 from programmes import parent_calls, roster, services
 from programmes.models import CallKind, Enrolment, ParentCall, Programme, ProgrammeKind, ProgrammeSession
 from programmes.permissions import (
+    enrolled_ids_visible_to,
     get_programme_for_user,
     get_session_for_user,
     may_run_programme,
@@ -122,6 +123,17 @@ class ProgrammeViewSet(
             raise _drf_error(exc) from None
 
 
+class SessionListSerializer(serializers.ListSerializer):
+    """A page of sessions: whose names the caller may see, read for every programme on the page at once."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        sessions = list(data.all() if hasattr(data, "all") else data)
+        cache = self.context.setdefault("_visible_by_programme", {})
+        programmes = {s.programme_id: s.programme for s in sessions if s.programme_id not in cache}
+        cache.update(enrolled_ids_visible_to(self.context["request"].user, programmes.values()))
+        return super().to_representation(sessions)
+
+
 class ProgrammeSessionSerializer(serializers.ModelSerializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
@@ -177,6 +189,7 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
             "others_attendance_taken",
         ]
         read_only_fields = ["attendance_taken", "others_attendance_taken"]
+        list_serializer_class = SessionListSerializer
         extra_kwargs = {"date": {"validators": [not_after_today(days=1, note="Within the programme's period.")]}}
 
     def get_attendee_count(self, obj: ProgrammeSession) -> int:
@@ -193,11 +206,11 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
         return data
 
     def _visible_on(self, user: Any, programme: Programme) -> set[int]:
-        """The roster children of a programme the caller may see by name, once per programme per response."""
+        """The roster children of a programme the caller may see by name, once per programme per response
+        (a list reads them for all its programmes at once: ``SessionListSerializer``)."""
         cache = self.context.setdefault("_visible_by_programme", {})
         if programme.pk not in cache:
-            enrolled = programme.enrolments.values_list("case_id", flat=True)
-            cache[programme.pk] = roster_ids_visible_to(user, programme, list(enrolled))
+            cache.update(enrolled_ids_visible_to(user, [programme]))
         return cache[programme.pk]
 
     def validate_programme(self, programme: Programme) -> Programme:
@@ -431,6 +444,14 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = ["id", "programme", "case", "joined_on", "left_on"]
         read_only_fields = ["left_on"]
+        # not the (programme, case) unique-together check: a child who left is enrolled again on their
+        # row (the service, as on the page); only a child on the roster now is refused, in words (validate)
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if Enrolment.objects.filter(programme=attrs["programme"], case=attrs["case"], left_on__isnull=True).exists():
+            raise serializers.ValidationError({"case": _("The child is already on the roster.")})
+        return attrs
 
     def validate_programme(self, programme: Programme) -> Programme:
         user = self.context["request"].user

@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from accounts.models import Role
 from accounts.roles import is_project_staff
 from core.permissions import one_or_404
-from programmes.models import Programme, ProgrammeSession
+from programmes.models import Enrolment, Programme, ProgrammeSession
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -111,6 +111,29 @@ def roster_ids_visible_to(user: Any, programme: Programme, case_ids: Iterable[in
     if rest:
         enrolled |= set(cases_visible_to(user).filter(pk__in=rest).values_list("pk", flat=True))
     return enrolled
+
+
+def enrolled_ids_visible_to(user: Any, programmes: Iterable[Programme]) -> dict[int, set[int]]:
+    """For each programme, the children ever enrolled on it whose names the user may see (what
+    ``roster_ids_visible_to`` says of its whole roster), for several programmes in three queries."""
+    from cases.permissions import cases_visible_to
+
+    ids = {programme.pk for programme in programmes}
+    visible: dict[int, set[int]] = {pk: set() for pk in ids}
+    if not is_staff(user) or not ids:
+        return visible
+    facilitating = set(
+        Programme.facilitators.through.objects.filter(user_id=user.pk, programme_id__in=ids).values_list(
+            "programme_id", flat=True
+        )
+    )
+    rows = list(Enrolment.objects.filter(programme_id__in=ids).values_list("programme_id", "case_id"))
+    rest = {case_id for programme_id, case_id in rows if programme_id not in facilitating}
+    seen = set(cases_visible_to(user).filter(pk__in=rest).values_list("pk", flat=True)) if rest else set()
+    for programme_id, case_id in rows:
+        if programme_id in facilitating or case_id in seen:
+            visible[programme_id].add(case_id)
+    return visible
 
 
 def may_see_child_on_roster(user: Any, programme: Programme, case_id: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.roles import is_project_staff
 from cases.models import Case
@@ -77,18 +77,29 @@ def session_list(programme: Programme, *, limit: int = 100) -> list[ProgrammeSes
 
 
 def attendance_for_case(case: Case) -> list[dict[str, Any]]:
-    """For the case page: each programme the child is on, sessions attended out of those held since joining."""
-    enrolments = Enrolment.objects.filter(case=case).select_related("programme").order_by("-joined_on", "pk")
-    rows = []
-    for e in enrolments:
-        held = e.programme.sessions.filter(attendance_taken=True, date__gte=e.joined_on)
-        if e.left_on:
-            held = held.filter(date__lte=e.left_on)
-        attended = list(
-            e.programme.sessions.filter(attendees=case).order_by("-date", "-pk").only("pk", "date", "topic")
-        )
-        rows.append({"enrolment": e, "programme": e.programme, "held": held.count(), "attended": attended})
-    return rows
+    """For the case page: each programme the child is on, sessions attended out of those held since joining
+    (two queries, however many programmes)."""
+    sessions = "programme__sessions__"
+    held = Q(**{f"{sessions}attendance_taken": True, f"{sessions}date__gte": F("joined_on")}) & (
+        Q(left_on__isnull=True) | Q(**{f"{sessions}date__lte": F("left_on")})
+    )
+    enrolments = list(
+        Enrolment.objects.filter(case=case)
+        .select_related("programme")
+        .annotate(held=Count("programme__sessions", filter=held, distinct=True))
+        .order_by("-joined_on", "pk")
+    )
+    attended: dict[int, list[ProgrammeSession]] = {e.programme_id: [] for e in enrolments}
+    for session in (
+        ProgrammeSession.objects.filter(attendees=case, programme_id__in=list(attended))
+        .order_by("-date", "-pk")
+        .only("pk", "date", "topic", "programme_id")
+    ):
+        attended[session.programme_id].append(session)
+    return [
+        {"enrolment": e, "programme": e.programme, "held": e.held, "attended": attended[e.programme_id]}
+        for e in enrolments
+    ]
 
 
 def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:

@@ -28,15 +28,19 @@ from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSess
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
 
 
-def _volunteers_only(members: Iterable[Member], field: str, message: str) -> None:
-    if any(not m.is_volunteer for m in members):
-        raise ValidationError({field: message})
-
-
-def _check_people(*, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
+def _check_people(*, organisation_id: Any, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
+    """Active staff and Alliance volunteers of the organisation that runs the programme (another NGO's
+    staff and Alliance are not its to name)."""
     if any(not u.is_active or u.effective_role not in PROJECT_STAFF for u in facilitators):
         raise ValidationError({"facilitators": _("Facilitators must be active staff.")})
-    _volunteers_only(volunteers, "volunteers", _("Every volunteer must be an Alliance volunteer."))
+    if any(u.organisation_id != organisation_id for u in facilitators):
+        raise ValidationError({"facilitators": _("Facilitators must be staff of the organisation that runs it.")})
+    if any(not m.is_volunteer for m in volunteers):
+        raise ValidationError({"volunteers": _("Every volunteer must be an Alliance volunteer.")})
+    if any(m.organisation_id != organisation_id for m in volunteers):
+        raise ValidationError(
+            {"volunteers": _("Every volunteer must be of the Alliance of the organisation that runs it.")}
+        )
 
 
 @transaction.atomic
@@ -59,7 +63,7 @@ def programme_create(
         raise ValidationError({"kind": _("Choose the kind of programme.")})
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
-    _check_people(facilitators=facilitators, volunteers=volunteers)
+    _check_people(organisation_id=actor.organisation_id, facilitators=facilitators, volunteers=volunteers)
     programme = Programme(
         kind=kind,
         title=title.strip(),
@@ -94,7 +98,11 @@ def programme_update(
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
     if facilitators is not None or volunteers is not None:
-        _check_people(facilitators=list(facilitators or []), volunteers=list(volunteers or []))
+        _check_people(
+            organisation_id=programme.organisation_id,
+            facilitators=list(facilitators or []),
+            volunteers=list(volunteers or []),
+        )
     model_update(actor=actor, obj=programme, fields=fields)
     if facilitators is not None:
         facilitators = list(facilitators)
@@ -147,7 +155,8 @@ def _check_attendees(programme: Programme, attendees: list[Case], tutors: list[M
     strangers = [c.pk for c in attendees if c.pk not in enrolled]
     if strangers:
         raise ValidationError({"attendees": _("Only children on the programme's roster can be marked present.")})
-    _volunteers_only(tutors, "tutors", _("Every tutor must be an Alliance volunteer."))
+    if any(not m.is_volunteer or m.organisation_id != programme.organisation_id for m in tutors):
+        raise ValidationError({"tutors": _("Every tutor must be an Alliance volunteer.")})
 
 
 @transaction.atomic
