@@ -74,8 +74,11 @@ def is_facilitator(user: Any, programme: Programme) -> bool:
 
 
 def may_run_programme(user: Any, programme: Programme) -> bool:
-    """Change the programme, enrol children, take attendance."""
-    return runs_everything(user) or (is_staff(user) and is_facilitator(user, programme))
+    """Change the programme, enrol children, take attendance: its facilitators, and the managers of
+    the organisation that runs it (admins: every organisation's)."""
+    if runs_everything(user) and (user.has_role(Role.ADMIN) or programme.organisation_id == user.organisation_id):
+        return True
+    return is_staff(user) and is_facilitator(user, programme)
 
 
 def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Programme:
