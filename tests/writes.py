@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from core.models import AuditEntry
 
@@ -44,3 +46,24 @@ def message_of(error: Any, field: str | None = None) -> str:
     if field is not None:
         return " ".join(str(m) for m in error.message_dict[field])
     return " ".join(str(m) for m in error.messages)
+
+
+def today() -> dt.date:
+    """Today in the project's time zone (the suite runs with the clock moved: never a fixed date)."""
+    return timezone.localdate()
+
+
+def risk_changes(case: models.Model) -> list[tuple[str, str, Any, str]]:
+    """(from, to, who, why) of each recorded change of the case's risk level, oldest first."""
+    from cases.models import RiskChange
+
+    rows = RiskChange.objects.filter(case=case).select_related("changed_by").order_by("pk")
+    return [(r.from_level, r.to_level, r.changed_by, r.reason) for r in rows]
+
+
+def closure_of(case: models.Model) -> tuple[Any, ...]:
+    """(status, closed on, reason, outcome, code) of the case as stored."""
+    from cases.models import Case
+
+    stored = Case.objects.get(pk=case.pk)
+    return (stored.status, stored.closed_on, stored.closure_reason, stored.closure_outcome, stored.closure_code)

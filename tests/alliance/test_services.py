@@ -9,9 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone, translation
 
-from accounts.models import Role
 from alliance import selectors
 from alliance.models import ConferenceAgreement, Event, Member, VolunteerAssignment, VolunteerLog
 from alliance.permissions import events_visible_to, get_member_for_user, members_visible_to, volunteer_logs_visible_to
@@ -28,31 +26,15 @@ from alliance.services import (
 )
 from core.models import AuditEntry
 from notifications.models import Notification
-from organisations.models import Organisation
-from tests.factories import MemberFactory, UserFactory, make_case
-from tests.writes import last_audit, message_of, writes_nothing
+from tests.factories import MemberFactory, make_case
+from tests.writes import last_audit, message_of, today, writes_nothing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
-def elsewhere(cast):
-    organisation = Organisation.objects.create(name="外地社工中心", kind="ngo")
-    return {
-        "organisation": organisation,
-        "manager": UserFactory(role=Role.MANAGER, organisation=organisation),
-        "member": MemberFactory(name="外地主任", location=cast.village, organisation=organisation),
-    }
+def foreign_member(cast, elsewhere):
+    return MemberFactory(name="外地主任", location=cast.village, organisation=elsewhere.organisation)
 
 
 @pytest.fixture
@@ -71,17 +53,17 @@ def test_a_member_joins_the_actors_organisation_whatever_is_sent(cast, elsewhere
         sector="school",
         location=cast.village,
         phone="13912345678",
-        organisation=elsewhere["organisation"],
+        organisation=elsewhere.organisation,
     )
     stored = Member.objects.get(pk=member.pk)
-    assert stored.organisation_id == cast.manager.organisation_id != elsewhere["organisation"].pk
+    assert stored.organisation_id == cast.manager.organisation_id != elsewhere.organisation.pk
     entry = last_audit(stored)
     assert (entry.action, entry.user_id) == ("create", cast.manager.pk)
 
 
 def test_an_admin_may_add_a_member_to_another_organisation(cast, elsewhere):
-    member = member_create(actor=cast.admin, name="李医生", sector="hospital", organisation=elsewhere["organisation"])
-    assert Member.objects.get(pk=member.pk).organisation == elsewhere["organisation"]
+    member = member_create(actor=cast.admin, name="李医生", sector="hospital", organisation=elsewhere.organisation)
+    assert Member.objects.get(pk=member.pk).organisation == elsewhere.organisation
 
 
 @pytest.mark.parametrize("phone", ["12345", "2391234567", "1391234567a", "010-123"])
@@ -109,7 +91,7 @@ def test_a_member_update_audits_the_fields_that_changed(cast):
 def test_the_roster_import_is_all_or_nothing_into_the_importers_organisation(cast, elsewhere):
     rows = [
         {"name": "陈主任", "sector": "wf_director", "phone": "13800000111", "joined_on": "2025-03-01"},
-        {"name": "刘老师", "sector": "school", "organisation_id": elsewhere["organisation"].pk},
+        {"name": "刘老师", "sector": "school", "organisation_id": elsewhere.organisation.pk},
     ]
     assert members_import(actor=cast.manager, rows=rows) == 2
     imported = Member.objects.filter(name__in=["陈主任", "刘老师"])
@@ -265,11 +247,11 @@ def test_a_concern_about_a_case_she_is_not_on_is_refused(cast):
 # --- reads -----------------------------------------------------------------------------------------
 
 
-def test_staff_see_their_organisations_members_and_nobody_else_sees_any(cast, elsewhere):
+def test_staff_see_their_organisations_members_and_nobody_else_sees_any(cast, elsewhere, foreign_member):
     mine = set(members_visible_to(cast.worker))
-    assert {cast.referrer.member, cast.pledger.member} <= mine and elsewhere["member"] not in mine
-    assert elsewhere["member"] in set(members_visible_to(cast.admin))
-    assert set(members_visible_to(elsewhere["manager"])) == {elsewhere["member"]}
+    assert {cast.referrer.member, cast.pledger.member} <= mine and foreign_member not in mine
+    assert foreign_member in set(members_visible_to(cast.admin))
+    assert set(members_visible_to(elsewhere.manager)) == {foreign_member}
     for user in (cast.referrer, cast.pledger, cast.volunteer, cast.funder):
         assert not members_visible_to(user).exists()
 
@@ -287,7 +269,7 @@ def test_staff_see_their_organisations_members_and_nobody_else_sees_any(cast, el
     ],
 )
 def test_each_role_on_each_action_of_a_member(cast, elsewhere, who, expected):
-    user = elsewhere["manager"] if who == "elsewhere" else getattr(cast, who)
+    user = elsewhere.manager if who == "elsewhere" else getattr(cast, who)
 
     def answer(action):
         try:
@@ -299,7 +281,7 @@ def test_each_role_on_each_action_of_a_member(cast, elsewhere, who, expected):
     assert tuple(answer(a) for a in ("view", "certificate", "change")) == expected
 
 
-def test_the_directory_filters_by_words_sector_place_and_role(cast, elsewhere):
+def test_the_directory_filters_by_words_sector_place_and_role(cast, elsewhere, foreign_member):
     teacher = MemberFactory(
         name="张老师", sector="school", location=cast.village, is_referrer=False, phone="13911112222"
     )
@@ -309,7 +291,7 @@ def test_the_directory_filters_by_words_sector_place_and_role(cast, elsewhere):
     assert list(member_directory(cast.worker, sector="school")) == [teacher]
     assert set(member_directory(cast.worker, role="volunteer")) == {cast.volunteer.member}
     in_town = set(member_directory(cast.worker, location=str(cast.village.parent_id)))
-    assert teacher in in_town and elsewhere["member"] not in in_town
+    assert teacher in in_town and foreign_member not in in_town
     assert set(member_directory(cast.worker, sector="astrology")) == set(member_directory(cast.worker))
 
 
@@ -330,7 +312,7 @@ def test_events_of_a_case_are_seen_only_by_who_sees_the_case(cast, elsewhere):
     general = event_create(actor=cast.manager, kind="training", date=today(), title="培训")
     assert set(events_visible_to(cast.worker)) == {on_case, general}
     assert set(events_visible_to(cast.colleague)) == {general}
-    assert not events_visible_to(elsewhere["manager"]).exists()
+    assert not events_visible_to(elsewhere.manager).exists()
     assert not events_visible_to(cast.volunteer).exists()
 
 

@@ -15,12 +15,9 @@ from cases.services import activity_record, careplan_action_add, careplan_action
 from notifications.models import Notification
 from organisations.models import Organisation
 from tests.factories import ContractFactory, UserFactory, make_case
+from tests.writes import today
 
 pytestmark = pytest.mark.django_db
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def due_in(case: Case, days: int) -> Case:

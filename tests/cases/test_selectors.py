@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.models import Role
 from cases import selectors
@@ -34,14 +34,11 @@ from core.audit import audit_log
 from organisations.models import Organisation
 from tests.factories import ChildFactory, LocationFactory, UserFactory, make_case
 from tests.planted import PLANTED_NAME
+from tests.writes import today
 
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ("colleague", "referrer", "pledger", "volunteer", "funder", "elsewhere")
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def _due(case: Case, days: int) -> Case:
@@ -200,16 +197,16 @@ def test_search_finds_a_visible_case_by_name_number_and_activity_words(cast, pla
     assert list(case_search(cast.manager, "想念妈妈")) == [planted.shared]
 
 
-def test_a_sensitive_note_is_found_only_by_the_lead_worker_and_managers(cast, planted):
+def _shared_with_a_sensitive_note(cast, planted, summary: str) -> None:
+    """The planted case shared with the colleague (on the team, not the lead), and a sensitive note on it."""
     case_team_add(actor=cast.manager, case=planted.case, user=cast.colleague)
     activity_record(
-        actor=cast.worker,
-        case=planted.case,
-        kind="home_visit",
-        date=today(),
-        summary="Disclosed ABUSE by uncle",
-        sensitive=True,
+        actor=cast.worker, case=planted.case, kind="home_visit", date=today(), summary=summary, sensitive=True
     )
+
+
+def test_a_sensitive_note_is_found_only_by_the_lead_worker_and_managers(cast, planted):
+    _shared_with_a_sensitive_note(cast, planted, "Disclosed ABUSE by uncle")
     assert list(case_search(cast.worker, "abuse")) == [planted.case]
     assert list(case_search(cast.manager, "abuse")) == [planted.case]
     assert not case_search(cast.colleague, "abuse")  # on the team, but not the lead
@@ -233,16 +230,8 @@ def test_autocomplete_names_visible_children_with_their_village(cast, planted):
 
 
 def test_the_timeline_hides_sensitive_activities_from_a_team_colleague(cast, planted):
-    case_team_add(actor=cast.manager, case=planted.case, user=cast.colleague)
     activity_record(actor=cast.worker, case=planted.case, kind="home_visit", date=today(), summary="普通家访")
-    activity_record(
-        actor=cast.worker,
-        case=planted.case,
-        kind="home_visit",
-        date=today(),
-        summary="孩子说出了受害经过",
-        sensitive=True,
-    )
+    _shared_with_a_sensitive_note(cast, planted, "孩子说出了受害经过")
     texts = {
         name: [e.text for e in case_timeline(getattr(cast, name), planted.case)]
         for name in ("worker", "colleague", "manager")

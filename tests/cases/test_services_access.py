@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Role
 from cases.models import AccessGrant, Case, CaseUserObjectPermission
@@ -20,15 +20,9 @@ from organisations.models import Organisation
 from tests.factories import ChildFactory, UserFactory, make_case
 from tests.writes import last_audit, message_of, writes_nothing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 REASON = "孩子的老师今晚打来电话"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def sees(user, case) -> bool:

@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
 
 from accounts.models import Role
 from cases.models import (
@@ -38,17 +37,10 @@ from cases.services import (
     household_member_add,
 )
 from cases.services import case as case_services
-from organisations.models import Organisation
 from tests.factories import ChildFactory, ContractFactory, UserFactory, make_case
-from tests.writes import audit_rows, last_audit, message_of, writes_nothing
+from tests.writes import audit_rows, closure_of, last_audit, message_of, risk_changes, today, writes_nothing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def grants(case: Case, user) -> set[str]:
@@ -57,16 +49,6 @@ def grants(case: Case, user) -> set[str]:
             "permission__codename", flat=True
         )
     )
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-@pytest.fixture
-def other_org():
-    organisation = Organisation.objects.create(name="别家社工中心", kind="ngo")
-    return organisation
 
 
 # --- case_open -------------------------------------------------------------------------------------
@@ -107,14 +89,15 @@ def test_a_case_counts_towards_the_contract_running_on_its_opening_day(cast):
     assert Case.objects.get(pk=case.pk).contract == running != ended
 
 
-def test_the_organisation_is_the_named_one_then_the_contracts_the_lead_workers_the_actors(cast, other_org):
+def test_the_organisation_is_the_named_one_then_the_contracts_the_lead_workers_the_actors(cast, elsewhere):
+    other_org = elsewhere.organisation
     contract = ContractFactory(organisation=other_org)
-    elsewhere = UserFactory(role=Role.SOCIAL_WORKER, organisation=other_org)
+    outsider = elsewhere.worker
     assert case_organisation_id(actor=cast.manager, organisation=other_org) == other_org.pk
     assert case_organisation_id(actor=cast.manager, organisation=other_org.pk) == other_org.pk
     assert case_organisation_id(actor=cast.manager, contract=contract, lead_worker=cast.worker) == other_org.pk
-    assert case_organisation_id(actor=cast.manager, lead_worker=elsewhere) == other_org.pk
-    assert case_organisation_id(actor=elsewhere) == other_org.pk
+    assert case_organisation_id(actor=cast.manager, lead_worker=outsider) == other_org.pk
+    assert case_organisation_id(actor=outsider) == other_org.pk
     assert case_organisation_id(actor=None) is None
 
 
@@ -153,14 +136,15 @@ def test_only_an_active_worker_or_manager_may_lead_a_case(cast, who):
     assert message_of(error.value, "lead_worker") == "The lead worker must be an active social worker or manager."
 
 
-def test_a_lead_worker_of_another_organisation_is_refused(cast, other_org):
-    elsewhere = UserFactory(role=Role.SOCIAL_WORKER, organisation=other_org)
+def test_a_lead_worker_of_another_organisation_is_refused(cast, elsewhere):
+    outsider = elsewhere.worker
     with writes_nothing(Case, CaseUserObjectPermission), pytest.raises(ValidationError) as error:
-        make_case(lead_worker=elsewhere, organisation=cast.worker.organisation)
+        make_case(lead_worker=outsider, organisation=cast.worker.organisation)
     assert message_of(error.value, "lead_worker") == "The lead worker must work for the case's organisation."
 
 
-def test_a_contract_of_another_organisation_is_refused(cast, other_org):
+def test_a_contract_of_another_organisation_is_refused(cast, elsewhere):
+    other_org = elsewhere.organisation
     with writes_nothing(Case), pytest.raises(ValidationError) as error:
         make_case(lead_worker=cast.worker, contract=ContractFactory(organisation=other_org))
     # the contract names the organisation first, so the worker is the one out of place
@@ -225,10 +209,10 @@ def test_reassigning_to_the_same_lead_keeps_their_access(cast):
     assert grants(cast.case, cast.worker) == {"view_case", "change_case"}
 
 
-def test_assigning_to_someone_who_may_not_lead_changes_nothing(cast, other_org):
-    elsewhere = UserFactory(role=Role.SOCIAL_WORKER, organisation=other_org)
+def test_assigning_to_someone_who_may_not_lead_changes_nothing(cast, elsewhere):
+    outsider = elsewhere.worker
     version = cast.case.version
-    for lead in (cast.referrer, elsewhere):
+    for lead in (cast.referrer, outsider):
         with writes_nothing(CaseUserObjectPermission), pytest.raises(ValidationError):
             case_assign(actor=cast.manager, case=cast.case, lead_worker=lead)
     stored = Case.objects.get(pk=cast.case.pk)
@@ -245,13 +229,7 @@ def test_a_risk_change_is_recorded_with_who_and_why_and_moves_the_visit_due(cast
     stored = Case.objects.get(pk=case.pk)
     assert stored.risk_level == "immediate" and stored.version == case.version + 1
     assert stored.next_visit_due == stored.opened_on + dt.timedelta(days=2)
-    change = RiskChange.objects.get(case=case)
-    assert (change.from_level, change.to_level, change.changed_by, change.reason) == (
-        "medium",
-        "immediate",
-        cast.worker,
-        "父亲酒后打人",
-    )
+    assert risk_changes(case) == [("medium", "immediate", cast.worker, "父亲酒后打人")]
     entry = last_audit(stored)
     assert (entry.action, entry.user_id, entry.detail) == ("update", cast.worker.pk, {"fields": ["risk_level"]})
 
@@ -292,7 +270,8 @@ def test_an_edit_that_changes_nothing_writes_nothing(cast):
     assert result.version == cast.case.version == Case.objects.get(pk=cast.case.pk).version
 
 
-def test_a_bad_opening_date_or_contract_in_an_edit_is_refused(cast, other_org):
+def test_a_bad_opening_date_or_contract_in_an_edit_is_refused(cast, elsewhere):
+    other_org = elsewhere.organisation
     stored = Case.objects.get(pk=cast.case.pk)
     with writes_nothing(), pytest.raises(ValidationError) as error:
         case_update(actor=cast.manager, case=stored, version=stored.version, opened_on=today() + dt.timedelta(days=1))
@@ -365,14 +344,8 @@ def test_closing_stores_the_date_reason_outcome_and_code_and_audits(cast):
         closure_outcome=" 孩子回到学校 ",
         closure_code="goals_met",
     )
+    assert closure_of(cast.case) == ("closed", closed, "目标达成", "孩子回到学校", "goals_met")
     stored = Case.objects.get(pk=cast.case.pk)
-    assert (stored.status, stored.closed_on, stored.closure_reason, stored.closure_outcome, stored.closure_code) == (
-        "closed",
-        closed,
-        "目标达成",
-        "孩子回到学校",
-        "goals_met",
-    )
     assert stored.version == cast.case.version + 1
     entry = last_audit(stored)
     assert (entry.action, entry.user_id, entry.detail) == ("update", cast.manager.pk, {"close": str(closed)})
@@ -528,9 +501,9 @@ def test_removing_the_lead_from_the_team_keeps_their_access(cast):
     assert grants(cast.case, cast.worker) == {"view_case", "change_case"}
 
 
-def test_a_case_is_shared_only_with_a_worker_of_its_organisation(cast, other_org):
-    elsewhere = UserFactory(role=Role.SOCIAL_WORKER, organisation=other_org)
-    for user in (cast.volunteer, elsewhere):
+def test_a_case_is_shared_only_with_a_worker_of_its_organisation(cast, elsewhere):
+    outsider = elsewhere.worker
+    for user in (cast.volunteer, outsider):
         with writes_nothing(CaseUserObjectPermission), pytest.raises(ValidationError):
             case_team_add(actor=cast.worker, case=cast.case, user=user)
     assert not cast.case.team.exists()

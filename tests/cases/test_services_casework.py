@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
 
 from cases.models import Case, RiskChange
 from cases.models.casework import Assessment, CarePlan, CarePlanAction, CaseDocument, ClosureRequest, Entitlement
@@ -25,21 +24,11 @@ from cases.services import (
     document_add,
     entitlement_set,
 )
-from tests.writes import last_audit, message_of, writes_nothing
+from tests.writes import closure_of, last_audit, message_of, risk_changes, today, writes_nothing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 RATED = {"safety": 3, "health": 1, "education": "2", "economic": 0, "psychological": 1, "family": 3}
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def submitted(cast, risk_level="high", **ratings) -> Assessment:
@@ -117,13 +106,7 @@ def test_approval_makes_the_case_active_at_the_assessed_risk_and_records_the_cha
     assert stored.approved_at is not None
     case = Case.objects.get(pk=cast.case.pk)
     assert (case.status, case.risk_level, case.version) == ("active", "high", version + 1)
-    change = RiskChange.objects.get(case=case)
-    assert (change.from_level, change.to_level, change.changed_by, change.reason) == (
-        "medium",
-        "high",
-        cast.manager,
-        "Assessment approved",
-    )
+    assert risk_changes(case) == [("medium", "high", cast.manager, "Assessment approved")]
     assert last_audit(stored).detail == {"approved": True}
 
 
@@ -328,13 +311,7 @@ def test_an_approved_closure_closes_the_case_as_the_worker_asked(cast):
     stored = ClosureRequest.objects.get(pk=request.pk)
     assert (stored.status, stored.decided_by) == ("approved", cast.manager) and stored.decided_at is not None
     case = Case.objects.get(pk=cast.case.pk)
-    assert (case.status, case.closed_on, case.closure_reason, case.closure_outcome, case.closure_code) == (
-        "closed",
-        asked,
-        "搬走了",
-        "转介当地",
-        "moved_away",
-    )
+    assert closure_of(case) == ("closed", asked, "搬走了", "转介当地", "moved_away")
     assert last_audit(stored).detail == {"approved": True}
     assert last_audit(case).detail == {"close": str(asked)}
 

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone, translation
 
 from accounts.models import Role
 from notifications.models import Notification
@@ -37,19 +36,9 @@ from programmes.services import (
     tutor_note_add,
 )
 from tests.factories import MemberFactory, UserFactory, make_case
-from tests.writes import last_audit, message_of, writes_nothing
+from tests.writes import last_audit, message_of, today, writes_nothing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def days_ago(n: int) -> dt.date:

@@ -11,13 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone, translation
 
-from accounts.models import Role
-from organisations.models import Organisation
 from referrals.models import Referral
 from referrals.permissions import get_referral_for_user, referrals_visible_to
 from referrals.selectors import is_overdue, match_child, overdue_referrals, possible_duplicates, triage_queue
 from referrals.services import referral_accept, referral_decline
-from tests.factories import ChildFactory, ReferralFactory, UserFactory, make_case
+from tests.factories import ChildFactory, ReferralFactory, make_case
 from tests.planted import PLANTED_NAME
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +24,6 @@ pytestmark = pytest.mark.django_db
 def _received(referral: Referral, hours_ago: float) -> Referral:
     Referral.objects.filter(pk=referral.pk).update(received_at=timezone.now() - dt.timedelta(hours=hours_ago))
     return Referral.objects.get(pk=referral.pk)
-
-
-@pytest.fixture
-def elsewhere(cast):
-    organisation = Organisation.objects.create(name="外地社工中心", kind="ngo")
-    return {
-        "organisation": organisation,
-        "manager": UserFactory(role=Role.MANAGER, organisation=organisation),
-        "worker": UserFactory(role=Role.SOCIAL_WORKER, organisation=organisation),
-    }
 
 
 # --- the triage queue ------------------------------------------------------------------------------
@@ -56,7 +44,7 @@ def test_the_queue_is_most_urgent_first_then_longest_waiting_and_only_undecided(
 def test_another_organisations_staff_do_not_see_the_queue(cast, elsewhere):
     ReferralFactory(location=cast.village, child_name=PLANTED_NAME)
     assert triage_queue(cast.worker).count() == 1
-    for user in (elsewhere["manager"], elsewhere["worker"]):
+    for user in (elsewhere.manager, elsewhere.worker):
         assert not triage_queue(user).exists()
     assert triage_queue(cast.admin).count() == 1
 
@@ -132,7 +120,7 @@ def test_a_close_age_raises_the_score_a_distant_one_does_not():
 def test_a_worker_is_shown_only_children_she_may_see_as_duplicates(cast, elsewhere):
     mine = make_case(lead_worker=cast.worker, child=ChildFactory(name=PLANTED_NAME, location=cast.village))
     theirs = make_case(lead_worker=cast.colleague, child=ChildFactory(name=PLANTED_NAME, location=cast.village))
-    foreign = make_case(lead_worker=elsewhere["worker"], child=ChildFactory(name=PLANTED_NAME, location=cast.village))
+    foreign = make_case(lead_worker=elsewhere.worker, child=ChildFactory(name=PLANTED_NAME, location=cast.village))
     referral = ReferralFactory(child_name=PLANTED_NAME, location=cast.village, child_age=None)
     assert [c.child for c in possible_duplicates(cast.worker, referral)] == [mine.child]
     assert [c.child for c in possible_duplicates(cast.colleague, referral)] == [theirs.child]
@@ -186,7 +174,7 @@ def _answer(user, pk, action):
 )
 def test_each_role_on_a_new_referral(cast, elsewhere, who, expected):
     referral = ReferralFactory(location=cast.village, created_by=cast.referrer, referrer_member=cast.referrer.member)
-    user = elsewhere[who.split("_", 1)[1]] if who.startswith("elsewhere") else getattr(cast, who)
+    user = getattr(elsewhere, who.split("_", 1)[1]) if who.startswith("elsewhere") else getattr(cast, who)
     assert (_answer(user, referral.pk, "view"), _answer(user, referral.pk, "triage")) == expected
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Role
 from cases.models import Case, CaseUserObjectPermission, Child
@@ -27,19 +27,9 @@ from referrals.services import (
     referral_submit,
 )
 from tests.factories import ChildFactory, LocationFactory, UserFactory, make_case
-from tests.writes import last_audit, message_of, writes_nothing
+from tests.writes import last_audit, message_of, today, writes_nothing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def submit(cast, **fields):

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone, translation
 
 from accounts.models import Role
 from alliance.models import Member
@@ -33,19 +32,9 @@ from resources.services import (
 )
 from tests.factories import ChildFactory, LocationFactory, MemberFactory, PledgeFactory, UserFactory, make_case
 from tests.planted import PLANTED_NAME
-from tests.writes import last_audit, message_of, writes_nothing
+from tests.writes import last_audit, message_of, today, writes_nothing
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
