@@ -155,8 +155,13 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     return case_scope(user).select_related(*CASE_ROW_RELATIONS)
 
 
+def manages_case(user: Any, case: Case) -> bool:
+    """A manager of the case's own organisation, or an admin: who assigns, closes and approves."""
+    return sees_all_cases(user) and (sees_every_organisation(user) or case.organisation_id == user.organisation_id)
+
+
 def may_change_case(user: Any, case: Case) -> bool:
-    if sees_all_cases(user):
+    if manages_case(user, case):
         return True
     if not user.has_role(Role.SOCIAL_WORKER) or case.status == CaseStatus.CLOSED:
         return False
@@ -172,7 +177,7 @@ def may_change_case(user: Any, case: Case) -> bool:
 
 def may_read_sensitive(user: Any, case: Case) -> bool:
     """Sensitive activities (e.g. details of sexual abuse): the lead worker and managers only."""
-    return sees_all_cases(user) or (case.lead_worker_id is not None and case.lead_worker_id == user.pk)
+    return manages_case(user, case) or (case.lead_worker_id is not None and case.lead_worker_id == user.pk)
 
 
 CaseAction = Literal["view", "change", "assign", "close", "approve", "share"]
@@ -188,8 +193,8 @@ def may_act_on_case(user: Any, case: Case, action: CaseAction) -> bool:
     if action == "change":
         return may_change_case(user, case)
     if action == "share":
-        return sees_all_cases(user) or (case.lead_worker_id == user.pk and case.status != CaseStatus.CLOSED)
-    return sees_all_cases(user)
+        return manages_case(user, case) or (case.lead_worker_id == user.pk and case.status != CaseStatus.CLOSED)
+    return manages_case(user, case)
 
 
 def get_case_for_user(user: Any, pk: Any, action: CaseAction = "view", *, for_change: bool = False) -> Case:

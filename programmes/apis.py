@@ -520,8 +520,10 @@ class EnrolmentViewSet(
             raise PermissionDenied
         body = EnrolmentEnd(data=request.data)
         body.is_valid(raise_exception=True)
-        left_on = body.validated_data.get("left_on")
-        if left_on is not None and left_on < enrolment.joined_on:
-            raise ValidationError({"left_on": _("A child cannot leave before joining.")})
-        enrolment = services.enrolment_end(actor=_actor(request), enrolment=enrolment, left_on=left_on)
+        try:
+            enrolment = services.enrolment_end(
+                actor=_actor(request), enrolment=enrolment, left_on=body.validated_data.get("left_on")
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
         return Response(self.get_serializer(enrolment).data)

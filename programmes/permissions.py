@@ -69,8 +69,11 @@ def is_facilitator(user: Any, programme: Programme) -> bool:
 
 
 def may_run_programme(user: Any, programme: Programme) -> bool:
-    """Change the programme, enrol children, take attendance."""
-    return runs_everything(user) or (is_project_staff(user) and is_facilitator(user, programme))
+    """Change the programme, enrol children, take attendance: its facilitators, and the managers of
+    the organisation that runs it (admins: every organisation's)."""
+    if runs_everything(user) and (user.has_role(Role.ADMIN) or programme.organisation_id == user.organisation_id):
+        return True
+    return is_project_staff(user) and is_facilitator(user, programme)
 
 
 def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Programme:
@@ -120,7 +123,7 @@ def enrolled_ids_visible_to(user: Any, programmes: Iterable[Programme]) -> dict[
 
     ids = {programme.pk for programme in programmes}
     visible: dict[int, set[int]] = {pk: set() for pk in ids}
-    if not is_staff(user) or not ids:
+    if not is_project_staff(user) or not ids:
         return visible
     facilitating = set(
         Programme.facilitators.through.objects.filter(user_id=user.pk, programme_id__in=ids).values_list(

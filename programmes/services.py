@@ -135,6 +135,10 @@ def enrolment_add(*, actor: User, programme: Programme, case: Case, joined_on: d
 
 @transaction.atomic
 def enrolment_end(*, actor: User, enrolment: Enrolment, left_on: dt.date | None = None) -> Enrolment:
+    """End a child's place on the roster on ``left_on`` (today when not given); a day before they
+    joined is refused."""
+    if left_on is not None and left_on < enrolment.joined_on:
+        raise ValidationError({"left_on": _("A child cannot leave before joining.")})
     enrolment.left_on = left_on or timezone.localdate()
     enrolment.save(update_fields=["left_on", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=enrolment, detail={"left": str(enrolment.left_on)})

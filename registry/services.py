@@ -64,7 +64,13 @@ def add_quarter(day: dt.date) -> dt.date:
 
 
 def eighteenth_birthday(birth_date: dt.date) -> dt.date:
-    return add_months(birth_date, 12 * ADULT_AGE)
+    """The first day the child is 18 as ``core.dates.age_in_years`` counts it: a child born on 29
+    February turns 18 on 1 March of a common year (not on 28 February, when she is still 17)."""
+    year = birth_date.year + ADULT_AGE
+    try:
+        return birth_date.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 3, 1)
 
 
 def eligible_entitlements(*, child_type: str, category: str, rules: list[CategoryRule] | None = None) -> list[str]:
