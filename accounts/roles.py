@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.project_apps import PROJECT_APPS
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -73,26 +75,17 @@ def case_workers_for(user: Any) -> QuerySet[User]:
     return case_workers(getattr(user, "organisation_id", None) or 0)
 
 
+def is_project_staff(user: Any) -> bool:
+    """An active admin, manager or social worker; False for an anonymous user."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*PROJECT_STAFF))
+
+
 def may_lead_cases(user: User | None) -> bool:
     """An active social worker or manager; an admin too (who may open a case for themselves)."""
     return user is not None and user.is_active and user.has_role(*CASE_WORKERS, Role.ADMIN)
 
 
-ROLE_APPS = (
-    "core",
-    "accounts",
-    "organisations",
-    "alliance",
-    "cases",
-    "referrals",
-    "resources",
-    "programmes",
-    "registry",
-    "multiagency",
-    "workforce",
-    "notifications",
-    "reports",
-)
+ROLE_APPS = PROJECT_APPS
 
 
 def collected_role_permissions() -> dict[str, set[str]]:

@@ -7,27 +7,29 @@ from typing import Any
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
 from accounts.models import Role
+from accounts.roles import is_project_staff
 from alliance import services
 from alliance.models import Event, EventKind, Member, MemberKind, Sector, VolunteerLog
-from alliance.permissions import events_visible_to, is_staff, members_visible_to, volunteer_logs_visible_to
-from cases.apis import VisibleCaseField, case_id_filter
+from alliance.permissions import events_visible_to, members_visible_to, volunteer_logs_visible_to
+from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
-from cases.permissions import case_scope, get_case_for_user
+from cases.permissions import case_scope
 from core.api_fields import PHONE_VALIDATOR, not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.models import Location
 
 
 class StaffGate:
+    """Project staff only (403 for anyone else), checked before anything is read."""
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not is_staff(request.user):
+        if not is_project_staff(request.user):
             raise PermissionDenied
 
 
@@ -100,12 +102,7 @@ class EventSerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today(days=366)]}}
 
     def validate_case(self, case: Case | None) -> Case | None:
-        if case is None:
-            return None
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return None if case is None else case_in_body(self, case)
 
 
 class EventFilter(django_filters.FilterSet):
@@ -148,10 +145,7 @@ class VolunteerLogSerializer(serializers.ModelSerializer):
             if services.assignment_for_volunteer(user, case.pk) is None:
                 raise serializers.ValidationError(_("You are not assigned to this visit."))
             return case
-        try:
-            return get_case_for_user(user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return case_in_body(self, case)
 
 
 class VolunteerLogFilter(django_filters.FilterSet):
@@ -181,7 +175,7 @@ class VolunteerLogViewSet(
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not (is_staff(request.user) or request.user.has_role(Role.VOLUNTEER)):
+        if not (is_project_staff(request.user) or request.user.has_role(Role.VOLUNTEER)):
             raise PermissionDenied
 
     def get_queryset(self) -> QuerySet[VolunteerLog]:

@@ -8,36 +8,26 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from accounts.roles import PROJECT_STAFF
+from accounts.roles import is_project_staff
 from alliance.models import Event, Member, VolunteerLog
 
+# What project staff do with the Alliance: its members, meetings and volunteers' logs.
+_STAFF_PERMISSIONS = [
+    "alliance.view_member",
+    "alliance.add_member",
+    "alliance.change_member",
+    "alliance.view_event",
+    "alliance.add_event",
+    "alliance.change_event",
+    "alliance.view_volunteerlog",
+    "alliance.add_volunteerlog",
+]
+
 ROLE_PERMISSIONS = {
-    Role.MANAGER: [
-        "alliance.view_member",
-        "alliance.add_member",
-        "alliance.change_member",
-        "alliance.view_event",
-        "alliance.add_event",
-        "alliance.change_event",
-        "alliance.view_volunteerlog",
-        "alliance.add_volunteerlog",
-    ],
-    Role.SOCIAL_WORKER: [
-        "alliance.view_member",
-        "alliance.add_member",
-        "alliance.change_member",
-        "alliance.view_event",
-        "alliance.add_event",
-        "alliance.change_event",
-        "alliance.view_volunteerlog",
-        "alliance.add_volunteerlog",
-    ],
+    Role.MANAGER: _STAFF_PERMISSIONS,
+    Role.SOCIAL_WORKER: _STAFF_PERMISSIONS,
     Role.VOLUNTEER: ["alliance.add_volunteerlog"],
 }
-
-
-def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
 def _in_own_organisation(user: Any, queryset: QuerySet[Any], field: str = "organisation_id") -> QuerySet[Any]:
@@ -49,7 +39,7 @@ def _in_own_organisation(user: Any, queryset: QuerySet[Any], field: str = "organ
 
 def members_visible_to(user: Any) -> QuerySet[Member]:
     """Project staff see their own organisation's Alliance (admins: every organisation's)."""
-    if is_staff(user):
+    if is_project_staff(user):
         return _in_own_organisation(user, Member.objects.select_related("location", "responsible_worker"))
     return Member.objects.none()
 
@@ -60,7 +50,7 @@ MemberAction = Literal["view", "certificate", "change"]
 def may_act_on_member(user: Any, member: Member, action: MemberAction) -> bool:
     """Project staff see and change every member of their organisation; a member may download their
     own certificate."""
-    if is_staff(user):
+    if is_project_staff(user):
         return bool(user.has_role(Role.ADMIN) or member.organisation_id == user.organisation_id)
     return action == "certificate" and getattr(user, "member_id", None) == member.pk
 
@@ -76,7 +66,7 @@ def get_member_for_user(user: Any, pk: Any, action: MemberAction = "view") -> Me
 
 def events_visible_to(user: Any) -> QuerySet[Event]:
     """Events linked to a case are seen only by those who may see the case."""
-    if not is_staff(user):
+    if not is_project_staff(user):
         return Event.objects.none()
     from django.db.models import Q
 
@@ -90,7 +80,7 @@ def events_visible_to(user: Any) -> QuerySet[Event]:
 
 
 def volunteer_logs_visible_to(user: Any) -> QuerySet[VolunteerLog]:
-    if is_staff(user):
+    if is_project_staff(user):
         from cases.permissions import cases_visible_to
 
         return VolunteerLog.objects.filter(case__in=cases_visible_to(user).values("pk")).select_related("member")

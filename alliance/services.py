@@ -18,7 +18,7 @@ from cases.models import Case
 from core.api_fields import PHONE_RE
 from core.audit import audit_log
 from core.models import AuditAction
-from core.services import model_update, save_once, submitted_before
+from core.services import model_create, model_update, save_once, submitted_before
 from notifications.services import notify
 
 
@@ -36,10 +36,7 @@ def member_create(*, actor: User, **fields: Any) -> Member:
         fields.pop("organisation", None)
         fields["organisation_id"] = actor.organisation_id
     member = Member(**fields)
-    member.full_clean()
-    member.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=member)
-    return member
+    return model_create(actor=actor, obj=member)
 
 
 @transaction.atomic

@@ -14,10 +14,11 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.roles import is_project_staff
 from alliance import selectors, services
 from alliance.forms import EventForm, MemberForm
 from alliance.models import Sector, VolunteerAssignment
-from alliance.permissions import get_member_for_user, is_staff, members_visible_to
+from alliance.permissions import get_member_for_user, members_visible_to
 from cases.permissions import get_case_for_user, may_change_case
 from core.audit import audit_read
 from core.dates import typed_date
@@ -30,7 +31,7 @@ from core.models import Location
 @login_required
 @require_GET
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
     members = selectors.member_directory(request.user, **filters)[:300]
@@ -46,7 +47,7 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     form = MemberForm(request.POST or None)
     if save_form(request, form, services.member_create, _("Member added.")):
@@ -57,7 +58,7 @@ def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def events(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +211,7 @@ def member_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → preview with row-by-row errors → confirm. Nothing is saved until every row is good."""
     from alliance.importer import parse_roster
 
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     context: dict = {}
     if request.method == "POST" and request.POST.get("confirm"):
@@ -285,7 +286,7 @@ def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     from core.exports import export_response
     from core.models import AuditAction
 
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("q", "sector", "location", "role")}
     members = selectors.member_directory(request.user, **filters)
@@ -319,7 +320,7 @@ def member_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 def conference_agreement(request: AuthenticatedHttpRequest, event_id: int) -> HttpResponse:
     from alliance.permissions import events_visible_to
 
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     event = events_visible_to(request.user).filter(pk=event_id).first()
     if event is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.roles import Role, case_workers, case_workers_for
 from cases import services
 from cases.models import (
@@ -39,13 +42,13 @@ from cases.models import (
 from cases.models.transfer import TransferConsent
 from cases.permissions import (
     CASE_ROW_RELATIONS,
+    CaseAction,
     activities_visible_to,
     case_scope,
     check_works_on_cases,
     get_case_for_user,
     get_transfer_for_user,
     holds_many_grants,
-    may_act_on_case,
     sees_all_cases,
     transfers_visible_to,
 )
@@ -80,6 +83,22 @@ class VisibleCaseField(serializers.PrimaryKeyRelatedField):
         return self.scope(request.user) if self.scope else case_scope(request.user)
 
 
+def case_in_body(
+    serializer: serializers.Serializer, case: Case, action: CaseAction = "view", refused: str | None = None
+) -> Case:
+    """A case named in a request body, read through the cases policy: one the caller may not see is
+    "No such case." (400, the answer for a missing one); one they see but may not ``action`` is
+    ``refused`` (400), or 403 when no ``refused`` is given."""
+    try:
+        return get_case_for_user(serializer.context["request"].user, case.pk, action)
+    except Http404:
+        raise serializers.ValidationError(_("No such case.")) from None
+    except PermissionDenied:
+        if refused is None:
+            raise
+        raise serializers.ValidationError(refused) from None
+
+
 def case_id_filter() -> django_filters.NumberFilter:
     """``?case=<id>``: a plain number, so a hidden case and a missing one both give an empty list
     (a model choice filter answers 400 for a missing id and 200 for a hidden one)."""
@@ -87,9 +106,11 @@ def case_id_filter() -> django_filters.NumberFilter:
 
 
 class StaffOnly:
-    """Roles that never see case files get 403 on these endpoints; hidden objects are 404."""
+    """Roles that never see case files get 403 on these endpoints, before anything is read; hidden
+    objects are 404."""
 
-    def check_staff(self, request: Request) -> None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
         check_works_on_cases(request.user)
 
 
@@ -277,10 +298,6 @@ class CaseViewSet(
         # + one query for the page's entitlements (prefetch), whatever the page size.
         return ids.select_related(*CASE_ROW_RELATIONS).prefetch_related("entitlements")
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
-
     def get_object(self) -> Case:
         case = get_case_for_user(self.request.user, self.kwargs["pk"])
         return case
@@ -335,6 +352,37 @@ class CaseViewSet(
             raise serializers.ValidationError({"lead_worker": exc.detail}) from None
         case = services.case_assign(actor=request.user, case=case, lead_worker=worker)
         return Response(self.get_serializer(get_case_for_user(request.user, case.pk)).data)
+
+    @extend_schema(
+        request=inline_serializer("CaseTeamAdd", {"user": serializers.IntegerField()}),
+        responses=inline_serializer("CaseTeam", {"team": serializers.ListField(child=serializers.IntegerField())}),
+    )
+    @action(detail=True, methods=["post"])
+    def team(self, request: Request, pk: Any = None) -> Response:
+        """Share the case with a colleague (the lead worker or a manager): they see and work on it."""
+        case = get_case_for_user(request.user, pk, action="share")
+        field = serializers.PrimaryKeyRelatedField(queryset=case_workers(case.organisation_id))
+        chosen: Any = request.data.get("user")
+        try:
+            colleague = field.to_internal_value(chosen)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"user": exc.detail}) from None
+        try:
+            services.case_team_add(actor=typing.cast(User, request.user), case=case, user=colleague)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from None
+        return Response({"team": sorted(case.team.values_list("pk", flat=True))})
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"team/(?P<user_id>[0-9]+)")
+    def team_member(self, request: Request, pk: Any = None, user_id: Any = None) -> Response:
+        """Stop sharing the case with a colleague: they no longer see it (404)."""
+        case = get_case_for_user(request.user, pk, action="share")
+        colleague = case.team.filter(pk=user_id).first()
+        if colleague is None:
+            raise Http404
+        services.case_team_remove(actor=typing.cast(User, request.user), case=case, user=colleague)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=TransferProposeSerializer,
@@ -402,10 +450,6 @@ class TransferViewSet(
     ordering_fields = ["proposed_on", "id"]
     queryset = CaseTransfer.objects.none()
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
-
     def get_queryset(self) -> QuerySet[CaseTransfer]:
         return transfers_visible_to(self.request.user).order_by("-proposed_on", "-pk")
 
@@ -456,14 +500,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
-        user = self.context["request"].user
-        try:
-            case = get_case_for_user(user, case.pk)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
-        if not may_act_on_case(user, case, "change"):
-            raise serializers.ValidationError(_("You may not add to this case."))
-        return case
+        return case_in_body(self, case, "change", refused=_("You may not add to this case."))
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -474,7 +511,7 @@ class ActivityFilter(django_filters.FilterSet):
         fields = ["case", "kind", "sensitive"]
 
 
-class ActivityViewSet(
+class StaffListCreateViewSet(
     AuditedReadMixin,
     StaffOnly,
     mixins.ListModelMixin,
@@ -482,14 +519,14 @@ class ActivityViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """List, read (both audited) and create, for those who work on cases only."""
+
+
+class ActivityViewSet(StaffListCreateViewSet):
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     ordering_fields = ["date", "id"]
     queryset = Activity.objects.none()
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.check_staff(request)
 
     def get_queryset(self) -> QuerySet[Activity]:
         return activities_visible_to(self.request.user).order_by("-date", "-pk")

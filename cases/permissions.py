@@ -29,6 +29,7 @@ from cases.models import (
     CaseUserObjectPermission,
     ClosureRequest,
 )
+from core.permissions import one_or_404
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -154,8 +155,13 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     return case_scope(user).select_related(*CASE_ROW_RELATIONS)
 
 
+def manages_case(user: Any, case: Case) -> bool:
+    """A manager of the case's own organisation, or an admin: who assigns, closes and approves."""
+    return sees_all_cases(user) and (sees_every_organisation(user) or case.organisation_id == user.organisation_id)
+
+
 def may_change_case(user: Any, case: Case) -> bool:
-    if sees_all_cases(user):
+    if manages_case(user, case):
         return True
     if not user.has_role(Role.SOCIAL_WORKER) or case.status == CaseStatus.CLOSED:
         return False
@@ -171,21 +177,24 @@ def may_change_case(user: Any, case: Case) -> bool:
 
 def may_read_sensitive(user: Any, case: Case) -> bool:
     """Sensitive activities (e.g. details of sexual abuse): the lead worker and managers only."""
-    return sees_all_cases(user) or (case.lead_worker_id is not None and case.lead_worker_id == user.pk)
+    return manages_case(user, case) or (case.lead_worker_id is not None and case.lead_worker_id == user.pk)
 
 
-CaseAction = Literal["view", "change", "assign", "close", "approve"]
+CaseAction = Literal["view", "change", "assign", "close", "approve", "share"]
 CaseloadAction = Literal["see_all", "export", "approve"]
 
 
 def may_act_on_case(user: Any, case: Case, action: CaseAction) -> bool:
     """What a user who sees ``case`` may do with it: ``view`` it; ``change`` it (their own or a shared
-    open case, or any for managers); ``assign``, ``close`` or ``approve`` its casework (managers)."""
+    open case, or any for managers); ``share`` it with a colleague (its lead worker, while it is open, or a
+    manager); ``assign``, ``close`` or ``approve`` its casework (managers)."""
     if action == "view":
         return True
     if action == "change":
         return may_change_case(user, case)
-    return sees_all_cases(user)
+    if action == "share":
+        return manages_case(user, case) or (case.lead_worker_id == user.pk and case.status != CaseStatus.CLOSED)
+    return manages_case(user, case)
 
 
 def get_case_for_user(user: Any, pk: Any, action: CaseAction = "view", *, for_change: bool = False) -> Case:
@@ -193,10 +202,7 @@ def get_case_for_user(user: Any, pk: Any, action: CaseAction = "view", *, for_ch
     but may not do ``action``. (``for_change=True`` is the older spelling of ``action="change"``.)"""
     if for_change:
         action = "change"
-    try:
-        case = cases_visible_to(user).get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    case = one_or_404(cases_visible_to(user), pk=pk)
     check_case_action(user, case, action)
     return case
 
@@ -248,10 +254,7 @@ def transfers_visible_to(user: Any) -> QuerySet[CaseTransfer]:
 def get_transfer_for_user(user: Any, pk: Any, action: TransferAction = "view") -> CaseTransfer:
     """The transfer if the user sees it, else 404; ``answer`` (accept, decline) is for the receiving
     organisation's managers (403 for the sender's)."""
-    try:
-        transfer = transfers_visible_to(user).get(pk=pk)
-    except (CaseTransfer.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    transfer = one_or_404(transfers_visible_to(user), pk=pk)
     if action == "answer" and not (
         sees_every_organisation(user) or transfer.to_organisation_id == user.organisation_id
     ):

@@ -105,18 +105,6 @@ def care_plans_due(*, today: dt.date) -> int:
         .exclude(case__status=CaseStatus.CLOSED)
         .values_list("pk", "case_id", "case__number", "case__lead_worker_id", "review_on")
     )
-    rows = [
-        Notification(
-            user_id=worker,
-            kind="plan_review",
-            link=reverse("cases:detail", args=[case_id]),
-            object_type="case",
-            object_id=str(case_id),
-            **worded(gettext_lazy(PLAN_REVIEW), {"n": number, "d": str(due)}),
-            dedupe_key=f"plan-review:{pk}:{due}",
-        )
-        for pk, case_id, number, worker, due in reviews
-    ]
     actions = (
         CarePlanAction.objects.filter(
             plan__is_current=True,
@@ -127,17 +115,22 @@ def care_plans_due(*, today: dt.date) -> int:
         .exclude(plan__case__status=CaseStatus.CLOSED)
         .values_list("pk", "plan__case_id", "plan__case__number", "plan__case__lead_worker_id", "due_on")
     )
-    rows += [
+    due = [
+        ("plan_review", PLAN_REVIEW, "plan-review", reviews),
+        ("plan_action_due", PLAN_ACTION, "plan-action", actions),
+    ]
+    rows = [
         Notification(
             user_id=worker,
-            kind="plan_action_due",
+            kind=kind,
             link=reverse("cases:detail", args=[case_id]),
             object_type="case",
             object_id=str(case_id),
-            **worded(gettext_lazy(PLAN_ACTION), {"n": number, "d": str(due)}),
-            dedupe_key=f"plan-action:{pk}:{due}",
+            **worded(gettext_lazy(message), {"n": number, "d": str(due_on)}),
+            dedupe_key=f"{key}:{pk}:{due_on}",
         )
-        for pk, case_id, number, worker, due in actions
+        for kind, message, key, found in due
+        for pk, case_id, number, worker, due_on in found
     ]
     return insert_rows(rows)
 

@@ -7,29 +7,35 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    JSONField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
 )
 from django.db.models import Case as SqlCase
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import case_workers_for
-from cases.choices import HIGH_RISK, OPEN_STATUSES, RISK_ORDER, rank
+from cases.choices import HIGH_RISK, RISK_ORDER, rank
 from cases.due import visit_interval_days
 from cases.models import Activity, Case, CaseFlag, CaseStatus, Child, RiskChange
 from cases.permissions import CASE_ROW_RELATIONS, case_scope, cases_visible_to, may_read_sensitive, sees_all_cases
-from core.models import Location
+from core.figures_row import count_of, json_rows_of, json_values_of, one_row
+from core.models import Contract, Location
 from core.pagination import NarrowList
+from core.permissions import contracts_visible_to
 from core.search_keys import search_terms
 
 
@@ -64,13 +70,12 @@ def caseload_order(sort: str = "") -> tuple[str, ...]:
 
 
 def with_due_dates(cases: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    """Annotate overdue and due-today flags and risk rank; last and next visit and open flags are
+    """Annotate overdue and due-today flags; last and next visit, open flags and the risk rank are
     stored on the case."""
     today = today or timezone.localdate()
     return cases.annotate(
         last_visit=F("last_home_visit"),
         visit_interval=_visit_interval_days(),
-        risk_rank=rank("risk_level", RISK_ORDER),
         is_overdue=ExpressionWrapper(Q(next_visit_due__lt=today), output_field=BooleanField()),
         is_due_today=ExpressionWrapper(Q(next_visit_due=today), output_field=BooleanField()),
     )
@@ -152,17 +157,21 @@ def caseload_scope(
     return with_due_dates(cases, today=today).order_by(*caseload_order(filters.sort))
 
 
+def caseload_groups(today: dt.date) -> tuple[Q, Q, Q]:
+    """The caseload's due groups as ranges of the stored next visit due: overdue, today, later."""
+    return (
+        Q(next_visit_due__lt=today),
+        Q(next_visit_due=today),
+        Q(next_visit_due__gt=today) | Q(next_visit_due__isnull=True),
+    )
+
+
 def caseload_due_counts(user: User, *, worker: User | None = None) -> dict[str, int]:
     """How many of the (unfiltered) caseload's cases are overdue and due today: one query."""
     today = timezone.localdate()
-    return (
-        caseload_scope(user, worker=worker, today=today)
-        .order_by()
-        .aggregate(
-            overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
-            today=Count("pk", filter=Q(next_visit_due=today)),
-        )
-    )
+    scope = caseload_scope(user, worker=worker, today=today)
+    overdue, due_today, _later = caseload_groups(today)
+    return one_row(overdue=count_of(scope.filter(overdue)), today=count_of(scope.filter(due_today)))
 
 
 def caseload_villages(user: User, *, worker: User | None = None) -> QuerySet[Location]:
@@ -171,40 +180,175 @@ def caseload_villages(user: User, *, worker: User | None = None) -> QuerySet[Loc
     return Location.objects.filter(pk__in=children).order_by("name", "pk")
 
 
+@dataclass(frozen=True)
+class OpenFlag:
+    message: str
+    due_on: dt.date | None
+
+
+@dataclass
+class CaseloadOverview:
+    """The caseload page's figures beside its rows, read in one statement (``caseload_overview``)."""
+
+    overdue: int
+    today: int
+    villages: list[Location]
+    count: int  # of the filtered list, at most CASELOAD_COUNT_BOUND + 1
+    team: list[TeamMember] | None = None  # managers: each worker's open and high-risk cases
+    contract: Contract | None = None  # managers: the current contract, ``case_count`` its number of cases
+
+    @property
+    def due_counts(self) -> dict[str, int]:
+        return {"overdue": self.overdue, "today": self.today}
+
+
+def caseload_overview(
+    user: User,
+    *,
+    worker: User | None = None,
+    filters: CaseloadFilters | None = None,
+    with_team: bool = False,
+) -> CaseloadOverview:
+    """The due counts and the village filter's choices of the unfiltered caseload, the (bounded)
+    count of the filtered one and, ``with_team``, a manager's team table and current contract: one
+    statement, each figure an index-supported subquery of its own."""
+    today = timezone.localdate()
+    scope = caseload_scope(user, worker=worker, today=today)
+    overdue, due_today, _later = caseload_groups(today)
+    children = scope.order_by().values("child__location_id")
+    parts = {
+        "overdue": count_of(scope.filter(overdue)),
+        "today": count_of(scope.filter(due_today)),
+        "villages": json_rows_of(Location.objects.filter(pk__in=children).order_by("name", "pk"), id="pk", name="name"),
+        "n": count_of(caseload_scope(user, worker=worker, today=today, filters=filters), bound=CASELOAD_COUNT_BOUND),
+    }
+    if with_team:
+        parts["workers"] = json_rows_of(
+            case_workers_for(user).order_by("username"), id="pk", username="username", full_name="full_name"
+        )
+        parts["team"] = json_values_of(_open_cases_per_lead(user))
+        contract_cases = Case.objects.filter(contract=OuterRef("pk")).order_by().values("contract")
+        parts["contract"] = json_rows_of(
+            contracts_visible_to(user).filter(start__lte=today, end__gte=today).order_by("-start")[:1],
+            id="pk",
+            name="name",
+            caseload_target="caseload_target",
+            cases=Coalesce(Subquery(contract_cases.annotate(n=Count("*")).values("n")), Value(0)),
+        )
+    row = one_row(**parts)
+    overview = CaseloadOverview(
+        overdue=row["overdue"],
+        today=row["today"],
+        villages=[Location(pk=v["id"], name=v["name"]) for v in row["villages"]],
+        count=row["n"],
+    )
+    if with_team:
+        overview.team = _team_table(row["workers"], row["team"])
+        for c in row["contract"]:
+            overview.contract = Contract(pk=c["id"], name=c["name"], caseload_target=c["caseload_target"])
+            overview.contract.case_count = c["cases"]  # type: ignore[attr-defined]
+    return overview
+
+
+def _open_flags_json() -> Subquery:
+    flags = CaseFlag.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True).order_by().values("case")
+    listed = JSONBAgg(JSONObject(message="message", due_on="due_on"), order_by=("due_on", "pk"))
+    return Subquery(flags.annotate(listed=listed).values("listed"), output_field=JSONField())
+
+
 def _caseload_rows(ids: QuerySet[Case], order: tuple[str, ...] = CASELOAD_ORDER) -> QuerySet[Case]:
+    """The page's rows, each with its open flags as JSON (``open_flags``) in the same statement."""
     return (
         with_due_dates(ids.select_related(*CASE_ROW_RELATIONS))
-        .prefetch_related(Prefetch("flags", queryset=CaseFlag.objects.filter(resolved_at__isnull=True)))
+        .annotate(open_flags_json=_open_flags_json())
         .order_by(*order)
     )
 
 
-def caseload_for(user: User, *, worker: User | None = None, filters: CaseloadFilters | None = None) -> NarrowList:
+def open_flags(case: Case) -> list[OpenFlag]:
+    """A caseload row's open flags (read with the row by ``_caseload_rows``)."""
+    listed = getattr(case, "open_flags_json", None) or []
+    return [OpenFlag(f["message"], dt.date.fromisoformat(f["due_on"]) if f["due_on"] else None) for f in listed]
+
+
+def caseload_for(
+    user: User, *, worker: User | None = None, filters: CaseloadFilters | None = None, count: int | None = None
+) -> NarrowList:
     """The caseload as a paginator-ready list: ids are counted (bounded), sorted and limited narrow,
-    then only the page's rows are joined to child, place, worker and contract."""
+    then only the page's rows are joined to child, place, worker and contract.
+
+    The due groups (overdue, today, later) are ranges of ``next_visit_due``: a page reads each
+    group's first rows in the order inside the groups (``NarrowList(groups=...)``), which for the
+    default order is ``case_open_org_urgency_idx`` (a manager's every open case is not sorted).
+    ``count``: already counted (``caseload_overview``)."""
     filters = filters or CaseloadFilters()
+    today = timezone.localdate()
     order = caseload_order(filters.sort)
+    inside_groups = order[len(CASELOAD_GROUPS) :]
+    narrow = caseload_scope(user, worker=worker, filters=filters, today=today).order_by(*inside_groups)
     return NarrowList(
-        caseload_scope(user, worker=worker, filters=filters),
+        narrow,
         lambda ids: _caseload_rows(ids, order),
         count_bound=CASELOAD_COUNT_BOUND,
+        groups=caseload_groups(today),
+        count=count,
     )
 
 
 CASELOAD_COUNT_BOUND = 10_000
 
 
-def team_caseloads(user: User) -> QuerySet[User]:
-    """Managers: each worker with the number of open cases they lead and how many are high risk."""
-    open_q = Q(lead_cases__status__in=OPEN_STATUSES)
+def _open_cases_per_lead(user: User) -> QuerySet[Any, dict[str, Any]]:
+    """Per lead worker of the user's organisation: open cases and how many are high risk (one grouped
+    index-only read of ``case_open_lead_rank_idx``)."""
+    high = [RISK_ORDER[level] for level in HIGH_RISK]
     return (
-        case_workers_for(user)
-        .annotate(
-            open_cases=Count("lead_cases", filter=open_q),
-            high_risk=Count("lead_cases", filter=open_q & Q(lead_cases__risk_level__in=HIGH_RISK)),
-        )
-        .order_by("-open_cases", "username")
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(lead_worker__in=case_workers_for(user).values("pk"))
+        .order_by()
+        .values(lead=F("lead_worker"))
+        .annotate(open_cases=Count("lead_worker"), high_risk=Count("risk_rank", filter=Q(risk_rank__in=high)))
     )
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A row of the managers' team table (a plain value: a city's team is a thousand rows)."""
+
+    pk: int
+    username: str
+    full_name: str
+    open_cases: int
+    high_risk: int
+
+    def __str__(self) -> str:  # as User.__str__
+        return self.full_name or self.username
+
+
+def _team_table(workers: list[dict[str, Any]], counts: list[dict[str, Any]]) -> list[TeamMember]:
+    """Each worker (by username) with their counts, most open cases first (the sort is stable)."""
+    per_lead = {c["lead"]: c for c in counts}
+    team = [
+        TeamMember(
+            w["id"],
+            w["username"],
+            w["full_name"],
+            per_lead.get(w["id"], {}).get("open_cases", 0),
+            per_lead.get(w["id"], {}).get("high_risk", 0),
+        )
+        for w in workers
+    ]
+    return sorted(team, key=lambda m: -m.open_cases)
+
+
+def team_caseloads(user: User) -> list[TeamMember]:
+    """Managers: each worker with the number of open cases they lead and how many are high risk."""
+    workers = case_workers_for(user).order_by("username")
+    row = one_row(
+        workers=json_rows_of(workers, id="pk", username="username", full_name="full_name"),
+        team=json_values_of(_open_cases_per_lead(user)),
+    )
+    return _team_table(row["workers"], row["team"])
 
 
 def case_search(user: User, query: str) -> QuerySet[Case]:

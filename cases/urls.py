@@ -23,6 +23,8 @@ urlpatterns = [
     path("<int:pk>/flags/", views.flag_add, name="flag-add"),
     path("<int:pk>/flags/<int:flag_id>/resolve/", views.flag_resolve, name="flag-resolve"),
     path("<int:pk>/household/", views.household_add, name="household-add"),
+    path("<int:pk>/team/", views.case_team_add_view, name="team-add"),
+    path("<int:pk>/team/<int:user_id>/remove/", views.case_team_remove_view, name="team-remove"),
     path("<int:pk>/assign/", views.case_assign_view, name="assign"),
     path("<int:pk>/close/", views.case_close_view, name="close"),
     # assessments, care plans, documents, entitlements, closure approvals

@@ -11,6 +11,8 @@ from typing import Any
 import environ
 from celery.schedules import crontab
 
+from core.project_apps import PROJECT_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -51,19 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # recovery codes
     "simple_history",
-    "core",
-    "accounts",
-    "organisations",
-    "alliance",
-    "cases",
-    "referrals",
-    "resources",
-    "programmes",
-    "multiagency",
-    "workforce",
-    "registry",
-    "notifications",
-    "reports",
+    *PROJECT_APPS,
     "demo",  # on top of the others: the demo town and the scale dataset
 ]
 

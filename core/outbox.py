@@ -52,6 +52,21 @@ def enqueue(task_name: str, *args: Any, **kwargs: Any) -> OutboxMessage:
     return message
 
 
+def enqueue_many(task_name: str, args_list: list[list[Any]]) -> list[OutboxMessage]:
+    """``enqueue`` for many calls of one task: one INSERT, each handed to the relay after commit."""
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task_name=task_name, args=list(args), kwargs={}) for args in args_list]
+    )
+    if messages and relay_mode() != "off":
+        transaction.on_commit(lambda: _hand_all_to_relay([m.pk for m in messages]))
+    return messages
+
+
+def _hand_all_to_relay(message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        _hand_to_relay(message_id)
+
+
 def relay_mode() -> str:
     """``thread`` (default): publish after commit in the relay thread; ``off``: leave it all to beat."""
     return getattr(settings, "SHOUHU_OUTBOX_RELAY", "thread")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import Role
 from accounts.roles import PROJECT_STAFF
 from core.models import Contract
+
+M = TypeVar("M", bound=models.Model)
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -63,3 +68,12 @@ class ModelPermsOrReadOnlyFor(BasePermission):
             return bool(user.has_perm(f"{opts.app_label}.view_{opts.model_name}"))
         action = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}.get(request.method, "change")
         return bool(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"))
+
+
+def one_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """The one record of ``queryset`` (what a policy lets the user see) matching ``lookup``, else 404:
+    a malformed id gets the same answer as a record that does not exist or is hidden."""
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None

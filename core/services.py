@@ -52,3 +52,11 @@ def save_once(obj: M, **same: Any) -> tuple[M, bool]:
             raise
         return existing, False
     return obj, True
+
+
+def model_create(*, actor: Any, obj: M, detail: dict[str, Any] | None = None) -> M:
+    """Validate, save and audit a new record (``model_update``'s twin for a record not saved yet)."""
+    obj.full_clean()
+    obj.save()
+    audit_log(action=AuditAction.CREATE, user=actor, obj=obj, detail=detail)
+    return obj

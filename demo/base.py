@@ -30,6 +30,8 @@ DEMO_USERS = [
     ("liu", "刘主管", Role.MANAGER, None, None),
     ("xiaochen", "陈晓", Role.SOCIAL_WORKER, None, None),
     ("xiaoli", "李丽", Role.SOCIAL_WORKER, None, None),
+    # a third worker leading cases, so the funder PDF's staffing shows one row per worker
+    ("xiaozhang", "张敏", Role.SOCIAL_WORKER, None, None),
     ("wang", "王秀英", Role.REFERRER, "13800000001", "王秀英"),
     ("zhao", "赵建国", Role.PLEDGER, "13800000002", "赵记饭馆"),
     ("sun", "孙桂兰", Role.VOLUNTEER, "13800000003", "孙桂兰"),
@@ -56,7 +58,7 @@ def _location(name: str, kind: str, parent: Location | None) -> Location:
     return Location.objects.get_or_create(name=name, parent=parent, defaults={"kind": kind})[0]
 
 
-def _enrol_demo_staff(users: Any) -> None:
+def enrol_demo_staff(users: Any) -> None:
     """Staff accounts get the demo authenticator (DEMO_OTP_SECRET) and nothing else: no recovery codes."""
     import base64
 
@@ -121,7 +123,7 @@ def seed_base() -> DemoContext:
             user.save()
         user.groups.set([Group.objects.get_or_create(name=user.role)[0]])
         users[username] = user
-    _enrol_demo_staff(users.values())
+    enrol_demo_staff(users.values())
     for member in member_objs.values():
         if member.responsible_worker_id is None and member.sector == "wf_director":
             member.responsible_worker = users["xiaochen"]

@@ -76,7 +76,7 @@ def seed(ctx: DemoContext) -> None:
     if Child.objects.filter(name=SURNAMES[0] + GIVEN[0]).exists():
         return
     rng = random.Random(7)
-    workers = [ctx.users["xiaochen"]] * 3 + [ctx.users["xiaoli"]]
+    workers = [ctx.users["xiaochen"]] * 3 + [ctx.users["xiaoli"], ctx.users["xiaozhang"]]
     manager = ctx.users["liu"]
     for i, given in enumerate(GIVEN):
         name = SURNAMES[i % len(SURNAMES)] + given
@@ -105,37 +105,23 @@ def seed(ctx: DemoContext) -> None:
             )
         opened = ctx.today - dt.timedelta(days=20 + (i * 37) % 300)
         referral = None
-        if i % 4:
+        if i % 4 or i % 8 == 0:  # three in four through an Alliance member, some of the rest by the hotline
             from referrals.models import Referral
 
+            by_alliance = bool(i % 4)
             source = [ctx.members["王秀英"], ctx.members["张桂芳"], ctx.members["幸福镇中心小学"]][i % 3]
             referral = Referral.objects.create(
                 reference=f"R{opened.year}-9{i:04d}",
                 child_name=name,
                 child_sex=child.sex,
                 location=village,
-                concerns="村里反映孩子照顾不周。",
+                concerns="村里反映孩子照顾不周。" if by_alliance else "12345热线转来。",
                 urgency="soon",
-                channel="alliance",
-                referrer_member=source,
+                channel="alliance" if by_alliance else "hotline",
+                referrer_member=source if by_alliance else None,
                 status="accepted",
                 received_on=opened,
-                created_by=ctx.users["wang"],
-            )
-        elif i % 8 == 0:
-            from referrals.models import Referral
-
-            referral = Referral.objects.create(
-                reference=f"R{opened.year}-9{i:04d}",
-                child_name=name,
-                child_sex=child.sex,
-                location=village,
-                concerns="12345热线转来。",
-                urgency="soon",
-                channel="hotline",
-                status="accepted",
-                received_on=opened,
-                created_by=manager,
+                created_by=ctx.users["wang"] if by_alliance else manager,
             )
         status = "closed" if i % 8 == 7 else ("assessment" if i % 5 == 0 else "active")
         case = services.case_open(

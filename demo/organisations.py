@@ -13,7 +13,7 @@ from accounts.models import Role, User
 from cases import services as case_services
 from cases.models import Child
 from core.models import Contract
-from demo.base import DEMO_PASSWORD, DemoContext
+from demo.base import DEMO_PASSWORD, DemoContext, enrol_demo_staff
 from organisations.models import Organisation, Service, default_organisation_id
 
 NGO_A = "幸福镇社会工作服务中心"
@@ -109,6 +109,7 @@ def seed(ctx: DemoContext) -> None:
         user.groups.set([Group.objects.get_or_create(name=user.role)[0]])
         users[username] = user
         ctx.users[username] = user
+    enrol_demo_staff(users.values())  # the other organisations' staff log in with the demo code too
     for name, (_kind, offered) in DIRECTORY.items():
         for kind, title, where, contact, hours, capacity, languages in offered:
             service, created = Service.objects.get_or_create(

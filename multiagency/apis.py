@@ -12,15 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from cases.apis import VisibleCaseField
-from cases.permissions import check_works_on_cases
-from core.api_mixins import AuditedReadMixin
+from cases.apis import StaffListCreateViewSet, VisibleCaseField
 from multiagency import services
 from multiagency.models import (
     CaseConference,
@@ -290,16 +288,10 @@ class MilestoneAddSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
-class JointCaseViewSet(
-    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class JointCaseViewSet(StaffListCreateViewSet):
     serializer_class = JointCaseSerializer
     queryset = JointCase.objects.none()
     audit_object_type = "jointcase"
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        check_works_on_cases(request.user)
 
     def get_queryset(self) -> QuerySet[JointCase]:
         return joint_cases_visible_to(self.request.user)

@@ -21,6 +21,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from cases.permissions import case_scope, may_act_on_case, works_on_cases
+from core.permissions import one_or_404
 from multiagency.models import (
     SCOPE_ORDER,
     CaseConference,
@@ -176,10 +177,7 @@ def access_to(user: Any, joint: JointCase) -> JointAccess:
 def get_joint_access(user: Any, pk: Any, action: JointAction = "view") -> JointAccess:
     """The user's access to the multi-agency case ``pk``: 404 if they may not see it, 403 if they see
     it but may not do ``action``."""
-    try:
-        joint = joint_cases_visible_to(user).get(pk=pk)
-    except (JointCase.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    joint = one_or_404(joint_cases_visible_to(user), pk=pk)
     access = access_to(user, joint)
     check_joint_action(access, action)
     return access
@@ -192,10 +190,7 @@ def check_joint_action(access: JointAccess, action: JointAction) -> None:
 
 def get_task_for(access: JointAccess, pk: Any) -> JointTask:
     """A task the user reads on this case (else 404) and may update (else 403)."""
-    try:
-        task = access.tasks().get(pk=pk)
-    except (JointTask.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    task = one_or_404(access.tasks(), pk=pk)
     if not access.may_act_for(task.organisation_id):
         raise PermissionDenied
     return task
@@ -203,18 +198,12 @@ def get_task_for(access: JointAccess, pk: Any) -> JointTask:
 
 def get_conference_for(access: JointAccess, pk: Any) -> CaseConference:
     """A conference the user reads on this case, else 404."""
-    try:
-        return access.conferences().get(pk=pk)
-    except (CaseConference.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(access.conferences(), pk=pk)
 
 
 def get_partner_for(access: JointAccess, pk: Any) -> Partner:
     """An active membership the user may end: the lead's managers any, a partner's manager its own."""
-    try:
-        partner = access.joint.partners.select_related("organisation").get(pk=pk, left_on__isnull=True)
-    except (Partner.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    partner = one_or_404(access.joint.partners.select_related("organisation"), pk=pk, left_on__isnull=True)
     if not (access.manages or (access.partner is not None and access.partner.pk == partner.pk and access.may("leave"))):
         raise PermissionDenied
     return partner

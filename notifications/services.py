@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.outbox import enqueue
+from core.outbox import enqueue, enqueue_many
 from notifications.models import Notification
 from notifications.rendering import render_message, source_of, stored_params
 
@@ -66,6 +66,70 @@ def notify(
     if email and user.email and wants_single_email(user, kind):
         enqueue("notifications.tasks.send_notification_email", notification.pk)
     return notification
+
+
+def notify_all(
+    *,
+    users: list[Any],
+    kind: str,
+    message: Any,
+    params: dict[str, Any] | None = None,
+    link: str = "",
+    obj: Any,
+    dedupe_key: str,
+) -> list[Notification]:
+    """``notify`` for many recipients of the same message (e.g. every on-duty worker of a city about an
+    immediate referral) in a constant number of statements, whatever their number: who already has
+    ``dedupe_key``, one INSERT, everyone's email preferences, one outbox INSERT for the emails (sent by
+    Celery after commit). A concurrent notify of the same key falls back to one by one."""
+    users = [u for u in users if u is not None and getattr(u, "is_active", False)]
+    if not users:
+        return []
+    already = set(Notification.objects.filter(dedupe_key=dedupe_key, user__in=users).values_list("user_id", flat=True))
+    users = [u for u in users if u.pk not in already]
+    stored = stored_params(params)
+    text = render_message(source_of(message), stored, fallback="")
+    object_type = obj._meta.model_name.replace("pledgerequest", "pledge-request")
+    rows = [
+        Notification(
+            user=u,
+            kind=kind,
+            text=str(text)[:500],
+            message=source_of(message)[:300],
+            params=stored,
+            link=link,
+            object_type=object_type,
+            object_id=str(obj.pk),
+            dedupe_key=dedupe_key,
+        )
+        for u in users
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        found = [
+            notify(user=u, kind=kind, message=message, params=params, link=link, obj=obj, dedupe_key=dedupe_key)
+            for u in users
+        ]
+        return [n for n in found if n is not None]
+    emailed = _wanting_single_email([u for u in users if u.email], kind)
+    enqueue_many("notifications.tasks.send_notification_email", [[n.pk] for n in created if n.user_id in emailed])
+    return created
+
+
+def _wanting_single_email(users: list[Any], kind: str) -> set[int]:
+    """``wants_single_email`` for many users in one query: their ids."""
+    from notifications.models import NotificationPreference
+
+    if kind in URGENT_KINDS:
+        return {u.pk for u in users}
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
+    return {
+        u.pk
+        for u in users
+        if (pref := prefs.get(u.pk)) is None or (kind not in pref.email_off_kinds and not pref.daily_digest)
+    }
 
 
 KINDS = {

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import PROJECT_STAFF
+from core.permissions import one_or_404
 from organisations.models import Organisation
 
 ROLE_PERMISSIONS = {
@@ -86,7 +86,4 @@ def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
 
 
 def get_organisation_for_user(user: Any, pk: Any) -> Organisation:
-    try:
-        return organisations_visible_to(user).get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(organisations_visible_to(user), pk=pk)

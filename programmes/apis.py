@@ -20,10 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from alliance.apis import StaffGate
 from alliance.models import Member
-from cases.apis import VisibleCaseField, case_id_filter
+from cases.apis import VisibleCaseField, case_id_filter, case_in_body
 from cases.models import Case
-from cases.permissions import cases_visible_to, get_case_for_user
+from cases.permissions import cases_visible_to
 from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
@@ -31,12 +32,11 @@ from core.models import AuditAction, Location
 from programmes import parent_calls, roster, services
 from programmes.models import CallKind, Enrolment, ParentCall, Programme, ProgrammeKind, ProgrammeSession
 from programmes.permissions import (
+    enrolled_ids_visible_to,
     get_programme_for_user,
     get_session_for_user,
-    is_staff,
     may_run_programme,
     programmes_visible_to,
-    roster_ids_visible_by_programme,
     roster_ids_visible_to,
     sessions_visible_to,
 )
@@ -51,13 +51,6 @@ def _actor(request: Request) -> User:
     if not isinstance(user, User):  # StaffGate lets only signed-in staff through
         raise PermissionDenied
     return user
-
-
-class StaffGate:
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not is_staff(request.user):
-            raise PermissionDenied
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -130,6 +123,17 @@ class ProgrammeViewSet(
             raise _drf_error(exc) from None
 
 
+class SessionListSerializer(serializers.ListSerializer):
+    """A page of sessions: whose names the caller may see, read for every programme on the page at once."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        sessions = list(data.all() if hasattr(data, "all") else data)
+        cache = self.context.setdefault("_visible_by_programme", {})
+        programmes = {s.programme_id: s.programme for s in sessions if s.programme_id not in cache}
+        cache.update(enrolled_ids_visible_to(self.context["request"].user, programmes.values()))
+        return super().to_representation(sessions)
+
+
 class ProgrammeSessionSerializer(serializers.ModelSerializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
@@ -185,6 +189,7 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
             "others_attendance_taken",
         ]
         read_only_fields = ["attendance_taken", "others_attendance_taken"]
+        list_serializer_class = SessionListSerializer
         extra_kwargs = {"date": {"validators": [not_after_today(days=1, note="Within the programme's period.")]}}
 
     def get_attendee_count(self, obj: ProgrammeSession) -> int:
@@ -201,11 +206,11 @@ class ProgrammeSessionSerializer(serializers.ModelSerializer):
         return data
 
     def _visible_on(self, user: Any, programme: Programme) -> set[int]:
-        """The roster children of a programme the caller may see by name, once per programme per response."""
+        """The roster children of a programme the caller may see by name, once per programme per response
+        (a list reads them for all its programmes at once: ``SessionListSerializer``)."""
         cache = self.context.setdefault("_visible_by_programme", {})
         if programme.pk not in cache:
-            enrolled = programme.enrolments.values_list("case_id", flat=True)
-            cache[programme.pk] = roster_ids_visible_to(user, programme, list(enrolled))
+            cache.update(enrolled_ids_visible_to(user, [programme]))
         return cache[programme.pk]
 
     def validate_programme(self, programme: Programme) -> Programme:
@@ -268,18 +273,6 @@ class ProgrammeSessionViewSet(
         session = get_session_for_user(self.request.user, self.kwargs["pk"], for_change=for_change)
         self.check_object_permissions(self.request, session)
         return session
-
-    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("many") and args:
-            # A page of sessions: whose children the caller sees, for every programme on it at once.
-            sessions = list(args[0])
-            context = self.get_serializer_context()
-            context["_visible_by_programme"] = roster_ids_visible_by_programme(
-                self.request.user, {session.programme_id: session.programme for session in sessions}.values()
-            )
-            kwargs["context"] = context
-            args = (sessions, *args[1:])
-        return super().get_serializer(*args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
@@ -391,10 +384,7 @@ class ParentCallSerializer(serializers.ModelSerializer):
         extra_kwargs = {"date": {"validators": [not_after_today()]}}
 
     def validate_case(self, case: Case) -> Case:
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk, for_change=True)
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
+        return case_in_body(self, case, "change")
 
 
 class ParentCallFilter(django_filters.FilterSet):
@@ -454,6 +444,14 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = ["id", "programme", "case", "joined_on", "left_on"]
         read_only_fields = ["left_on"]
+        # not the (programme, case) unique-together check: a child who left is enrolled again on their
+        # row (the service, as on the page); only a child on the roster now is refused, in words (validate)
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if Enrolment.objects.filter(programme=attrs["programme"], case=attrs["case"], left_on__isnull=True).exists():
+            raise serializers.ValidationError({"case": _("The child is already on the roster.")})
+        return attrs
 
     def validate_programme(self, programme: Programme) -> Programme:
         user = self.context["request"].user
@@ -522,8 +520,10 @@ class EnrolmentViewSet(
             raise PermissionDenied
         body = EnrolmentEnd(data=request.data)
         body.is_valid(raise_exception=True)
-        left_on = body.validated_data.get("left_on")
-        if left_on is not None and left_on < enrolment.joined_on:
-            raise ValidationError({"left_on": _("A child cannot leave before joining.")})
-        enrolment = services.enrolment_end(actor=_actor(request), enrolment=enrolment, left_on=left_on)
+        try:
+            enrolment = services.enrolment_end(
+                actor=_actor(request), enrolment=enrolment, left_on=body.validated_data.get("left_on")
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
         return Response(self.get_serializer(enrolment).data)

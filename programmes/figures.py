@@ -7,15 +7,16 @@ shared/api-v1.md; the others are added (the contract allows more keys).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 
 from cases.models import Case
 from core.figure_scope import EVERYTHING, FigureScope
 from core.models import Contract
-from programmes.models import CallTarget, ParentCall, ProgrammeKind, ProgrammeSession
+from programmes.models import ParentCall, ProgrammeKind, ProgrammeSession
 from programmes.roster import outside_figures
 from programmes.selectors import tutor_minutes
 from programmes.stock import distributed_figures
@@ -42,22 +43,29 @@ def _weeks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 def calls_target(
     start: dt.date, end: dt.date, contract: Contract | None = None, *, scope: FigureScope = EVERYTHING
 ) -> int:
-    """Calls due in the period: each week, every open case's weekly target (1 for a left-behind child)."""
-    explicit = CallTarget.objects.filter(case=OuterRef("pk")).values("per_week")[:1]
+    """Calls due in the period: each week, every open case's weekly target (1 for a left-behind child).
+
+    The target is joined (one LEFT JOIN, not a subquery per case and per condition) and each case's weeks
+    are counted by bisection over the period's sorted weeks, not by walking them."""
     cases = (
         Case.objects.filter(opened_on__lte=end)
         .filter(scope.cases())
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
-        .annotate(weekly_target=Subquery(explicit))
+        .annotate(weekly_target=F("call_target__per_week"))
         .filter(Q(weekly_target__gt=0) | Q(weekly_target__isnull=True, child__left_behind=True))
     )
     if contract is not None:
         cases = cases.filter(contract=contract)
-    total = 0
     weeks = _weeks(start, end)
+    mondays, sundays = [mon for mon, _sun in weeks], [sun for _mon, sun in weeks]
+    total = 0
     for opened_on, closed_on, target in cases.values_list("opened_on", "closed_on", "weekly_target"):
         per_week = 1 if target is None else target
-        total += per_week * sum(1 for mon, sun in weeks if opened_on <= sun and (closed_on is None or closed_on >= mon))
+        # weeks ending on or after the opening, less those starting after the closing
+        open_weeks = len(weeks) - bisect_left(sundays, opened_on)
+        if closed_on is not None:
+            open_weeks -= len(weeks) - bisect_right(mondays, closed_on)
+        total += per_week * max(open_weeks, 0)
     return total
 
 

@@ -40,13 +40,23 @@ class ProgrammeForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
+        """``organisation_id``: the organisation that will run it (the creator's): its staff and volunteers."""
         super().__init__(*args, **kwargs)
         self.fields["facilitators"].queryset = User.objects.filter(
-            role__in=[Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMIN], is_active=True
+            role__in=[Role.MANAGER, Role.SOCIAL_WORKER, Role.ADMIN], is_active=True, organisation_id=organisation_id
         ).order_by("full_name")
-        self.fields["volunteers"].queryset = Member.objects.filter(is_volunteer=True, is_active=True)
+        self.fields["volunteers"].queryset = Member.objects.filter(
+            is_volunteer=True, is_active=True, organisation_id=organisation_id
+        )
         self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:  # in words, before the period constraint's own message
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        return data
 
 
 class SessionForm(forms.ModelForm):
@@ -133,13 +143,14 @@ class ReceiveForm(forms.Form):
     )
     received_on = forms.DateField(widget=DATE, label=_("received on"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
+        """``organisation_id``: whose Alliance's goods pledges are offered (the caller's)."""
         super().__init__(*args, **kwargs)
         pledge_model: Any = StockItem._meta.get_field("pledge").related_model  # resources.Pledge
         pledge_field: Any = self.fields["pledge"]
-        pledge_field.queryset = pledge_model._default_manager.filter(kind="goods", is_active=True).select_related(
-            "member"
-        )
+        pledge_field.queryset = pledge_model._default_manager.filter(
+            kind="goods", is_active=True, member__organisation_id=organisation_id
+        ).select_related("member")
         self.fields["received_on"].initial = timezone.localdate()
 
 
@@ -149,10 +160,12 @@ class MoveForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, max_value=100000, initial=1, label=_("quantity"))
     date = forms.DateField(widget=DATE, label=_("date"))
     case_number = forms.CharField(max_length=30, required=False, label=_("child's case number"))
-    programme = forms.ModelChoiceField(queryset=Programme.objects.all(), required=False, label=_("programme"))
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False, label=_("programme"))
 
-    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, store: Store, programmes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         item_field: Any = self.fields["item"]
         item_field.queryset = store.items.all()
+        programme_field: Any = self.fields["programme"]
+        programme_field.queryset = programmes  # the caller's organisation's (programmes_visible_to)
         self.fields["date"].initial = timezone.localdate()

@@ -20,6 +20,7 @@ from accounts.models import User
 from cases.models import Case, CaseStatus
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_create
 from programmes.models import CallKind, CallTarget, ParentCall
 
 DEFAULT_PER_WEEK = 1
@@ -91,9 +92,7 @@ def parent_call_record(
         conflict_note=conflict_note.strip()[:2000],
         recorded_by=actor,
     )
-    call.full_clean()
-    call.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=call, detail={"case": case.pk, "held": held})
+    model_create(actor=actor, obj=call, detail={"case": case.pk, "held": held})
     if call.conflict_note:
         action = _follow_up(actor=actor, case=case, call=call)
         if action is not None:

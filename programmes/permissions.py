@@ -22,10 +22,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts.models import Role
-from programmes.models import Programme, ProgrammeSession
+from accounts.roles import is_project_staff
+from core.permissions import one_or_404
+from programmes.models import Enrolment, Programme, ProgrammeSession
 
 ROLE_PERMISSIONS = {
     Role.MANAGER: [
@@ -48,12 +49,6 @@ ROLE_PERMISSIONS = {
     ],
 }
 
-STAFF = (Role.ADMIN, Role.MANAGER, Role.SOCIAL_WORKER)
-
-
-def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*STAFF))
-
 
 def runs_everything(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(Role.ADMIN, Role.MANAGER))
@@ -61,7 +56,7 @@ def runs_everything(user: Any) -> bool:
 
 def programmes_visible_to(user: Any) -> QuerySet[Programme]:
     """The staff of the organisation that runs the programme (admins: every organisation's)."""
-    if not is_staff(user):
+    if not is_project_staff(user):
         return Programme.objects.none()
     programmes = Programme.objects.select_related("location").prefetch_related("facilitators", "volunteers")
     if not user.has_role(Role.ADMIN):
@@ -74,22 +69,22 @@ def is_facilitator(user: Any, programme: Programme) -> bool:
 
 
 def may_run_programme(user: Any, programme: Programme) -> bool:
-    """Change the programme, enrol children, take attendance."""
-    return runs_everything(user) or (is_staff(user) and is_facilitator(user, programme))
+    """Change the programme, enrol children, take attendance: its facilitators, and the managers of
+    the organisation that runs it (admins: every organisation's)."""
+    if runs_everything(user) and (user.has_role(Role.ADMIN) or programme.organisation_id == user.organisation_id):
+        return True
+    return is_project_staff(user) and is_facilitator(user, programme)
 
 
 def get_programme_for_user(user: Any, pk: Any, *, for_change: bool = False) -> Programme:
-    try:
-        programme = programmes_visible_to(user).get(pk=pk)
-    except (Programme.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    programme = one_or_404(programmes_visible_to(user), pk=pk)
     if for_change and not may_run_programme(user, programme):
         raise PermissionDenied
     return programme
 
 
 def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
-    if not is_staff(user):
+    if not is_project_staff(user):
         return ProgrammeSession.objects.none()
     sessions = ProgrammeSession.objects.select_related("programme")
     if not user.has_role(Role.ADMIN):
@@ -98,10 +93,7 @@ def sessions_visible_to(user: Any) -> QuerySet[ProgrammeSession]:
 
 
 def get_session_for_user(user: Any, pk: Any, *, for_change: bool = False) -> ProgrammeSession:
-    try:
-        session = sessions_visible_to(user).get(pk=pk)
-    except (ProgrammeSession.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    session = one_or_404(sessions_visible_to(user), pk=pk)
     if for_change and not may_run_programme(user, session.programme):
         raise PermissionDenied
     return session
@@ -112,7 +104,7 @@ def roster_ids_visible_to(user: Any, programme: Programme, case_ids: Iterable[in
     from cases.permissions import cases_visible_to
 
     case_ids = set(case_ids)
-    if not is_staff(user) or not case_ids:
+    if not is_project_staff(user) or not case_ids:
         return set()
     if is_facilitator(user, programme):
         enrolled = set(programme.enrolments.filter(case_id__in=case_ids).values_list("case_id", flat=True))
@@ -124,33 +116,26 @@ def roster_ids_visible_to(user: Any, programme: Programme, case_ids: Iterable[in
     return enrolled
 
 
-def roster_ids_visible_by_programme(user: Any, programmes: Iterable[Programme]) -> dict[int, set[int]]:
-    """``roster_ids_visible_to`` for each programme's whole roster, in two queries whatever the number of
-    programmes (a page of sessions): the rosters, then the caller's visible cases among the rosters of
-    the programmes they do not facilitate. Reads the programmes' facilitators from a prefetch if any."""
+def enrolled_ids_visible_to(user: Any, programmes: Iterable[Programme]) -> dict[int, set[int]]:
+    """For each programme, the children ever enrolled on it whose names the user may see (what
+    ``roster_ids_visible_to`` says of its whole roster), for several programmes in three queries."""
     from cases.permissions import cases_visible_to
-    from programmes.models import Enrolment
 
-    by_pk: dict[int, Programme] = {programme.pk: programme for programme in programmes}
-    visible: dict[int, set[int]] = {pk: set() for pk in by_pk}
-    if not is_staff(user) or not by_pk:
+    ids = {programme.pk for programme in programmes}
+    visible: dict[int, set[int]] = {pk: set() for pk in ids}
+    if not is_project_staff(user) or not ids:
         return visible
-    rosters: dict[int, set[int]] = {pk: set() for pk in by_pk}
-    for programme_id, case_id in Enrolment.objects.filter(programme_id__in=list(by_pk)).values_list(
-        "programme_id", "case_id"
-    ):
-        rosters[programme_id].add(case_id)
-    others: set[int] = set()
-    for pk, programme in by_pk.items():
-        if any(facilitator.pk == user.pk for facilitator in programme.facilitators.all()):
-            visible[pk] = rosters[pk]
-        else:
-            others |= rosters[pk]
-    if others:
-        seen = set(cases_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
-        for pk in by_pk:
-            if not visible[pk]:
-                visible[pk] = rosters[pk] & seen
+    facilitating = set(
+        Programme.facilitators.through.objects.filter(user_id=user.pk, programme_id__in=ids).values_list(
+            "programme_id", flat=True
+        )
+    )
+    rows = list(Enrolment.objects.filter(programme_id__in=ids).values_list("programme_id", "case_id"))
+    rest = {case_id for programme_id, case_id in rows if programme_id not in facilitating}
+    seen = set(cases_visible_to(user).filter(pk__in=rest).values_list("pk", flat=True)) if rest else set()
+    for programme_id, case_id in rows:
+        if programme_id in facilitating or case_id in seen:
+            visible[programme_id].add(case_id)
     return visible
 
 
@@ -159,12 +144,16 @@ def may_see_child_on_roster(user: Any, programme: Programme, case_id: int) -> bo
 
     if cases_visible_to(user).filter(pk=case_id).exists():
         return True
-    return is_staff(user) and is_facilitator(user, programme) and programme.enrolments.filter(case_id=case_id).exists()
+    return (
+        is_project_staff(user)
+        and is_facilitator(user, programme)
+        and programme.enrolments.filter(case_id=case_id).exists()
+    )
 
 
 def may_see_pupil_profile(user: Any, programme: Programme, case: Any) -> bool:
     """The programme's facilitators and the child's lead social worker only."""
-    if not is_staff(user):
+    if not is_project_staff(user):
         return False
     if case.lead_worker_id is not None and case.lead_worker_id == user.pk:
         return True

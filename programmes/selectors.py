@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from accounts.roles import is_project_staff
 from cases.models import Case
 from programmes import roster as outside
 from programmes.models import Enrolment, Programme, ProgrammeSession
-from programmes.permissions import is_facilitator, is_staff, programmes_visible_to, roster_ids_visible_to
+from programmes.permissions import is_facilitator, programmes_visible_to, roster_ids_visible_to
 
 
 def programme_list(user: Any) -> QuerySet[Programme]:
@@ -50,13 +51,13 @@ def roster(user: Any, programme: Programme, *, session: ProgrammeSession | None 
     )
     visible = roster_ids_visible_to(user, programme, [e.case_id for e in enrolments])
     present = set(session.attendees.values_list("pk", flat=True)) if session is not None else set()
-    facilitating = is_staff(user) and is_facilitator(user, programme)
+    facilitating = is_project_staff(user) and is_facilitator(user, programme)
     return [
         RosterRow(
             e,
             e.case if e.case_id in visible else None,
             e.case_id in present,
-            facilitating or (is_staff(user) and e.case.lead_worker_id == user.pk),
+            facilitating or (is_project_staff(user) and e.case.lead_worker_id == user.pk),
         )
         for e in enrolments
     ]
@@ -76,18 +77,29 @@ def session_list(programme: Programme, *, limit: int = 100) -> list[ProgrammeSes
 
 
 def attendance_for_case(case: Case) -> list[dict[str, Any]]:
-    """For the case page: each programme the child is on, sessions attended out of those held since joining."""
-    enrolments = Enrolment.objects.filter(case=case).select_related("programme").order_by("-joined_on", "pk")
-    rows = []
-    for e in enrolments:
-        held = e.programme.sessions.filter(attendance_taken=True, date__gte=e.joined_on)
-        if e.left_on:
-            held = held.filter(date__lte=e.left_on)
-        attended = list(
-            e.programme.sessions.filter(attendees=case).order_by("-date", "-pk").only("pk", "date", "topic")
-        )
-        rows.append({"enrolment": e, "programme": e.programme, "held": held.count(), "attended": attended})
-    return rows
+    """For the case page: each programme the child is on, sessions attended out of those held since joining
+    (two queries, however many programmes)."""
+    sessions = "programme__sessions__"
+    held = Q(**{f"{sessions}attendance_taken": True, f"{sessions}date__gte": F("joined_on")}) & (
+        Q(left_on__isnull=True) | Q(**{f"{sessions}date__lte": F("left_on")})
+    )
+    enrolments = list(
+        Enrolment.objects.filter(case=case)
+        .select_related("programme")
+        .annotate(held=Count("programme__sessions", filter=held, distinct=True))
+        .order_by("-joined_on", "pk")
+    )
+    attended: dict[int, list[ProgrammeSession]] = {e.programme_id: [] for e in enrolments}
+    for session in (
+        ProgrammeSession.objects.filter(attendees=case, programme_id__in=list(attended))
+        .order_by("-date", "-pk")
+        .only("pk", "date", "topic", "programme_id")
+    ):
+        attended[session.programme_id].append(session)
+    return [
+        {"enrolment": e, "programme": e.programme, "held": e.held, "attended": attended[e.programme_id]}
+        for e in enrolments
+    ]
 
 
 def sessions_attended_by(case: Case) -> QuerySet[ProgrammeSession]:

@@ -20,7 +20,7 @@ from cases.choices import CaseStatus
 from cases.models import Case
 from core.audit import audit_log
 from core.models import AuditAction, Location
-from core.services import model_update
+from core.services import model_create, model_update
 from notifications.services import notify
 from programmes import roster
 from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSession, PupilProfile, TutorNote
@@ -28,11 +28,19 @@ from programmes.models import Enrolment, Programme, ProgrammeKind, ProgrammeSess
 ABSENCE_STREAK = 3  # "missed three sessions in a row"
 
 
-def _check_people(*, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
+def _check_people(*, organisation_id: Any, facilitators: Iterable[User], volunteers: Iterable[Member]) -> None:
+    """Active staff and Alliance volunteers of the organisation that runs the programme (another NGO's
+    staff and Alliance are not its to name)."""
     if any(not u.is_active or u.effective_role not in PROJECT_STAFF for u in facilitators):
         raise ValidationError({"facilitators": _("Facilitators must be active staff.")})
+    if any(u.organisation_id != organisation_id for u in facilitators):
+        raise ValidationError({"facilitators": _("Facilitators must be staff of the organisation that runs it.")})
     if any(not m.is_volunteer for m in volunteers):
         raise ValidationError({"volunteers": _("Every volunteer must be an Alliance volunteer.")})
+    if any(m.organisation_id != organisation_id for m in volunteers):
+        raise ValidationError(
+            {"volunteers": _("Every volunteer must be of the Alliance of the organisation that runs it.")}
+        )
 
 
 @transaction.atomic
@@ -55,7 +63,7 @@ def programme_create(
         raise ValidationError({"kind": _("Choose the kind of programme.")})
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
-    _check_people(facilitators=facilitators, volunteers=volunteers)
+    _check_people(organisation_id=actor.organisation_id, facilitators=facilitators, volunteers=volunteers)
     programme = Programme(
         kind=kind,
         title=title.strip(),
@@ -90,7 +98,11 @@ def programme_update(
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
     if facilitators is not None or volunteers is not None:
-        _check_people(facilitators=list(facilitators or []), volunteers=list(volunteers or []))
+        _check_people(
+            organisation_id=programme.organisation_id,
+            facilitators=list(facilitators or []),
+            volunteers=list(volunteers or []),
+        )
     model_update(actor=actor, obj=programme, fields=fields)
     if facilitators is not None:
         facilitators = list(facilitators)
@@ -123,6 +135,10 @@ def enrolment_add(*, actor: User, programme: Programme, case: Case, joined_on: d
 
 @transaction.atomic
 def enrolment_end(*, actor: User, enrolment: Enrolment, left_on: dt.date | None = None) -> Enrolment:
+    """End a child's place on the roster on ``left_on`` (today when not given); a day before they
+    joined is refused."""
+    if left_on is not None and left_on < enrolment.joined_on:
+        raise ValidationError({"left_on": _("A child cannot leave before joining.")})
     enrolment.left_on = left_on or timezone.localdate()
     enrolment.save(update_fields=["left_on", "updated_at"])
     audit_log(action=AuditAction.UPDATE, user=actor, obj=enrolment, detail={"left": str(enrolment.left_on)})
@@ -143,7 +159,7 @@ def _check_attendees(programme: Programme, attendees: list[Case], tutors: list[M
     strangers = [c.pk for c in attendees if c.pk not in enrolled]
     if strangers:
         raise ValidationError({"attendees": _("Only children on the programme's roster can be marked present.")})
-    if any(not m.is_volunteer for m in tutors):
+    if any(not m.is_volunteer or m.organisation_id != programme.organisation_id for m in tutors):
         raise ValidationError({"tutors": _("Every tutor must be an Alliance volunteer.")})
 
 
@@ -341,10 +357,7 @@ def pupil_profile_save(
     if created:
         for name, value in fields.items():
             setattr(profile, name, value)
-        profile.full_clean()
-        profile.save()
-        audit_log(action=AuditAction.CREATE, user=actor, obj=profile, detail={"case": case.pk})
-        return profile
+        return model_create(actor=actor, obj=profile, detail={"case": case.pk})
     return model_update(actor=actor, obj=profile, fields=fields)
 
 

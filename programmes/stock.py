@@ -19,16 +19,14 @@ from cases.models import Case
 from core.audit import audit_log
 from core.figure_scope import EVERYTHING, FigureScope
 from core.models import AuditAction, Location
+from core.services import model_create
 from programmes.models import ItemCategory, MovementKind, Programme, StockItem, StockMovement, Store
 
 
 @transaction.atomic
 def store_create(*, actor: User, name: str, kind: str = "library", location: Location | None = None) -> Store:
     store = Store(name=name.strip(), kind=kind, location=location)
-    store.full_clean()
-    store.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=store)
-    return store
+    return model_create(actor=actor, obj=store)
 
 
 @transaction.atomic
@@ -67,10 +65,7 @@ def stock_receive(
         received_on=received_on,
         received_by=actor,
     )
-    item.full_clean()
-    item.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=item, detail={"pledge": pledge.pk if pledge else None})
-    return item
+    return model_create(actor=actor, obj=item, detail={"pledge": pledge.pk if pledge else None})
 
 
 def _moved(item: StockItem, kind: str) -> int:

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import is_project_staff
 from cases.models import Case
 from cases.permissions import cases_visible_to, get_case_for_user
 from core.audit import audit_log, audit_read
@@ -35,14 +36,14 @@ from programmes.models import ProgrammeKind, PupilProfile, StockMovement, Store,
 from programmes.permissions import (
     get_programme_for_user,
     get_session_for_user,
-    is_staff,
     may_run_programme,
     may_see_pupil_profile,
+    programmes_visible_to,
 )
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
 
 
@@ -65,7 +66,7 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _staff_only(request)
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, organisation_id=request.user.organisation_id)
     if saved := save_form(request, form, services.programme_create, _("Programme created.")):
         return redirect("programmes:detail", pk=saved.result.pk)
     return render(request, "programmes/form.html", {"form": form})
@@ -245,7 +246,10 @@ def pupil_profile(request: AuthenticatedHttpRequest, pk: int, case_id: int) -> H
 def calls(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The family window: this week's calls against each child's target, what was missed, record a call."""
     _staff_only(request)
-    day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    except ValueError:  # well formed but no such day (2026-02-30): this week
+        day = timezone.localdate()
     week_start, week_end = parent_calls.week_of(day)
     visible = cases_visible_to(request.user)
     form = ParentCallForm(request.POST or None, cases=parent_calls.weekly_target_cases(visible).select_related("child"))
@@ -306,8 +310,14 @@ def store_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     store = Store.objects.filter(pk=pk).first()
     if store is None:
         raise Http404
-    receive_form = ReceiveForm(request.POST if request.POST.get("form") == "receive" else None)
-    move_form = MoveForm(request.POST if request.POST.get("form") == "move" else None, store=store)
+    receive_form = ReceiveForm(
+        request.POST if request.POST.get("form") == "receive" else None, organisation_id=request.user.organisation_id
+    )
+    move_form = MoveForm(
+        request.POST if request.POST.get("form") == "move" else None,
+        store=store,
+        programmes=programmes_visible_to(request.user).prefetch_related(None).order_by("-starts_on", "-pk"),
+    )
     if request.method == "POST":
         try:
             if request.POST.get("form") == "receive" and receive_form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -138,6 +139,15 @@ class ReferralViewSet(
     def _triage_object(self) -> Referral:
         return get_referral_for_user(self.request.user, self.kwargs["pk"], action="triage")
 
+    def _triage_with(self, body: type[serializers.Serializer], service: Callable[..., Referral]) -> Response:
+        """A triage decision: the referral for triage (404/403), the body checked (400), the service,
+        then the referral as it now stands."""
+        referral = self._triage_object()
+        serializer = body(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = service(actor=self.request.user, referral=referral, **serializer.validated_data)
+        return Response(self.get_serializer(referral).data)
+
     @extend_schema(
         request=AcceptSerializer,
         responses={200: inline_serializer("ReferralAccepted", {"case": serializers.IntegerField()})},
@@ -155,26 +165,14 @@ class ReferralViewSet(
     @extend_schema(request=ReasonSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: Any = None) -> Response:
-        referral = self._triage_object()
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        referral = services.referral_decline(actor=request.user, referral=referral, **body.validated_data)
-        return Response(self.get_serializer(referral).data)
+        return self._triage_with(ReasonSerializer, services.referral_decline)
 
     @extend_schema(request=ReferOnSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"], url_path="refer-on")
     def refer_on(self, request: Request, pk: Any = None) -> Response:
-        referral = self._triage_object()
-        body = ReferOnSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        referral = services.referral_refer_on(actor=request.user, referral=referral, **body.validated_data)
-        return Response(self.get_serializer(referral).data)
+        return self._triage_with(ReferOnSerializer, services.referral_refer_on)
 
     @extend_schema(request=QuestionSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"], url_path="needs-info")
     def needs_info(self, request: Request, pk: Any = None) -> Response:
-        referral = self._triage_object()
-        body = QuestionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        referral = services.referral_needs_info(actor=request.user, referral=referral, **body.validated_data)
-        return Response(self.get_serializer(referral).data)
+        return self._triage_with(QuestionSerializer, services.referral_needs_info)

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import PROJECT_STAFF
+from core.permissions import one_or_404
 from referrals.models import Referral, ReferralStatus
 
 ROLE_PERMISSIONS = {
@@ -71,10 +71,7 @@ def get_referral_for_user(user: Any, pk: Any, action: ReferralAction = "view", *
     (``for_triage=True`` is the older spelling of ``action="triage"``.)"""
     if for_triage:
         action = "triage"
-    try:
-        referral = referrals_visible_to(user).get(pk=pk)
-    except (Referral.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    referral = one_or_404(referrals_visible_to(user), pk=pk)
     if not may_act_on_referral(user, referral, action):
         raise PermissionDenied
     return referral

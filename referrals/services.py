@@ -20,7 +20,7 @@ from cases.models import Case, Child
 from cases.services import case_open, grant_case_access
 from core.audit import audit_log
 from core.models import AuditAction, Location
-from notifications.services import notify
+from notifications.services import notify, notify_all
 from referrals.models import Channel, Indicator, Referral, ReferralStatus, Urgency
 
 MAX_TEXT = 5000
@@ -58,7 +58,9 @@ def _validate(fields: dict[str, Any]) -> None:
         if len(fields.get(name) or "") > MAX_TEXT:
             errors[name] = _("Please keep this under %(n)s characters.") % {"n": MAX_TEXT}
     location = fields.get("location")
-    if location is not None and location.kind not in ("village", "community"):
+    if location is None:
+        errors["location"] = _("Choose a village or community.")
+    elif location.kind not in ("village", "community"):
         errors["location"] = _("Choose a village or community.")
     unknown = [code for code in fields.get("indicators") or [] if code not in Indicator.values]
     if unknown:
@@ -160,23 +162,27 @@ def referral_submit(
             organisation_id = getattr(organisation, "pk", organisation) or actor.organisation_id
             if isinstance(organisation_id, int):
                 referral.organisation_id = organisation_id
-            referral.full_clean(exclude=["submission_key", "organisation"])
+            # The related rows are the objects given (already read): no query per foreign key to prove
+            # they exist; the reference is unique by the advisory lock above (and the unique index).
+            referral.full_clean(
+                exclude=["submission_key", "organisation", "location", "referrer_member", "created_by"],
+                validate_unique=False,
+            )
             referral.save()
             audit_log(action=AuditAction.CREATE, user=actor, obj=referral)
             if referral.urgency == Urgency.IMMEDIATE:
-                link = reverse("referrals:detail", args=[referral.pk])
-                for user in on_duty_staff(referral.organisation_id):
-                    notify(
-                        user=user,
-                        kind="referral_immediate",
-                        obj=referral,
-                        link=link,
-                        message=gettext_lazy(
-                            "Immediate referral %(ref)s: a child may be in danger now. Please triage at once."
-                        ),
-                        params={"ref": referral.reference},
-                        dedupe_key=f"referral-immediate:{referral.pk}",
-                    )
+                # Every on-duty worker in a constant number of statements; the emails go by Celery after commit.
+                notify_all(
+                    users=on_duty_staff(referral.organisation_id),
+                    kind="referral_immediate",
+                    obj=referral,
+                    link=reverse("referrals:detail", args=[referral.pk]),
+                    message=gettext_lazy(
+                        "Immediate referral %(ref)s: a child may be in danger now. Please triage at once."
+                    ),
+                    params={"ref": referral.reference},
+                    dedupe_key=f"referral-immediate:{referral.pk}",
+                )
     except IntegrityError:
         # Two identical submissions raced: the other one won; return it.
         existing = Referral.objects.filter(submission_key=submission_key).first() if submission_key else None

@@ -168,7 +168,7 @@ def _after_triage(request: HttpRequest, referral_pk: int, message: str) -> HttpR
 @require_POST
 def referral_triage(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, pk, action="triage")
-    try:
+    with flash_outcome(request) as outcome:
         if action == "accept":
             lead = None
             if request.POST.get("lead_worker"):
@@ -212,8 +212,7 @@ def referral_triage(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
             services.referral_needs_info(actor=request.user, referral=referral, question=form.cleaned_data["text"])
         else:
             raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not outcome.ok:
         return redirect("referrals:detail", pk=referral.pk)
     return _after_triage(request, referral.pk, _("Saved. The referrer sees the new status."))
 
@@ -226,7 +225,7 @@ def loop_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outgoing = getattr(referral, "from_outgoing", None)
     if outgoing is None:
         raise Http404
-    try:
+    with flash_outcome(request) as outcome:
         services.outgoing_referral_answer(
             actor=request.user,
             outgoing=outgoing,
@@ -234,8 +233,7 @@ def loop_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             by_receiver=True,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not outcome.ok:
         return redirect("referrals:detail", pk=referral.pk)
     return _after_triage(request, referral.pk, _("Saved. The referring organisation sees your answer."))
 

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Role, User
 from cases.models import Category, Sex
 from core.api_fields import not_after_today
+from core.api_mixins import AuditedReadMixin
 from core.audit import audit_log
 from core.models import AuditAction, Location
 from referrals.models import Indicator, Urgency
@@ -122,6 +123,7 @@ class EscalateSerializer(serializers.Serializer):
 
 
 class ChildFileViewSet(
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -136,17 +138,8 @@ class ChildFileViewSet(
     def get_queryset(self) -> QuerySet[ChildFile]:
         return files_visible_to(self.request.user).order_by("next_update_due", "pk")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data.get("results", [])]
-        if ids:
-            audit_log(action=AuditAction.VIEW, object_type="childfile", request=request._request, detail={"ids": ids})
-        return response
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        file = get_file_for_user(request.user, kwargs["pk"])
-        audit_log(action=AuditAction.VIEW, obj=file, request=request._request)
-        return Response(self.get_serializer(file).data)
+    def get_object(self) -> ChildFile:
+        return get_file_for_user(self.request.user, self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -240,7 +233,7 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class RegisterUpdateViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = RegisterUpdateSerializer
     filterset_fields = ["status", "file", "risk_raised"]
@@ -250,19 +243,8 @@ class RegisterUpdateViewSet(
     def get_queryset(self) -> QuerySet[RegisterUpdate]:
         return updates_visible_to(self.request.user)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data.get("results", [])]
-        if ids:
-            audit_log(
-                action=AuditAction.VIEW, object_type="registerupdate", request=request._request, detail={"ids": ids}
-            )
-        return response
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        update = get_update_for_user(request.user, kwargs["pk"])
-        audit_log(action=AuditAction.VIEW, obj=update, request=request._request)
-        return Response(self.get_serializer(update).data)
+    def get_object(self) -> RegisterUpdate:
+        return get_update_for_user(self.request.user, self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

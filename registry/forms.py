@@ -33,6 +33,16 @@ def _helper(label: Any) -> FormHelper:
     return helper
 
 
+class _SubmitForm(forms.Form):
+    """A form with one large submit button labelled ``submit_label``."""
+
+    submit_label: Any = _("Save")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self.submit_label)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -79,17 +89,15 @@ class ChildFileEditForm(ChildFileForm):
         self.helper = _helper(_("Save"))
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(_SubmitForm):
     leave_reason = forms.ChoiceField(label=_("Why does the file leave the register?"), choices=LeaveReason.choices)
     left_on = forms.DateField(label=_("Since"), widget=DateInput, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Take off the register"))
+    submit_label = _("Take off the register")
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(_SubmitForm):
     concerns = forms.CharField(label=_("What worries you?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     urgency = forms.ChoiceField(
         label=_("How urgent?"), choices=Urgency.choices, initial=Urgency.SOON, widget=forms.RadioSelect
@@ -98,12 +106,10 @@ class EscalateForm(forms.Form):
         label=_("What did you see?"), choices=Indicator.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Send to the social workers"))
+    submit_label = _("Send to the social workers")
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(_SubmitForm):
     code = forms.ChoiceField(label=_("Entitlement"), choices=EntitlementCode.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ClaimStatus.choices)
     applied_on = forms.DateField(label=_("Applied on"), widget=DateInput, required=False)
@@ -113,12 +119,8 @@ class ClaimForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
 
-
-class IdentificationForm(forms.Form):
+class IdentificationForm(_SubmitForm):
     status = forms.ChoiceField(label=_("Status"), choices=IdentificationStatus.choices)
     blocked_at = forms.ChoiceField(
         label=_("Blocked at"), choices=[("", "---------"), *IdentificationStage.choices], required=False
@@ -127,20 +129,12 @@ class IdentificationForm(forms.Form):
         label=_("Why it is blocked"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
 
-
-class EvidenceForm(forms.Form):
+class EvidenceForm(_SubmitForm):
     kind = forms.ChoiceField(label=_("Evidence"), choices=EvidenceKind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=EvidenceStatus.choices)
     obtained_on = forms.DateField(label=_("Obtained on"), widget=DateInput, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
 
 
 class CategoryRuleForm(forms.ModelForm):
@@ -153,7 +147,7 @@ class CategoryRuleForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
 
 
-class HotlineCallForm(forms.Form):
+class HotlineCallForm(_SubmitForm):
     line = forms.ChoiceField(label=_("Line"), choices=HotlineLine.choices)
     work_order = forms.CharField(label=_("Work-order number"), max_length=50, required=False)
     caller_name = forms.CharField(label=_("Caller"), max_length=100, required=False)
@@ -168,9 +162,7 @@ class HotlineCallForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record the call"))
+    submit_label = _("Record the call")
 
 
 class CallCloseForm(forms.Form):

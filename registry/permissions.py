@@ -11,11 +11,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.models import Role
 from cases.permissions import cases_visible_to
 from core.models import Contract, Location
+from core.permissions import one_or_404
 from registry.models import ChildFile, RegisterUpdate, ServiceArea
 
 ROLE_PERMISSIONS = {
@@ -113,10 +113,7 @@ def may_escalate(user: Any, file: ChildFile) -> bool:
 
 
 def get_file_for_user(user: Any, pk: Any, *, for_change: bool = False) -> ChildFile:
-    try:
-        file = files_visible_to(user).get(pk=pk)
-    except (ChildFile.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    file = one_or_404(files_visible_to(user), pk=pk)
     if for_change and not may_change_file(user, file):
         raise PermissionDenied
     return file
@@ -131,10 +128,7 @@ def updates_visible_to(user: Any) -> QuerySet[RegisterUpdate]:
 
 
 def get_update_for_user(user: Any, pk: Any, *, for_review: bool = False) -> RegisterUpdate:
-    try:
-        update = updates_visible_to(user).get(pk=pk)
-    except (RegisterUpdate.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    update = one_or_404(updates_visible_to(user), pk=pk)
     if for_review and not may_review_updates_of(user, update.file):
         raise PermissionDenied
     return update

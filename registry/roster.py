@@ -39,12 +39,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from accounts.roles import is_project_staff
 from core.audit import audit_log
 from core.models import AuditAction
 from core.services import model_update
 from notifications.services import notify
 from programmes.models import Programme, ProgrammeSession
-from programmes.permissions import is_facilitator, is_staff
+from programmes.permissions import is_facilitator
 from programmes.roster import OutsideFigures, OutsideRow, register_source
 from programmes.services import attendance_taken_sessions, enrolment_add, missed_in_a_row, pupil_profile_save
 from registry.models import ChildFile, FileStatus, ProgrammePlace
@@ -147,7 +148,7 @@ def may_see_place_profile(user: Any, place: ProgrammePlace) -> bool:
         return False
     if place.file.director_id is not None and place.file.director_id == user.pk:
         return True
-    return is_staff(user) and is_facilitator(user, place.programme)
+    return is_project_staff(user) and is_facilitator(user, place.programme)
 
 
 def get_place_profile_for_user(user: Any, place_id: Any) -> ProgrammePlace:
@@ -248,7 +249,7 @@ class RegisterRoster:
         if not places:
             return []
         may_open = set(files_visible_to(user).filter(pk__in=[p.file_id for p in places]).values_list("pk", flat=True))
-        facilitating = is_staff(user) and is_facilitator(user, programme)
+        facilitating = is_project_staff(user) and is_facilitator(user, programme)
         present: set[int] = set()
         if session is not None:
             present = set(Attended.objects.filter(programmesession=session).values_list("programmeplace_id", flat=True))

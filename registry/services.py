@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -64,7 +64,13 @@ def add_quarter(day: dt.date) -> dt.date:
 
 
 def eighteenth_birthday(birth_date: dt.date) -> dt.date:
-    return add_months(birth_date, 12 * ADULT_AGE)
+    """The first day the child is 18 as ``core.dates.age_in_years`` counts it: a child born on 29
+    February turns 18 on 1 March of a common year (not on 28 February, when she is still 17)."""
+    year = birth_date.year + ADULT_AGE
+    try:
+        return birth_date.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 3, 1)
 
 
 def eligible_entitlements(*, child_type: str, category: str, rules: list[CategoryRule] | None = None) -> list[str]:
@@ -130,6 +136,20 @@ def _check_file_fields(fields: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+Sent = TypeVar("Sent", ChildFile, RegisterUpdate)
+
+
+def _already_sent(model: type[Sent], submission_key: str | None, actor: User, author_field: str) -> Sent | None:
+    """What a phone already sent with this submission key (it sends its queue again after a lost
+    answer), or None; a key another user sent is refused."""
+    if not submission_key:
+        return None
+    existing = model.objects.filter(submission_key=submission_key).first()
+    if existing is not None and getattr(existing, author_field) != actor.pk:
+        raise ValidationError(_("This form was already used. Please open a new form."))
+    return existing
+
+
 def file_register(
     *,
     actor: User,
@@ -147,12 +167,9 @@ def file_register(
 ) -> tuple[ChildFile, bool]:
     """Open a file on a child; returns (file, created). The same submission key returns the first file,
     so a phone that sends its queue twice creates one file."""
-    if submission_key:
-        existing = ChildFile.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            if existing.created_by_id != actor.pk:
-                raise ValidationError(_("This form was already used. Please open a new form."))
-            return existing, False
+    existing_file = _already_sent(ChildFile, submission_key, actor, "created_by_id")
+    if existing_file is not None:
+        return existing_file, False
     if not policy.may_register_in(actor, location):
         raise PermissionDenied
     registered_on = registered_on or timezone.localdate()
@@ -299,12 +316,9 @@ def update_submit(
     risk_raised: bool = False,
     submission_key: str | None = None,
 ) -> tuple[RegisterUpdate, bool]:
-    if submission_key:
-        existing = RegisterUpdate.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            if existing.submitted_by_id != actor.pk:
-                raise ValidationError(_("This form was already used. Please open a new form."))
-            return existing, False
+    existing_update = _already_sent(RegisterUpdate, submission_key, actor, "submitted_by_id")
+    if existing_update is not None:
+        return existing_update, False
     if not policy.may_change_file(actor, file):
         raise PermissionDenied
     errors: dict[str, str] = {}

@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from cases.models import Category
 from core.audit import audit_log
 from core.exports import export_response
-from core.flash import flash_outcome
+from core.flash import flash_form, flash_outcome
 from core.forms import add_validation_errors, save_form
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction, Location
@@ -297,12 +297,7 @@ def file_escalate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_POST
 def claim_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk, for_change=True)
-    form = ClaimForm(request.POST)
-    if form.is_valid():
-        with flash_outcome(request, _("The entitlement was saved.")):
-            services.claim_set(actor=request.user, file=file, **form.cleaned_data)
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    flash_form(request, ClaimForm(request.POST), services.claim_set, _("The entitlement was saved."), file=file)
     return redirect(reverse("registry:file-detail", args=[file.pk]) + "#entitlements")
 
 

@@ -31,18 +31,22 @@ from reports.permissions import (
 )
 
 
-class PeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+class VisibleContracts(serializers.Serializer):
+    """Only the contracts the caller may see can be named in ``contract`` (another organisation's:
+    "does not exist")."""
 
     def get_fields(self) -> dict[str, Any]:
-        # Only the contracts the caller may see can be named (another organisation's: "does not exist").
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
             fields["contract"].queryset = contracts_visible_to(request.user)
         return fields
+
+
+class PeriodSerializer(VisibleContracts, serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] < attrs["start"]:
@@ -78,7 +82,7 @@ class SummaryView(APIView):
         )
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(VisibleContracts, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=[("funder", "funder")], default="funder")
     format = serializers.ChoiceField(choices=ReportFormat.choices, default=ReportFormat.PDF)
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
@@ -89,13 +93,6 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = ["id", "kind", "start", "end", "contract", "format", "language", "narrative", "status", "progress"]
         read_only_fields = ["id", "status", "progress"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["contract"].queryset = contracts_visible_to(request.user)
-        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         PeriodSerializer(data={"start": attrs["start"], "end": attrs["end"]}).is_valid(raise_exception=True)

@@ -6,13 +6,12 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from accounts.models import Role
 from accounts.roles import MANAGERS, REPORT_READERS
 from core.figure_scope import EVERYTHING, FigureScope
 from core.models import Contract
-from core.permissions import contracts_visible_to
+from core.permissions import contracts_visible_to, one_or_404
 from reports.models import Report
 
 ROLE_PERMISSIONS = {
@@ -73,7 +72,4 @@ def get_report_for_user(user: Any, pk: Any, action: ReportAction = "view") -> Re
     ``generate`` (regenerate it) is for managers."""
     if not may_see_reports(user) or (action == "generate" and not may_generate(user)):
         raise PermissionDenied
-    try:
-        return reports_visible_to(user).get(pk=pk)
-    except (Report.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(reports_visible_to(user), pk=pk)

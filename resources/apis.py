@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -15,11 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.roles import is_project_staff
 from alliance.models import Member
 from alliance.permissions import members_visible_to
-from cases.apis import VisibleCaseField
+from cases.apis import VisibleCaseField, case_in_body
 from cases.models import Case
-from cases.permissions import get_case_for_user
 from core.api_fields import not_after_today
 from core.api_mixins import AuditedReadMixin
 from resources import services
@@ -27,7 +26,6 @@ from resources.models import Pledge, PledgeKind, PledgeRequest
 from resources.permissions import (
     check_may_change_pledges_of,
     is_pledger,
-    is_staff,
     pledges_visible_to,
     requests_visible_to,
 )
@@ -68,9 +66,9 @@ class PledgeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"valid_until": _("The end date cannot be before the start date.")})
         user = self.context["request"].user
         member = attrs.get("member", getattr(self.instance, "member", None))
-        if is_staff(user) and member is not None and not members_visible_to(user).filter(pk=member.pk).exists():
+        if is_project_staff(user) and member is not None and not members_visible_to(user).filter(pk=member.pk).exists():
             raise serializers.ValidationError({"member": _("No such Alliance member.")})
-        if not is_staff(user) and member is not None and member.pk != user.member_id:
+        if not is_project_staff(user) and member is not None and member.pk != user.member_id:
             raise serializers.ValidationError({"member": _("You can only change your own promises.")})
         return attrs
 
@@ -89,7 +87,7 @@ class PledgeViewSet(
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not (is_staff(request.user) or is_pledger(request.user)):
+        if not (is_project_staff(request.user) or is_pledger(request.user)):
             raise PermissionDenied
 
     def get_queryset(self) -> QuerySet[Pledge]:
@@ -125,12 +123,7 @@ class PledgeRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "requested_on"]
 
     def validate_case(self, case: Case) -> Case:
-        try:
-            return get_case_for_user(self.context["request"].user, case.pk, action="change")
-        except Http404:
-            raise serializers.ValidationError(_("No such case.")) from None
-        except PermissionDenied:
-            raise serializers.ValidationError(_("You may not add to this case.")) from None
+        return case_in_body(self, case, "change", refused=_("You may not add to this case."))
 
 
 @extend_schema_serializer(component_name="PledgeRequestForMember")
@@ -163,13 +156,13 @@ class PledgeRequestViewSet(
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not (is_staff(request.user) or is_pledger(request.user)):
+        if not (is_project_staff(request.user) or is_pledger(request.user)):
             raise PermissionDenied
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if getattr(self, "action", None) == "fulfil":
             return FulfilSerializer
-        if is_pledger(self.request.user) and not is_staff(self.request.user):
+        if is_pledger(self.request.user) and not is_project_staff(self.request.user):
             return PledgerRequestSerializer
         return PledgeRequestSerializer
 
@@ -177,7 +170,7 @@ class PledgeRequestViewSet(
         return requests_visible_to(self.request.user).order_by("-requested_on", "-pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not is_staff(request.user):
+        if not is_project_staff(request.user):
             raise PermissionDenied
         serializer = PledgeRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -194,5 +187,5 @@ class PledgeRequestViewSet(
         body = FulfilSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         done = services.request_fulfil(actor=request.user, request=pledge_request, **body.validated_data)
-        serializer_class = PledgerRequestSerializer if not is_staff(request.user) else PledgeRequestSerializer
+        serializer_class = PledgerRequestSerializer if not is_project_staff(request.user) else PledgeRequestSerializer
         return Response(serializer_class(done, context={"request": request}).data)

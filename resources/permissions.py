@@ -7,35 +7,27 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from accounts.models import Role
-from accounts.roles import MANAGERS, PROJECT_STAFF
+from accounts.roles import MANAGERS, is_project_staff
+from core.permissions import one_or_404
 from resources.models import Pledge, PledgeRequest
 
+# What project staff do with Promise First: the promises and the requests made of them.
+_STAFF_PERMISSIONS = [
+    "resources.view_pledge",
+    "resources.add_pledge",
+    "resources.change_pledge",
+    "resources.view_pledgerequest",
+    "resources.add_pledgerequest",
+    "resources.change_pledgerequest",
+]
+
 ROLE_PERMISSIONS = {
-    Role.MANAGER: [
-        "resources.view_pledge",
-        "resources.add_pledge",
-        "resources.change_pledge",
-        "resources.view_pledgerequest",
-        "resources.add_pledgerequest",
-        "resources.change_pledgerequest",
-    ],
-    Role.SOCIAL_WORKER: [
-        "resources.view_pledge",
-        "resources.add_pledge",
-        "resources.change_pledge",
-        "resources.view_pledgerequest",
-        "resources.add_pledgerequest",
-        "resources.change_pledgerequest",
-    ],
+    Role.MANAGER: _STAFF_PERMISSIONS,
+    Role.SOCIAL_WORKER: _STAFF_PERMISSIONS,
     Role.PLEDGER: ["resources.view_pledge", "resources.change_pledge", "resources.view_pledgerequest"],
 }
-
-
-def is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*PROJECT_STAFF))
 
 
 def is_pledger(user: Any) -> bool:
@@ -46,7 +38,7 @@ def is_pledger(user: Any) -> bool:
 
 def pledges_visible_to(user: Any) -> QuerySet[Pledge]:
     base = Pledge.objects.select_related("member", "member__location")
-    if is_staff(user):
+    if is_project_staff(user):
         return base if user.has_role(Role.ADMIN) else base.filter(member__organisation_id=user.organisation_id)
     if is_pledger(user):
         return base.filter(member_id=user.member_id)
@@ -74,16 +66,13 @@ PledgeRequestAction = Literal["view", "answer", "cancel"]
 def may_act_on_pledge_request(user: Any, request: PledgeRequest, action: PledgeRequestAction) -> bool:
     """Who sees a request may view it and answer it (accept, decline, fulfil: the services check that
     the answer comes from the member asked); only project staff cancel a request."""
-    return action != "cancel" or is_staff(user)
+    return action != "cancel" or is_project_staff(user)
 
 
 def get_pledge_request_for_user(user: Any, pk: Any, action: PledgeRequestAction = "view") -> PledgeRequest:
     """The request if the user may see it (staff: on their cases; a pledger: made of their promises),
     else 404; 403 if they may not do ``action``."""
-    try:
-        request = requests_visible_to(user).get(pk=pk)
-    except (PledgeRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    request = one_or_404(requests_visible_to(user), pk=pk)
     if not may_act_on_pledge_request(user, request, action):
         raise PermissionDenied
     return request
@@ -91,7 +80,7 @@ def get_pledge_request_for_user(user: Any, pk: Any, action: PledgeRequestAction 
 
 def requests_visible_to(user: Any) -> QuerySet[PledgeRequest]:
     base = PledgeRequest.objects.select_related("pledge", "pledge__member")
-    if is_staff(user):
+    if is_project_staff(user):
         from cases.permissions import cases_visible_to
 
         return base.filter(case__in=cases_visible_to(user).values("pk"))

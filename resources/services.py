@@ -23,7 +23,7 @@ from cases.models import Case
 from core.audit import audit_log
 from core.dates import age_in_years
 from core.models import AuditAction
-from core.services import model_update
+from core.services import model_create, model_update
 from notifications.services import notify
 from resources.models import Pledge, PledgeRequest, PledgeRequestStatus
 from resources.permissions import check_may_change_pledges_of
@@ -178,9 +178,7 @@ def request_create(
         need_urgency=urgency,
         need_estimated_value=value,
     )
-    request.full_clean()
-    request.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=request, detail={"case": case.pk})
+    model_create(actor=actor, obj=request, detail={"case": case.pk})
     for account in pledge.member.accounts.filter(is_active=True):
         notify(
             user=account,

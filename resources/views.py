@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import is_project_staff
 from cases.choices import Urgency
 from cases.identifying import findings_for_case, refusal
 from cases.permissions import get_case_for_user, may_change_case
@@ -21,7 +22,6 @@ from resources.models import PledgeKind, PledgeRequest, PledgeRequestStatus
 from resources.permissions import (
     get_pledge_request_for_user,
     is_pledger,
-    is_staff,
     pledges_visible_to,
     requests_visible_to,
 )
@@ -31,7 +31,7 @@ from resources.permissions import (
 @require_GET
 def my_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_pledger(request.user):
-        if is_staff(request.user):
+        if is_project_staff(request.user):
             return redirect("resources:pledges")
         raise PermissionDenied
     requests = list(requests_visible_to(request.user).order_by("-requested_on", "-pk"))
@@ -72,7 +72,7 @@ def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
             services.request_cancel(actor=request.user, request=pledge_request, note=request.POST.get("note", ""))
         else:
             raise Http404
-    if is_staff(request.user):
+    if is_project_staff(request.user):
         return redirect("cases:detail", pk=pledge_request.case_id)
     return redirect("resources:my-requests")
 
@@ -80,7 +80,7 @@ def request_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
 @login_required
 @require_GET
 def pledge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
+    if not is_project_staff(request.user):
         raise PermissionDenied
     pledges = pledges_visible_to(request.user).order_by("-valid_from", "pk")
     kind = request.GET.get("kind", "")

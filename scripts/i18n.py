@@ -15,21 +15,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "core",
-    "accounts",
-    "organisations",
-    "alliance",
-    "cases",
-    "referrals",
-    "resources",
-    "programmes",
-    "multiagency",
-    "workforce",
-    "registry",
-    "notifications",
-    "reports",
-]
+sys.path.insert(0, str(ROOT))
+
+from core.project_apps import PROJECT_APPS  # noqa: E402 - the project's root is on the path only now
+
+APPS = list(PROJECT_APPS)
 LANG = "zh_Hans"
 PROJECT_IGNORES = [f"--ignore=./{app}/*" for app in APPS] + [
     "--ignore=./.venv/*",

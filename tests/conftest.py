@@ -161,6 +161,36 @@ def asked(cast: Cast, pledge: Any) -> Any:
     return request_create(actor=cast.worker, case=cast.case, pledge=pledge, need="书包", what="书包和文具")
 
 
+@dataclass
+class Elsewhere:
+    """Another NGO on the instance, with a manager and a social worker: the outsider organisation."""
+
+    organisation: Any
+    manager: Any
+    worker: Any
+
+
+@pytest.fixture
+def elsewhere(db: Any) -> Elsewhere:
+    from organisations.models import Organisation
+
+    organisation = Organisation.objects.create(name="外地社工服务中心", kind="ngo")
+    return Elsewhere(
+        organisation=organisation,
+        manager=UserFactory(username="waidi_mgr", role=Role.MANAGER, organisation=organisation),
+        worker=UserFactory(username="waidi_sw", role=Role.SOCIAL_WORKER, organisation=organisation),
+    )
+
+
+@pytest.fixture
+def in_english():
+    """The test reads messages in English (services translate them when they raise)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def login(user: Any, *, verified: bool = True) -> Client:
     """A client logged in as ``user``; its session is past the second step of two-factor login unless
     ``verified=False`` (accounts.two_factor.mark_session_verified)."""

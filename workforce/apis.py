@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import PROJECT_STAFF
-from cases.apis import VisibleCaseField
+from cases.apis import StaffOnly, VisibleCaseField
 from cases.permissions import check_case_action, check_works_on_cases
 from core.api_mixins import AuditedReadMixin
 from workforce import services
@@ -43,14 +43,10 @@ class TrainingSerializer(serializers.ModelSerializer):
 
 
 class TrainingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    StaffOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = TrainingSerializer
     queryset = Training.objects.none()
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        check_works_on_cases(request.user)
 
     def get_queryset(self) -> QuerySet[Training]:
         return trainings_visible_to(self.request.user).prefetch_related("attendees")

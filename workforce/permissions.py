@@ -18,6 +18,7 @@ from django.http import Http404
 from accounts.models import Role, User
 from accounts.roles import MANAGERS
 from cases.permissions import case_scope, sees_all_cases, works_on_cases
+from core.permissions import one_or_404
 from workforce.models import CaseReview, Training
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {}
@@ -40,10 +41,7 @@ def trainings_visible_to(user: Any) -> QuerySet[Training]:
 
 
 def get_training_for_user(user: Any, pk: Any) -> Training:
-    try:
-        return trainings_visible_to(user).get(pk=pk)
-    except (Training.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(trainings_visible_to(user), pk=pk)
 
 
 def get_professional_for_user(user: Any, pk: Any) -> User:
@@ -57,10 +55,7 @@ def get_professional_for_user(user: Any, pk: Any) -> User:
         if user.has_role(Role.ADMIN)
         else User.objects.filter(pk=pk, organisation_id=user.organisation_id)
     )
-    try:
-        return people.get()
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(people)
 
 
 def reviews_visible_to(user: Any) -> QuerySet[CaseReview]:

@@ -28,10 +28,10 @@ from cases.models import (
     PresentingIssue,
     RiskChange,
 )
-from cases.permissions import CASE_OBJECT_PERMS
+from cases.permissions import CASE_OBJECT_PERMS, check_case_action
 from core.audit import audit_log
 from core.models import AuditAction
-from core.services import model_update, save_once, submitted_before
+from core.services import model_create, model_update, save_once, submitted_before
 
 
 def _next_case_number(year: int) -> str:
@@ -223,10 +223,7 @@ def _check_child_fields(fields: dict[str, Any]) -> None:
 def child_create(*, actor: User | None, **fields: Any) -> Child:
     _check_child_fields(fields)
     child = Child(**fields)
-    child.full_clean()
-    child.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=child)
-    return child
+    return model_create(actor=actor, obj=child)
 
 
 @transaction.atomic
@@ -395,10 +392,7 @@ def activity_record(
 @transaction.atomic
 def flag_add(*, actor: User, case: Case, message: str, due_on: dt.date | None = None) -> CaseFlag:
     flag = CaseFlag(case=case, message=message.strip(), due_on=due_on, created_by=actor)
-    flag.full_clean()
-    flag.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=flag, detail={"case": case.pk})
-    return flag
+    return model_create(actor=actor, obj=flag, detail={"case": case.pk})
 
 
 @transaction.atomic
@@ -414,15 +408,13 @@ def flag_resolve(*, actor: User, flag: CaseFlag) -> CaseFlag:
 @transaction.atomic
 def household_member_add(*, actor: User, child: Child, **fields: Any) -> HouseholdMember:
     member = HouseholdMember(child=child, **fields)
-    member.full_clean()
-    member.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=member, detail={"child": child.pk})
-    return member
+    return model_create(actor=actor, obj=member, detail={"child": child.pk})
 
 
 @transaction.atomic
 def case_team_add(*, actor: User, case: Case, user: User) -> None:
     """Share a case with a colleague of its organisation: they see and work on it until removed."""
+    check_case_action(actor, case, "share")
     _check_worker(user, case.organisation_id)
     case.team.add(user)
     grant_case_access(case=case, user=user)
@@ -431,6 +423,8 @@ def case_team_add(*, actor: User, case: Case, user: User) -> None:
 
 @transaction.atomic
 def case_team_remove(*, actor: User, case: Case, user: User) -> None:
+    """Stop sharing: the colleague no longer sees the case (unless they lead it)."""
+    check_case_action(actor, case, "share")
     case.team.remove(user)
     if case.lead_worker_id != user.pk:
         revoke_case_access(case=case, user=user)

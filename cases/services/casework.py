@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from cases.models import Case, CaseStatus, ClosureCode, RiskChange, RiskLevel
@@ -26,6 +27,7 @@ from cases.permissions import check_case_action
 from cases.services.case import case_close
 from core.audit import audit_log
 from core.models import AuditAction
+from core.services import model_create
 
 DOMAINS = ("safety", "health", "education", "economic", "psychological", "family")
 
@@ -69,17 +71,41 @@ def assessment_save(
     return assessment
 
 
+Decided = TypeVar("Decided", Assessment, ClosureRequest)
+
+
+# What a supervisor is told: a return that does not say why; a record that no longer waits.
+_REFUSALS: dict[type[Assessment] | type[ClosureRequest], tuple[str, str]] = {
+    Assessment: (
+        gettext_noop("Say why the assessment goes back, so the worker knows what to change."),
+        gettext_noop("Only a submitted assessment can be approved or returned."),
+    ),
+    ClosureRequest: (
+        gettext_noop("Say why the closure goes back, so the worker knows what to change."),
+        gettext_noop("This request was already decided."),
+    ),
+}
+
+
+def _decided(actor: User, record: Decided, *, approve: bool, comment: str) -> Decided:
+    """A supervisor's decision on what a worker submitted, locked and marked approved or returned: only
+    one who may approve on its case (403); a return says why; only a submitted record is decided."""
+    say_why, not_submitted = _REFUSALS[type(record)]
+    check_case_action(actor, record.case, "approve")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _(say_why)})
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.status != ApprovalStatus.SUBMITTED:
+        raise ValidationError(_(not_submitted))
+    record.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    return record
+
+
 @transaction.atomic
 def assessment_decide(*, actor: User, assessment: Assessment, approve: bool, comment: str = "") -> Assessment:
     """A supervisor approves (the case becomes active at the assessed risk) or returns the assessment,
     saying why (a return without a reason is refused)."""
-    check_case_action(actor, assessment.case, "approve")
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the assessment goes back, so the worker knows what to change.")})
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.status != ApprovalStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted assessment can be approved or returned."))
-    assessment.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    assessment = _decided(actor, assessment, approve=approve, comment=comment)
     assessment.approved_by = actor if approve else None
     assessment.approved_at = timezone.now() if approve else None
     assessment.review_comment = comment.strip()[:2000]
@@ -151,10 +177,7 @@ def careplan_action_add(
         actor_name=actor_name.strip()[:100],
         due_on=due_on,
     )
-    action.full_clean()
-    action.save()
-    audit_log(action=AuditAction.CREATE, user=actor, obj=action, detail={"case": plan.case_id})
-    return action
+    return model_create(actor=actor, obj=action, detail={"case": plan.case_id})
 
 
 @transaction.atomic
@@ -196,13 +219,7 @@ def closure_request_create(
 @transaction.atomic
 def closure_decide(*, actor: User, request: ClosureRequest, approve: bool, comment: str = "") -> ClosureRequest:
     """A supervisor closes the case as requested, or returns the request saying why."""
-    check_case_action(actor, request.case, "approve")
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Say why the closure goes back, so the worker knows what to change.")})
-    request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ApprovalStatus.SUBMITTED:
-        raise ValidationError(_("This request was already decided."))
-    request.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.RETURNED
+    request = _decided(actor, request, approve=approve, comment=comment)
     request.decided_by, request.decided_at, request.comment = actor, timezone.now(), comment.strip()[:2000]
     request.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
     if approve:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import case_workers
 from cases import selectors, services
 from cases.choices import CaseStatus
 from cases.forms import (
@@ -32,16 +35,17 @@ from cases.permissions import (
     check_caseload_action,
     check_works_on_cases,
     get_case_for_user,
+    may_act_on_case,
     may_change_case,
     may_read_sensitive,
     sees_all_cases,
 )
-from core.audit import audit_log, audit_read
+from core.audit import audit_log, audit_log_each, audit_read
+from core.flash import flash_form, flash_outcome
 from core.forms import add_validation_errors
 from core.http_types import AuthenticatedHttpRequest
 from core.models import AuditAction
 from core.pagination import BoundedPaginator
-from core.permissions import contracts_visible_to
 
 CASELOAD_PAGE_SIZES = ("10", "25", "50", "100")
 
@@ -68,12 +72,22 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         worker = get_object_or_404(selectors.User, pk=request.GET["worker"] if request.GET["worker"].isdigit() else 0)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page in CASELOAD_PAGE_SIZES else 50
-    form = CaseloadFilterForm(request.GET, villages=selectors.caseload_villages(request.user, worker=worker))
+    with_team = sees_all_cases(request.user)
+    # The page's figures (due counts, the village filter's choices, the count, a manager's team table
+    # and contract) are one statement, counted with the village asked for; the form then checks that
+    # village against the choices (not one of them: reported, ignored and the list counted again).
+    village = request.GET.get("village", "")
+    asked = replace(CaseloadFilterForm(request.GET).filters(), village=int(village) if village.isdigit() else None)
+    overview = selectors.caseload_overview(request.user, worker=worker, filters=asked, with_team=with_team)
+    form = CaseloadFilterForm(request.GET, villages=overview.villages)
     filters = form.filters()
-    page = BoundedPaginator(selectors.caseload_for(request.user, worker=worker, filters=filters), per_page).get_page(
-        request.GET.get("page")
+    rows = selectors.caseload_for(
+        request.user, worker=worker, filters=filters, count=overview.count if filters == asked else None
     )
+    page = BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
     cases = list(page)
+    for case in cases:
+        case.open_flags = selectors.open_flags(case)
     # one row naming the cases shown; a search is marked as one (its words are not kept: they may be a name)
     audit_read(request, cases, "case", {"page": "caseload", "search": bool(filters.query)})
     context: dict[str, Any] = {
@@ -87,17 +101,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filtered": any((filters.status, filters.risk, filters.village, filters.due, filters.query)),
         "sort": filters.sort,
         "sort_columns": CASELOAD_SORT_COLUMNS,
-        "due_counts": selectors.caseload_due_counts(request.user, worker=worker),
+        "due_counts": overview.due_counts,
     }
-    if sees_all_cases(request.user):
-        today = timezone.localdate()
-        context["team"] = list(selectors.team_caseloads(request.user))
-        context["contract"] = (
-            contracts_visible_to(request.user).filter(start__lte=today, end__gte=today).order_by("-start").first()
-        )
-        if context["contract"]:
-            c = context["contract"]
-            context["contract_cases"] = Case.objects.filter(contract=c).count()
+    if with_team:
+        context["team"] = overview.team
+        context["contract"] = overview.contract
+        if overview.contract:
+            context["contract_cases"] = overview.contract.case_count  # type: ignore[attr-defined]
     return render(request, "cases/caseload.html", context)
 
 
@@ -105,18 +115,23 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    audit_log(action=AuditAction.VIEW, obj=case, request=request)
-    audit_log(action=AuditAction.VIEW, obj=case.child, request=request)
+    audit_log_each(action=AuditAction.VIEW, objs=[case, case.child], request=request)  # one INSERT
+    prefetch_related_objects([case], "flags")  # the timeline's flags and the open ones: one query
     context = {
         "case": case,
         "child": case.child,
         "household": case.child.household.all(),
-        "flags": case.flags.filter(resolved_at__isnull=True),
+        "flags": [flag for flag in case.flags.all() if flag.resolved_at is None],
         "team": case.team.all(),
         "timeline": selectors.case_timeline(request.user, case),
         "case_links": selectors.case_links(request.user, case),
         "may_change": may_change_case(request.user, case),
         "may_read_sensitive": may_read_sensitive(request.user, case),
+        "may_share": may_act_on_case(request.user, case, "share"),
+        "colleagues": case_workers(case.organisation_id)
+        .exclude(pk__in=[case.lead_worker_id or 0])
+        .exclude(pk__in=case.team.values("pk"))
+        .order_by("full_name"),
         "is_manager": sees_all_cases(request.user),
         "flag_form": FlagForm(),
         "assign_form": LeadWorkerForm(
@@ -278,11 +293,8 @@ def flag_resolve(request: AuthenticatedHttpRequest, pk: int, flag_id: int) -> Ht
 def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="change")
     form = HouseholdMemberForm(request.POST)
-    if form.is_valid():
-        services.household_member_add(actor=request.user, child=case.child, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-    else:
-        messages.error(request, _("Give at least a name and a relation."))
+    invalid = _("Give at least a name and a relation.")
+    flash_form(request, form, services.household_member_add, _("Saved."), invalid=invalid, child=case.child)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -291,11 +303,8 @@ def household_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="assign")
     form = LeadWorkerForm(request.POST, organisation_id=case.organisation_id)
-    if form.is_valid():
-        services.case_assign(actor=request.user, case=case, lead_worker=form.cleaned_data["lead_worker"])
-        messages.success(request, _("Case reassigned."))
-    else:
-        messages.error(request, _("Choose an active social worker."))
+    invalid = _("Choose an active social worker.")
+    flash_form(request, form, services.case_assign, _("Case reassigned."), invalid=invalid, case=case)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -304,16 +313,8 @@ def case_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk, action="close")
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_close(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                messages.error(request, " ".join(errors))
-        else:
-            messages.success(request, _("Case closed."))
-    else:
-        messages.error(request, _("Give a closing date and a reason."))
+    invalid = _("Give a closing date and a reason.")
+    flash_form(request, form, services.case_close, _("Case closed."), invalid=invalid, case=case)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -386,3 +387,28 @@ def case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         _("closed on"),
     ]
     return export_response(rows=rows, header=header, filename="cases", fmt=fmt)
+
+
+@login_required
+@require_POST
+def case_team_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Share the case with a colleague: they see it and work on it until removed."""
+    case = get_case_for_user(request.user, pk, action="share")
+    user_id = request.POST.get("user", "")
+    colleague = case_workers(case.organisation_id).filter(pk=user_id if user_id.isdigit() else 0).first()
+    if colleague is None:
+        messages.error(request, _("Choose an active social worker."))
+        return redirect("cases:detail", pk=case.pk)
+    with flash_outcome(request, _("%(name)s now works on this case with you.") % {"name": colleague}):
+        services.case_team_add(actor=request.user, case=case, user=colleague)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_team_remove_view(request: AuthenticatedHttpRequest, pk: int, user_id: int) -> HttpResponse:
+    case = get_case_for_user(request.user, pk, action="share")
+    colleague = get_object_or_404(case.team.all(), pk=user_id)
+    services.case_team_remove(actor=request.user, case=case, user=colleague)
+    messages.success(request, _("%(name)s no longer sees this case.") % {"name": colleague})
+    return redirect("cases:detail", pk=case.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -87,7 +86,9 @@ def assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 case=case,
                 submit="submit" in request.POST,
-                assessed_on=_date_or_error(values["assessed_on"]),
+                assessed_on=required_date(
+                    values["assessed_on"], field="assessed_on", message=_("Give the date of the assessment.")
+                ),
                 risk_level=values["risk_level"],
                 summary=values["summary"],
                 **{d: values[d] for d in work.DOMAINS},
@@ -131,10 +132,6 @@ ASSESSMENT_FIELDS = (
     *work.DOMAINS,
     *(f"{d}_notes" for d in work.DOMAINS),
 )
-
-
-def _date_or_error(text: str) -> dt.date:
-    return required_date(text, field="assessed_on", message=_("Give the date of the assessment."))
 
 
 @login_required

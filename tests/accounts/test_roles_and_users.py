@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Role, User
 from core.models import AuditEntry
+from tests import contract
 
 pytestmark = pytest.mark.django_db
 
@@ -130,18 +131,9 @@ def test_users_api_for_managers(cast, api_for):
     row = listing.json()["results"][0]
     # the contract: users/ gains email and phone (where notifications go), the area a director or supervisor
     # serves, and the organisation
-    assert set(row) == {
-        "id",
-        "username",
-        "full_name",
-        "role",
-        "member",
-        "is_active",
-        "email",
-        "phone",
-        "location",
-        "organisation",
-    }
+    assert set(row) == set(
+        contract.fields("id, username, full_name, role, member, is_active, email, phone, location, organisation")
+    )
     created = client.post(
         "/api/v1/users/",
         {

@@ -9,6 +9,8 @@ from django.contrib.sessions.models import Session
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.referrals.test_referrals import _api_body
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Shouhu-test-1"  # the factories' password
@@ -36,16 +38,7 @@ def test_token_requests_set_no_session_cookie(cast):
         response = client.get(url)
         assert response.status_code == code, (url, response.content)
         _assert_no_session(response)
-    body = {
-        "child_name": "小红",
-        "child_sex": "female",
-        "child_age": 8,
-        "location": cast.village.pk,
-        "concerns": "身上有伤",
-        "indicators": ["visible_injuries"],
-        "urgency": "soon",
-    }
-    response = referrer.post("/api/v1/referrals/", body, format="json")
+    response = referrer.post("/api/v1/referrals/", _api_body(cast), format="json")
     assert response.status_code == 201, response.content
     _assert_no_session(response)
 

@@ -21,6 +21,8 @@ Checklist — every route of ``cases/urls.py`` and ``cases/api_urls.py``, and wh
 | /cases/<pk>/flags/                      | POST     | here | here| write_routes      | here (closed case) | here                 |         |
 | /cases/<pk>/flags/<flag>/resolve/       | POST     | here | here| here              | here (closed case) | here (another case's)|         |
 | /cases/<pk>/household/                  | POST     | here | here| write_routes      | here (closed case) | routes_not_tested    |         |
+| /cases/<pk>/team/                       | POST     | here | here| case_sharing      | case_sharing       | case_sharing         |         |
+| /cases/<pk>/team/<user>/remove/         | POST     | here | here| case_sharing      | case_sharing       | case_sharing         |         |
 | /cases/<pk>/assign/                     | POST     | here | here| write_routes      | here               | here                 |         |
 | /cases/<pk>/close/                      | POST     | here | here| write_routes      | routes_not_tested  | routes_not_tested    |         |
 | /cases/approvals/                       | GET      | here | here| here (other org)  | here               | —                    | here    |
@@ -131,6 +133,7 @@ def world(cast):
         "document": document.pk,
         "grant": grant.pk,
         "transfer": transfer.pk,
+        "colleague": cast.colleague.pk,
     }
 
 
@@ -154,6 +157,8 @@ ROUTES = [
     ("POST", "/cases/{case}/flags/"),
     ("POST", "/cases/{case}/flags/{flag}/resolve/"),
     ("POST", "/cases/{case}/household/"),
+    ("POST", "/cases/{case}/team/"),
+    ("POST", "/cases/{case}/team/{colleague}/remove/"),
     ("POST", "/cases/{case}/assign/"),
     ("POST", "/cases/{case}/close/"),
     ("GET", "/cases/approvals/"),
@@ -727,7 +732,7 @@ def _access_log(cast, n: int) -> None:
 
 # page -> (who, how battery.rows are made, the context key of the battery.rows, the pinned number of queries)
 LIST_PAGES = {
-    "/cases/?per_page=100": ("worker", _more_cases, "cases", 9),
+    "/cases/?per_page=100": ("worker", _more_cases, "cases", 6),
     "/cases/search/?q=儿童": ("worker", _more_cases, "results", 6),
     "/cases/approvals/": ("manager", _submitted, "assessments", 6),
     "/cases/transfers/": ("manager", _transfers, "transfers", 5),

@@ -239,17 +239,30 @@ def _cases_for(worker, n):
             case.flags.create(message=f"flag {i}")
 
 
+@pytest.mark.parametrize("role", ["worker", "manager"])
 @pytest.mark.parametrize("page_size", [10, 25, 100])
-def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_queries, page_size):
-    _cases_for(cast.worker, 30)
-    client = client_for(cast.worker)
+def test_caseload_page_queries_are_constant(cast, client_for, django_assert_num_queries, page_size, role):
+    from tests.factories import ContractFactory
+
+    contract = ContractFactory(caseload_target=40)
+    _cases_for(cast.worker, 60)
+    _cases_for(cast.colleague, 50)
+    Case.objects.filter(lead_worker=cast.colleague).update(contract=contract)
+    user = cast.worker if role == "worker" else cast.manager
+    client = client_for(user)
     client.get("/cases/")  # the session is saved once
-    # 6 as before, + the audit row naming the cases shown (issue 15), + the village filter's choices
-    # and the overdue / due-today counts (issue 14).
-    with django_assert_num_queries(9):
+    # Session, user; the page's figures in one statement (count, overdue / due-today counts, the village
+    # filter's choices; a manager's team table and running contract too); the page's rows with their open
+    # flags; the audit row naming the cases shown (issue 15); the bell.
+    with django_assert_num_queries(6):
         response = client.get(f"/cases/?per_page={page_size}")
     assert response.status_code == 200
-    assert len(response.context["cases"]) == min(page_size, 31)
+    total = 61 if role == "worker" else 111  # + the cast's own case
+    assert len(response.context["cases"]) == min(page_size, total)
+    assert response.context["page"].paginator.count == total
+    if role == "manager":
+        assert {w.username: w.open_cases for w in response.context["team"]}[cast.colleague.username] == 50
+        assert response.context["contract_cases"] == Case.objects.filter(contract=contract).count() >= 50
 
 
 @pytest.mark.parametrize("page_size", [10, 25, 100])
@@ -264,3 +277,25 @@ def test_case_api_list_queries_are_constant(cast, api_for, django_assert_num_que
     assert response.status_code == 200
     assert response.json()["count"] == 31
     assert len(response.json()["results"]) == min(page_size, 31)
+
+
+@pytest.mark.parametrize("entries", [10, 25, 100])
+def test_case_page_queries_are_constant(cast, client_for, django_assert_num_queries, entries):
+    from tests.factories import ActivityFactory
+
+    case = cast.case
+    for i in range(entries):
+        ActivityFactory(case=case, recorded_by=cast.worker)
+        if i % 5 == 0:
+            services.flag_add(actor=cast.worker, case=case, message=f"注意 {i}")
+    services.case_team_add(actor=cast.manager, case=case, user=cast.colleague)
+    client = client_for(cast.worker)
+    client.get(f"/cases/{case.pk}/")  # the session is saved once
+    # session, user, the case; one INSERT auditing the case and the child; the flags (the timeline's and
+    # the open ones); the timeline's activities, risk changes, history, referral, pledge requests and group
+    # sessions; the links' visibility check and multi-agency case; may change; the bell; household; team.
+    with django_assert_num_queries(17):
+        response = client.get(f"/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert len(response.context["flags"]) == len(range(0, entries, 5))
+    assert sum(1 for e in response.context["timeline"] if e.kind == "activity") >= entries

@@ -16,7 +16,7 @@ from tests.organisations.conftest import city  # noqa: F401  (the two NGOs)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_referral_between_two_ngos_closes_its_loop(city, page, browser):  # noqa: F811
+def test_a_referral_between_two_ngos_closes_its_loop(city, page, browser, shot):  # noqa: F811
     service = service_save(
         actor=city.admin,
         organisation=city.b.organisation,
@@ -34,6 +34,7 @@ def test_a_referral_between_two_ngos_closes_its_loop(city, page, browser):  # no
     page.fill("[data-testid=outgoing-form] textarea[name=note]", "请联系奶奶安排心理辅导")
     page.click("[data-testid=outgoing-form] button")
     page.wait_for_selector("[data-testid=loop-state]")
+    shot(page, "01-referral-sent")
     outgoing = OutgoingReferral.objects.get()
     assert outgoing.status == "sent" and outgoing.incoming is not None
 
@@ -70,7 +71,7 @@ def test_a_referral_between_two_ngos_closes_its_loop(city, page, browser):  # no
     assert "完成6次心理辅导，情绪稳定" in page.inner_text("[data-testid=outgoing]")
 
 
-def test_a_manager_transfers_a_case_and_the_receiver_accepts(city, page, browser):  # noqa: F811
+def test_a_manager_transfers_a_case_and_the_receiver_accepts(city, page, browser, shot):  # noqa: F811
     browser_login(page, city.a.manager.username)
     page.goto(page.base_url + f"/cases/{city.a.case.pk}/")
     page.click("[data-testid=transfer-link]")
@@ -80,6 +81,7 @@ def test_a_manager_transfers_a_case_and_the_receiver_accepts(city, page, browser
     page.fill("[data-testid=transfer-form] input[name=consented_by]", "奶奶")
     page.click("[data-testid=transfer-form] button[type=submit]")
     page.wait_for_selector("[data-testid=transfers]")
+    shot(page, "01-transfer-proposed")
 
     other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     other.base_url = page.base_url

@@ -8,7 +8,7 @@ from tests.factories import make_case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
+def test_assessment_approval_plan_visit_and_closure(cast, page, browser, shot):
     case = make_case(lead_worker=cast.worker, status="assessment")
     browser_login(page, "xiaochen")
     page.goto(page.base_url + f"/cases/{case.pk}/")
@@ -18,6 +18,7 @@ def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
         page.check(f"input[name={domain}][value='1']")
     page.fill("textarea[name=safety_notes]", "夜间无人照看")
     page.select_option("select[name=risk_level]", "high")
+    shot(page, "01-assessment-filled")
     page.click("[data-testid=submit-assessment]")
     page.wait_for_selector("[data-testid=assessments]")
     # the manager approves it from the home page
@@ -25,6 +26,7 @@ def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
     manager.base_url = page.base_url
     browser_login(manager, "liu")
     manager.wait_for_selector("[data-testid=approvals] button[value=approve]")
+    shot(manager, "02-manager-approvals")
     manager.click("[data-testid=approvals] button[value=approve]")
     case.refresh_from_db()
     assert (case.status, case.risk_level) == ("active", "high")
@@ -47,6 +49,7 @@ def test_assessment_approval_plan_visit_and_closure(cast, page, browser):
     page.fill("[data-testid=closure-form] textarea[name=reason]", "监护落实，目标达成")
     page.click("[data-testid=closure-form] button")
     page.wait_for_selector("[data-testid=closure-waiting]")
+    shot(page, "03-closure-waiting")
     # the manager approves the closure
     manager.goto(manager.base_url + "/cases/approvals/")
     manager.click("[data-testid=approvals] [data-testid^=approve-closure]")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from django.utils import timezone
@@ -13,7 +12,7 @@ from tests.factories import ChildFactory, make_case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_social_worker_sees_what_is_due_and_finds_a_child_by_pinyin_on_a_phone(cast, phone_page):
+def test_social_worker_sees_what_is_due_and_finds_a_child_by_pinyin_on_a_phone(cast, phone_page, shot):
     # given: Xiao Chen's caseload with one overdue and one due-today case
     overdue = make_case(lead_worker=cast.worker, child=ChildFactory(name="王小雨", location=cast.village))
     today = make_case(lead_worker=cast.worker, child=ChildFactory(name="李明", location=cast.village))
@@ -29,6 +28,7 @@ def test_social_worker_sees_what_is_due_and_finds_a_child_by_pinyin_on_a_phone(c
     assert "王小雨" in page.inner_text("[data-testid=caseload] .list-group >> nth=0")
     assert "李明" in page.inner_text("[data-testid=caseload] .list-group >> nth=1")
     assert "1" in page.inner_text("[data-testid=due-counts]")
+    shot(page, "01-overdue-and-today")
     # when: she types the initials of a name in the search box
     page.fill("[data-testid=caseload-search]", "wxy")
     page.keyboard.press("Enter")
@@ -53,5 +53,4 @@ def test_social_worker_sees_what_is_due_and_finds_a_child_by_pinyin_on_a_phone(c
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=caseload] [data-case]").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    if os.path.isdir("test-artifacts"):
-        page.screenshot(path="test-artifacts/caseload-phone.png", full_page=True)
+    shot(page, "02-due-this-week")

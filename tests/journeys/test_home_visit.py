@@ -7,7 +7,7 @@ from tests.conftest import browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_social_worker_records_a_home_visit_from_the_caseload(cast, phone_page):
+def test_social_worker_records_a_home_visit_from_the_caseload(cast, phone_page, shot):
     page = phone_page
     browser_login(page, "xiaochen")
     # lands on the caseload, opens the case
@@ -19,12 +19,11 @@ def test_social_worker_records_a_home_visit_from_the_caseload(cast, phone_page):
     # the draft survives a reload (a dropped connection)
     page.reload()
     assert page.input_value("textarea[name=summary]") == "孩子和奶奶在家，作业已完成"
+    shot(page, "01-visit-note-after-reload")
     page.click("[data-testid=save-visit]")
     page.wait_for_selector("[data-testid=timeline]")
     assert "孩子和奶奶在家，作业已完成" in page.inner_text("[data-testid=timeline]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     cast.case.refresh_from_db()
     assert cast.case.activities.get().duration_minutes == 40
-    page.screenshot(path="test-artifacts/case-page-phone.png", full_page=False) if __import__("os").path.isdir(
-        "test-artifacts"
-    ) else None
+    shot(page, "02-case-page-timeline", full_page=False)

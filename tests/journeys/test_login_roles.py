@@ -7,13 +7,14 @@ from tests.conftest import browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_each_role_logs_in_and_sees_its_own_navigation(cast, page):
+def test_each_role_logs_in_and_sees_its_own_navigation(cast, page, shot):
     for name, user in cast.by_role().items():
         browser_login(page, user.username)
         assert user.full_name in page.inner_text("[data-testid=whoami]"), name
         links = page.eval_on_selector_all("[data-nav]", "els => els.map(e => e.dataset.nav)")
         assert ("audit-log" in links) == (name == "admin"), name
         assert ("accounts:user-list" in links) == (name in ("admin", "manager")), name
+        shot(page, f"home-of-{name}", full_page=False)
         page.click("[data-testid=logout]", force=True) if page.is_visible("[data-testid=logout]") else page.evaluate(
             "document.querySelector('[data-testid=logout]').closest('form').submit()"
         )

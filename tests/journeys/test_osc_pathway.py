@@ -28,7 +28,7 @@ def submit(page, button) -> None:
     assert errors.count() == 0, errors.all_inner_texts()
 
 
-def test_referral_interview_conference_legal_aid_and_closing(city, page, browser):  # noqa: F811
+def test_referral_interview_conference_legal_aid_and_closing(city, page, browser, shot):  # noqa: F811
     lead = city.a.worker
     case = city.a.case
     referral = ReferralFactory(
@@ -58,6 +58,7 @@ def test_referral_interview_conference_legal_aid_and_closing(city, page, browser
     page.fill("form[data-testid=joint-open] [name=summary]", "一站式：性侵案件，需要询问、法律援助和心理支持")
     submit(page, page.locator("form[data-testid=joint-open] button"))
     page.wait_for_selector("[data-testid=joint-summary]")
+    shot(page, "01-multi-agency-case")
     joint = JointCase.objects.get(case=case)
     for who, role, scope in (
         (procuratorate, "procuratorate", "plan_and_interview"),
@@ -142,3 +143,4 @@ def test_referral_interview_conference_legal_aid_and_closing(city, page, browser
         assert who.organisation.name in delivered
     assert city.a.organisation.name in delivered
     assert "已代理提起附带民事诉讼" in delivered  # what the law firm delivered, in its own words
+    shot(page, "02-closing-summary")

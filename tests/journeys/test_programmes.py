@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -19,7 +18,7 @@ from tests.registry.conftest import ensure_default_rules, make_file
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_facilitator_takes_attendance_for_twenty_on_a_phone(cast, phone_page):
+def test_facilitator_takes_attendance_for_twenty_on_a_phone(cast, phone_page, shot):
     # given: a classroom of 20 children and today's session, attendance not yet taken
     today = timezone.localdate()
     programme = services.programme_create(
@@ -70,5 +69,4 @@ def test_facilitator_takes_attendance_for_twenty_on_a_phone(cast, phone_page):
         "[data-testid=attendance-roster] label", "els => els.map(e => e.getBoundingClientRect().height)"
     )
     assert min(heights) >= 44
-    if os.path.isdir("test-artifacts"):
-        page.screenshot(path="test-artifacts/attendance-360.png", full_page=True)
+    shot(page, "attendance-roster")

@@ -10,7 +10,7 @@ from tests.factories import PledgeFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_need_to_request_to_fulfilment(cast, page, browser):
+def test_need_to_request_to_fulfilment(cast, page, browser, shot):
     today = timezone.localdate()
     cast.case.child.location = cast.village
     cast.case.child.save()
@@ -24,6 +24,7 @@ def test_need_to_request_to_fulfilment(cast, page, browser):
     page.select_option("[data-testid=need-form] select[name=kind]", "goods")
     page.fill("[data-testid=need-form] input[name=what]", "一个书包和文具")
     page.click("[data-testid=find-promises]")
+    shot(page, "01-promises-that-fit")
     page.click(f"[data-testid=ask-{pledge.pk}]")
     request = PledgeRequest.objects.get()
     assert request.status == "requested" and cast.case.child.name not in request.public_text
@@ -33,6 +34,7 @@ def test_need_to_request_to_fulfilment(cast, page, browser):
     browser_login(member, "zhao")
     text = member.inner_text("[data-testid=my-requests]")
     assert "一个书包和文具" in text and cast.case.child.name not in member.content()
+    shot(member, "02-pledger-sees-the-request")
     member.fill(f"[data-testid=value-{request.pk}]", "168.80")
     member.click(f"[data-testid=fulfil-{request.pk}]")
     member.wait_for_selector("[data-testid=my-requests]")
@@ -40,3 +42,4 @@ def test_need_to_request_to_fulfilment(cast, page, browser):
     # the case timeline shows it with its value
     page.goto(page.base_url + f"/cases/{cast.case.pk}/")
     assert "168.80" in page.inner_text("[data-testid=timeline]")
+    shot(page, "03-timeline-with-its-value")

@@ -3,13 +3,15 @@ from __future__ import annotations
 import pytest
 
 from referrals.models import Referral
+from referrals.services import referral_needs_info
 from tests.conftest import browser_login
 from tests.factories import ChildFactory, ReferralFactory, make_case
+from tests.journeys.referral_form import fill_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, browser):
+def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, browser, shot):
     known = make_case(lead_worker=cast.worker, child=ChildFactory(name="刘小军", location=cast.village))
     ReferralFactory(urgency="routine", location=cast.village, child_name="更早的转介")
     page = phone_page
@@ -30,10 +32,12 @@ def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, brows
     box = page.locator("[data-testid=call-110]").bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
     assert page.get_attribute("[data-testid=tel-110]", "href") == "tel:110"
+    shot(page, "01-form-with-the-110-alert", full_page=False)
     page.check("input[name=urgency][value=soon]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.click("[data-testid=submit-referral]")
     reference = page.inner_text("[data-testid=reference]")
+    shot(page, "02-thanks-with-the-reference")
     referral = Referral.objects.get(reference=reference)
     assert referral.referrer_member == cast.referrer.member
 
@@ -46,6 +50,7 @@ def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, brows
     assert first.get_attribute("data-reference") == reference
     first.click()
     assert "刘小军" in worker.inner_text("[data-testid=duplicates]")
+    shot(worker, "03-worker-sees-the-known-child")
     worker.click(f"[data-testid=link-{known.child_id}]")
     worker.wait_for_selector("[data-testid=referral-status]")
     assert "已受理" in worker.inner_text("[data-testid=referral-status]")
@@ -56,6 +61,7 @@ def test_director_refers_on_a_phone_and_sees_it_accepted(cast, phone_page, brows
     page.goto(page.base_url + "/referrals/")
     assert page.inner_text(f"[data-testid=status-{reference}]") == "已受理"
     assert known.number not in page.content()
+    shot(page, "04-director-sees-it-accepted")
 
 
 def test_back_button_after_sending_makes_no_second_referral(cast, phone_page):
@@ -63,11 +69,7 @@ def test_back_button_after_sending_makes_no_second_referral(cast, phone_page):
     browser_login(page, "wang")
 
     def fill_and_send():
-        page.fill("input[name=child_name]", "赵小兰")
-        page.check("input[name=child_sex][value=female]")
-        page.fill("input[name=child_age]", "8")
-        page.fill("textarea[name=concerns]", "放学后没人接，一个人走山路")
-        page.check("input[name=urgency][value=soon]")
+        fill_referral(page, name="赵小兰", sex="female", age="8", concerns="放学后没人接，一个人走山路", urgency="soon")
         page.click("[data-testid=submit-referral]")
         return page.inner_text("[data-testid=reference]")
 
@@ -81,7 +83,7 @@ def test_back_button_after_sending_makes_no_second_referral(cast, phone_page):
     assert "没有重复提交" in page.inner_text("body")
 
 
-def test_referral_form_on_a_phone_has_big_targets_and_one_age_question(cast, phone_page):
+def test_referral_form_on_a_phone_has_big_targets_and_one_age_question(cast, phone_page, shot):
     page = phone_page
     browser_login(page, "wang")
     page.goto(page.base_url + "/referrals/new/")
@@ -95,7 +97,51 @@ def test_referral_form_on_a_phone_has_big_targets_and_one_age_question(cast, pho
     page.check("input[name=age_or_birth_date][value=birth_date]")
     assert page.is_hidden("input[name=child_age]") and page.is_visible("input[name=child_birth_date]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    import os
+    shot(page, "form-with-big-targets")
 
-    if os.path.isdir("test-artifacts"):
-        page.screenshot(path="test-artifacts/referral-form-phone.png", full_page=True)
+
+def test_director_opens_her_referral_and_answers_the_workers_question(cast, phone_page, browser, shot):
+    referral = ReferralFactory(
+        created_by=cast.referrer,
+        referrer_member=cast.referrer.member,
+        location=cast.village,
+        child_name="赵小兰",
+        concerns="放学后没人接，一个人走山路",
+        urgency="soon",
+    )
+    other = ReferralFactory(created_by=cast.other_referrer, location=cast.village, child_name="李主任转介的孩子")
+    referral_needs_info(actor=cast.worker, referral=referral, question="孩子晚上一般几点回家？")
+    page = phone_page
+    browser_login(page, "wang")
+    page.goto(page.base_url + "/referrals/")
+    assert other.child_name not in page.content()
+    page.click(f"[data-testid=open-{referral.reference}]")
+    # what she sent, its status in a plain sentence, and the question
+    assert "放学后没人接，一个人走山路" in page.inner_text("[data-testid=concerns]")
+    assert "需补充信息" in page.inner_text("[data-testid=referral-status]")
+    assert "孩子晚上一般几点回家？" in page.inner_text("[data-testid=question]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "01-her-referral-with-the-question")
+    # an empty answer is refused in Chinese, nothing changes
+    page.click("[data-testid=send-answer]")
+    assert "请写下您的回答" in page.inner_text("[data-testid=answer-error]")
+    referral.refresh_from_db()
+    assert referral.status == "needs_info"
+    page.fill("#answer", "一般晚上九点以后，奶奶在地里干活")
+    page.click("[data-testid=send-answer]")
+    page.wait_for_selector("[data-testid=referral-status]")
+    assert "您的回答已发送给社工" in page.inner_text("body")
+    assert page.is_hidden("[data-testid=question]")
+    shot(page, "02-answer-sent")
+    referral.refresh_from_db()
+    assert referral.status == "new" and "一般晚上九点以后，奶奶在地里干活" in referral.concerns
+
+    # the answer reaches the social worker: back in her queue, with the question and the answer
+    worker = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    worker.base_url = page.base_url
+    browser_login(worker, "xiaochen")
+    worker.goto(worker.base_url + "/referrals/queue/")
+    worker.click(f"[data-testid=queue] a[data-reference={referral.reference}]")
+    concerns = worker.inner_text("[data-testid=concerns]")
+    assert "孩子晚上一般几点回家？" in concerns and "一般晚上九点以后，奶奶在地里干活" in concerns
+    shot(worker, "03-worker-reads-the-answer")

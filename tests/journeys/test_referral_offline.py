@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from referrals.models import Referral
@@ -17,7 +15,7 @@ def _stores(page):
     return page.evaluate("[localStorage.getItem('referral-draft'), localStorage.getItem('shouhu-outbox')]")
 
 
-def test_a_referral_written_with_no_signal_is_sent_once_when_the_signal_returns(cast, phone_page):
+def test_a_referral_written_with_no_signal_is_sent_once_when_the_signal_returns(cast, phone_page, shot):
     page = phone_page
     browser_login(page, "wang")
     page.goto(page.base_url + "/referrals/new/")
@@ -40,8 +38,7 @@ def test_a_referral_written_with_no_signal_is_sent_once_when_the_signal_returns(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert not Referral.objects.filter(child_name="田小禾").exists()
     assert _stores(page)[1] is not None
-    if os.path.isdir("test-artifacts"):
-        page.screenshot(path="test-artifacts/referral-offline-queued.png", full_page=True)
+    shot(page, "queued-offline")
     # a second tap while still offline queues nothing more
     page.click("[data-testid=submit-referral]")
     # the signal returns: it is sent by itself, once, and she sees the thanks page

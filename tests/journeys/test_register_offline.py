@@ -17,7 +17,7 @@ def register(cast):
     return build_register(cast)
 
 
-def test_director_works_offline_and_the_supervisor_approves(register, phone_page, browser):
+def test_director_works_offline_and_the_supervisor_approves(register, phone_page, browser, shot):
     page = phone_page
     browser_login(page, "zhouzr")
     assert page.url.endswith("/registry/")
@@ -36,6 +36,7 @@ def test_director_works_offline_and_the_supervisor_approves(register, phone_page
     page.context.set_offline(True)
     page.click("[data-testid=submit-file]")
     page.wait_for_selector("[data-testid=outbox]:not([hidden])")
+    shot(page, "01-queued-offline")
     assert page.inner_text("[data-testid=outbox-count]") == "1"
     assert "刘小兵" in page.inner_text("[data-testid=outbox]")
     assert not ChildFile.objects.filter(name="刘小兵").exists()
@@ -70,6 +71,7 @@ def test_director_works_offline_and_the_supervisor_approves(register, phone_page
     desk.goto(desk.base_url + "/registry/review/")
     desk.click(f"[data-testid=approve-{update.pk}]")
     desk.wait_for_selector("[data-testid=nothing-waiting]")
+    shot(desk, "02-supervisor-approved-everything")
     update.refresh_from_db()
     file.refresh_from_db()
     assert update.status == "approved" and update.reviewed_by == register.supervisor

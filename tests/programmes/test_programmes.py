@@ -10,21 +10,15 @@ from django.utils import timezone
 from core.models import AuditEntry
 from programmes import services
 from programmes.models import Programme, ProgrammeSession
+from tests import contract
 
 pytestmark = pytest.mark.django_db
 
-PROGRAMME_FIELDS = {
-    "id",
-    "organisation",
-    "kind",
-    "title",
-    "location",
-    "starts_on",
-    "ends_on",
-    "facilitators",
-    "volunteers",
-}
-SESSION_FIELDS = {"id", "programme", "date", "duration_minutes", "topic", "attendees", "notes"}
+# api-v1.md, programmes/ and programme-sessions/
+PROGRAMME_FIELDS = set(
+    contract.fields("id, organisation, kind, title, location, starts_on, ends_on, facilitators, volunteers")
+)
+SESSION_FIELDS = set(contract.fields("id, programme, date, duration_minutes, topic, attendees, notes"))
 
 
 def _session(classroom, *, present, days_ago=1, actor=None):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from registry.models import ChildFile
+from tests import contract
 from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
@@ -33,25 +34,11 @@ def new_file_body(register, **extra):
 def test_contract_fields_of_a_file(cast, register):
     response = api_as(register.director).get(f"{URL}{register.file.pk}/")
     assert response.status_code == 200
-    assert list(response.json()) == [
-        "id",
-        "name",
-        "sex",
-        "birth_date",
-        "location",
-        "child_type",
-        "category",
-        "left_behind",
-        "guardian_situation",
-        "entitlements",
-        "director",
-        "status",
-        "leave_reason",
-        "registered_on",
-        "last_update_on",
-        "next_update_due",
-        "case",
-    ]
+    # api-v1.md, "The monitoring register": registry/
+    assert list(response.json()) == contract.fields(
+        "id, name, sex, birth_date, location, child_type, category, left_behind, guardian_situation, entitlements, "
+        "director, status, leave_reason, registered_on, last_update_on, next_update_due, case"
+    )
     assert response.json()["entitlements"] == ["minimum_living_allowance", "education_aid"]
 
 

@@ -9,6 +9,7 @@ from notifications.models import Notification
 from referrals.models import Referral
 from registry.models import Escalation, RegisterUpdate
 from registry.services import add_quarter
+from tests import contract
 from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
@@ -30,18 +31,10 @@ def submit(register, user=None, **extra):
 def test_director_submits_and_the_supervisor_is_told(cast, register):
     response = submit(register)
     assert response.status_code == 201, response.json()
-    assert list(response.json()) == [
-        "id",
-        "child",
-        "date",
-        "summary",
-        "risk_raised",
-        "status",
-        "submitted_by",
-        "reviewed_by",
-        "reviewed_on",
-        "review_note",
-    ]
+    # api-v1.md, "The monitoring register": registry-updates/
+    assert list(response.json()) == contract.fields(
+        "id, child, date, summary, risk_raised, status, submitted_by, reviewed_by, reviewed_on, review_note"
+    )
     update = RegisterUpdate.objects.get(pk=response.json()["id"])
     assert update.status == "submitted" and update.submitted_by == register.director
     assert Notification.objects.filter(user=register.supervisor, kind="registry_update_submitted").count() == 1

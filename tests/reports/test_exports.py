@@ -85,3 +85,39 @@ def test_charts_carry_a_title_and_their_values_as_text(cast):
     svg = bar_chart([("学校", 3), ("妇女主任", 12)], title="按转介来源的个案")
     assert 'aria-label="按转介来源的个案"' in svg and "<title>按转介来源的个案</title>" in svg
     assert "<desc>学校: 3; 妇女主任: 12</desc>" in svg
+
+
+def test_workbook_dates_are_date_cells_and_the_case_list_heads_the_child_column_xingming(cast, client_for, known):
+    from django.utils import translation
+
+    from core.models import Contract
+    from reports import figures, services
+
+    with translation.override("zh-hans"):
+        summary = figures.summary(known.start, known.end, Contract.objects.get(pk=known.contract))
+        book = load_workbook(io.BytesIO(services.render_xlsx(summary, services.report_context(summary))))
+    start, end = book["概览"].cell(row=2, column=3), book["概览"].cell(row=3, column=3)
+    assert start.is_date and end.is_date and start.number_format == end.number_format == "yyyy-mm-dd"
+    # the case list: 姓名 for the child, not 名称
+    sheet = load_workbook(io.BytesIO(client_for(cast.manager).get("/cases/export/?format=xlsx").content)).active
+    assert [c.value for c in sheet[1]][:2] == ["个案编号", "姓名"]
+
+
+def test_every_chart_draws_in_the_one_palette_and_no_section_breaks_across_pages(cast, known):
+    import re
+
+    from django.utils import translation
+
+    from core.models import Contract
+    from reports import figures, services
+    from reports.charts import BAR, BAR_EDGE
+
+    with translation.override("zh-hans"):
+        summary = figures.summary(known.start, known.end, Contract.objects.get(pk=known.contract))
+        context = services.report_context(summary)
+        from django.template.loader import render_to_string
+
+        html = render_to_string("reports/pdf.html", context)
+    bars = re.findall(r'<rect [^>]*fill="([^"]+)"[^>]*stroke="([^"]+)"', html)
+    assert len(bars) >= 3 and set(bars) == {(BAR, BAR_EDGE)}, set(bars)
+    assert re.search(r"\.keep[^{]*\{[^}]*(?<!-)break-inside:\s*avoid", html)

@@ -123,6 +123,7 @@ class Copier:
             and not f.primary_key
             and not (f.auto_created and not f.concrete)
             and not f.has_db_default()  # type: ignore[attr-defined]  # PostgreSQL fills it (e.g. the default organisation)
+            and not f.generated  # PostgreSQL computes it (e.g. the case's risk rank)
         ]
         filler = "\t".join(_cell(self._filler(f)) for f in rest)
         # COPY writes the columns as given: what the model stores encrypted is encrypted here.
