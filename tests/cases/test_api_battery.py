@@ -43,7 +43,7 @@ def _organisation(name: str):
 def world(cast):
     """The cast's case about the planted child, with a visit, and a proposed transfer of another of
     the lead worker's cases to a second organisation (whose manager answers it)."""
-    from cases.services import transfer_propose
+    from cases.services import case_team_add, transfer_propose
 
     child = cast.case.child
     child.name = PLANTED_NAME
@@ -52,12 +52,15 @@ def world(cast):
     receiver = _organisation("接收社工服务中心")
     receiving_manager = UserFactory(role=Role.MANAGER, organisation=receiver)
     receiving_worker = UserFactory(role=Role.SOCIAL_WORKER, organisation=receiver)
+    teammate = UserFactory(role=Role.SOCIAL_WORKER, organisation=cast.worker.organisation)
+    case_team_add(actor=cast.manager, case=cast.case, user=teammate)
     moving = make_case(lead_worker=cast.worker)
     transfer = transfer_propose(
         actor=cast.manager, case=moving, to_organisation=receiver, reason="搬家", consent_basis="not_given"
     )
     return {
         "case": cast.case.pk,
+        "member": teammate.pk,
         "activity": activity.pk,
         "transfer": transfer.pk,
         "receiving_manager": receiving_manager,
@@ -72,6 +75,8 @@ ROUTES = [
     ("POST", "/api/v1/cases/{case}/assign/"),
     ("POST", "/api/v1/cases/{case}/close/"),
     ("POST", "/api/v1/cases/{case}/transfer/"),
+    ("POST", "/api/v1/cases/{case}/team/"),
+    ("DELETE", "/api/v1/cases/{case}/team/{member}/"),
     ("GET POST", "/api/v1/activities/"),
     ("GET", "/api/v1/activities/{activity}/"),
     ("GET", "/api/v1/transfers/"),
@@ -86,6 +91,7 @@ def _stored() -> dict:
         **written(Case, Activity, CaseTransfer)(),
         "cases": list(Case.objects.order_by("pk").values_list("pk", "status", "version", "lead_worker_id")),
         "transfers": list(CaseTransfer.objects.values_list("pk", "status")),
+        "teams": sorted(Case.team.through.objects.values_list("case_id", "user_id")),
     }
 
 
@@ -102,6 +108,8 @@ CASE_ROUTES = [
     ("POST", "/api/v1/cases/{case}/assign/", {"lead_worker": 0}),
     ("POST", "/api/v1/cases/{case}/close/", {"closed_on": TODAY.isoformat(), "closure_reason": "外人"}),
     ("POST", "/api/v1/cases/{case}/transfer/", {"reason": "外人", "consent_basis": "not_given"}),
+    ("POST", "/api/v1/cases/{case}/team/", {"user": 0}),
+    ("DELETE", "/api/v1/cases/{case}/team/{member}/", {}),
     ("GET", "/api/v1/activities/{activity}/", {}),
 ]
 
@@ -311,3 +319,27 @@ def test_receiving_manager_declines_with_a_reason(world, cast, api_for):
     assert response.status_code == 200
     transfer = CaseTransfer.objects.get(pk=world["transfer"])
     assert (transfer.status, transfer.decline_reason, transfer.decided_on) == ("declined", "名额已满", TODAY)
+
+
+def test_the_lead_worker_shares_the_case_and_stops_sharing_it(world, cast, api_for):
+    api = api_for(cast.worker)
+    shared = api.post(f"/api/v1/cases/{world['case']}/team/", {"user": cast.colleague.pk}, format="json")
+    assert shared.status_code == 200, shared.content
+    assert shared.json()["team"] == sorted([world["member"], cast.colleague.pk])
+    assert set(Case.objects.get(pk=world["case"]).team.values_list("pk", flat=True)) == {
+        world["member"],
+        cast.colleague.pk,
+    }
+    assert api_for(cast.colleague).get(f"/api/v1/cases/{world['case']}/").status_code == 200
+    assert api.delete(f"/api/v1/cases/{world['case']}/team/{cast.colleague.pk}/").status_code == 204
+    assert list(Case.objects.get(pk=world["case"]).team.values_list("pk", flat=True)) == [world["member"]]
+    hidden(api_for(cast.colleague).get(f"/api/v1/cases/{world['case']}/"))
+
+
+def test_sharing_with_someone_who_is_no_case_worker_is_400(world, cast, api_for):
+    with nothing_written(_stored):
+        response = api_for(cast.worker).post(
+            f"/api/v1/cases/{world['case']}/team/", {"user": cast.referrer.pk}, format="json", **ZH
+        )
+    assert response.status_code == 400
+    assert list(response.json()) == ["user"] and isinstance(response.json()["user"], list)
