@@ -166,6 +166,7 @@ def test_a_failing_notification_rolls_back_the_referral(cast, monkeypatch):
         raise RuntimeError("inbox down")
 
     monkeypatch.setattr(services, "notify", broken)
+    monkeypatch.setattr(services, "notify_all", broken)  # an immediate referral tells the staff in one call
     with writes_nothing(Referral), pytest.raises(RuntimeError):
         submit(cast, urgency="immediate")
 
