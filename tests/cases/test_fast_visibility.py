@@ -293,8 +293,9 @@ def test_case_page_queries_are_constant(cast, client_for, django_assert_num_quer
     client.get(f"/cases/{case.pk}/")  # the session is saved once
     # session, user, the case; one INSERT auditing the case and the child; the flags (the timeline's and
     # the open ones); the timeline's activities, risk changes, history, referral, pledge requests and group
-    # sessions; the links' visibility check and multi-agency case; may change; the bell; household; team.
-    with django_assert_num_queries(17):
+    # sessions; the links' visibility check and multi-agency case; may change; the bell; household; team;
+    # the colleagues the case may be shared with (the Team card).
+    with django_assert_num_queries(18):
         response = client.get(f"/cases/{case.pk}/")
     assert response.status_code == 200
     assert len(response.context["flags"]) == len(range(0, entries, 5))
