@@ -6,22 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-LOGIN = "/accounts/login/"
+# One definition each, in the page battery's helpers; re-exported for the batteries that import them from here.
+from tests.battery import LOGIN, assert_sent_to_login, zh
 
-
-def zh(msgid: str, **params: Any) -> str:
-    """The Chinese of a product string (a variable, so makemessages does not extract it from the tests)."""
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        text = translation.gettext(msgid)
-    return text % params if params else text
-
-
-def assert_sent_to_login(response: Any, url: str) -> None:
-    """An anonymous visitor is redirected to the login page, which brings them back to ``url``."""
-    assert response.status_code == 302, (url, response.status_code)
-    assert response["Location"].startswith(f"{LOGIN}?next="), (url, response["Location"])
+__all__ = [
+    "LOGIN",
+    "answers_to_other_methods",
+    "api_list_pinned",
+    "assert_pinned_queries",
+    "assert_sent_to_login",
+    "numbered",
+    "zh",
+]
 
 
 def assert_pinned_queries(
